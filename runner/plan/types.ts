@@ -1,0 +1,20 @@
+import type { BenchTest, Prompt, Settings } from "../suite/types.ts";
+
+/** One model after the plan expanded quant lists: what a config runs. Resolution to a file comes later. */
+export type ModelRef =
+    | { source: "path"; path: string }
+    | { source: "hf"; repo: string; revision: string; file: string }
+    | { source: "hf"; repo: string; revision: string; quant: string }
+    | { source: "synthetic"; preset: string; quant: string; seed: number };
+
+/** One point of the matrix: one model with one set of settings, run in one child process. */
+export interface Config {
+    /** Stable id: hash of the normalized params, model identity and workload. */
+    id: string;
+    /** Short human label, e.g. `qwen2.5-1.5b Q4_K_M ctx=2048 stream`. */
+    label: string;
+    model: ModelRef;
+    params: Settings;
+    prompts: Prompt[];
+    tests: BenchTest[];
+}

@@ -1,0 +1,111 @@
+/** What a run produces: the run file contract of DESIGN.md, shared by the child, the store and the CLI. */
+import type { Settings } from "./suite/types.ts";
+
+export type ConfigStatus = "ok" | "failed" | "crashed" | "timeout" | "skipped";
+export type RunStatus = "running" | "completed" | "interrupted" | "failed";
+export type MeasurementKind = "prompt" | "pp" | "tg" | "pg";
+export type Phase = "idle" | "load" | "warmup" | "prefill" | "decode" | "unload";
+
+/** Metric name → value, names as in DESIGN.md (ms, tokens, bytes, tokens/s). */
+export type Metrics = Record<string, number>;
+
+/** One measured repetition of one prompt or test. */
+export interface Measurement {
+    kind: MeasurementKind;
+    /** Prompt id, or test id such as `pp512`, `tg128`, `pp512+tg128@d4096`. */
+    prompt: string;
+    /** 0-based repetition index (warm-ups are not measurements). */
+    rep: number;
+    metrics: Metrics;
+    /** Milliseconds from submitting the prompt to each generated token in hand (stream mode); raw samples behind ttft/ITL. */
+    tokenTimesMs?: number[];
+}
+
+export interface RssSample {
+    /** Milliseconds since the child started measuring. */
+    t: number;
+    bytes: number;
+    phase: Phase;
+}
+
+export interface Summary {
+    n: number;
+    mean: number;
+    sd: number;
+    median: number;
+    min: number;
+    max: number;
+}
+
+export interface ModelInfo {
+    source: "path" | "hf" | "synthetic";
+    repo?: string;
+    file: string;
+    path: string;
+    sha256: string;
+    sizeBytes: number;
+    quant: string;
+    arch: string;
+    parameters: number;
+}
+
+/** What the child measured for one config. */
+export interface ChildResult {
+    loadMs: number;
+    peakRssBytes: number;
+    /** Bytes the model and context took on the GPU / unified memory, where the backend reports it; else null. */
+    vramBytes: number | null;
+    /** Threads actually used by the context, after resolving `auto`. */
+    threads: number;
+    /** Backend the child loaded: metal, cuda, vulkan or cpu. */
+    backend: string;
+    measurements: Measurement[];
+    rssTimeline: RssSample[];
+    outputs: Record<string, string>;
+    warnings: string[];
+}
+
+export interface ConfigRecord {
+    id: string;
+    label: string;
+    status: ConfigStatus;
+    error: string | null;
+    model: ModelInfo | null;
+    params: Settings;
+    loadMs: number | null;
+    peakRssBytes: number | null;
+    vramBytes: number | null;
+    measurements: Measurement[];
+    /** Keyed `<kind>:<prompt>:<metric>` is not used; keyed by `<prompt>.<metric>` for prompts/tests. */
+    summary: Record<string, Summary>;
+    outputs: Record<string, string>;
+    rssTimeline: RssSample[];
+    warnings: string[];
+    startedAt: string;
+    finishedAt: string;
+    /** Child stderr tail, kept for crashes. */
+    stderr?: string;
+}
+
+export interface MachineInfo {
+    os: string;
+    arch: string;
+    cpu: string;
+    cores: number;
+    memoryBytes: number;
+    node: string;
+    nodeLlamaCpp: string;
+    llamaCpp: string;
+    backend: string;
+    gpus: string[];
+}
+
+export interface RunRecord {
+    id: string;
+    suite: { name: string; path: string; sha256: string };
+    startedAt: string;
+    finishedAt: string | null;
+    status: RunStatus;
+    git: { commit: string | null; dirty: boolean | null };
+    machine: MachineInfo;
+}

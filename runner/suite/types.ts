@@ -1,0 +1,101 @@
+/** Types of a parsed, validated suite (the YAML contract of DESIGN.md). */
+
+export type GpuLayers = "max" | "auto" | number;
+export type Threads = "auto" | number;
+export type Mode = "stream" | "batch";
+export type GpuBackend = "auto" | "metal" | "cuda" | "vulkan" | false;
+export type KvType = "f32" | "f16" | "bf16" | "q8_0" | "q4_0" | "q4_1" | "q5_0" | "q5_1" | "iq4_nl";
+export const kvTypes: readonly KvType[] = ["f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "iq4_nl"];
+
+/** Settings of one config. Every field can be set under `defaults`; those in `sweepableKeys` also under `matrix`. */
+export interface Settings {
+    /** Measured runs per prompt/test. Defaults to `3`. */
+    repetitions: number;
+    /** Unmeasured runs before the measured ones. Defaults to `1`. */
+    warmup: number;
+    /** Context size in tokens. Defaults to `2048`. */
+    context: number;
+    /** Layers offloaded to the GPU. Defaults to `"max"`. */
+    gpuLayers: GpuLayers;
+    /** CPU threads for llama.cpp; `"auto"` lets the runner choose per machine. Defaults to `"auto"`. */
+    threads: Threads;
+    /** Logical batch size. Defaults to `512`. */
+    batch: number;
+    /** Flash attention. Defaults to `false`. */
+    flashAttention: boolean;
+    /** KV cache element type. Defaults to `"f16"`. */
+    kvType: KvType;
+    /** `stream` timestamps every token; `batch` measures the whole answer. Defaults to `"stream"`. */
+    mode: Mode;
+    /** Most tokens generated per prompt. Defaults to `128`. */
+    maxTokens: number;
+    /** Sampling temperature; 0 is greedy and repeatable. Defaults to `0`. */
+    temperature: number;
+    /** Sampling and random-token seed. Defaults to `42`. */
+    seed: number;
+    /** GPU backend. Defaults to `"auto"`. */
+    gpu: GpuBackend;
+    /** Seconds one config may run (load + all repetitions) before it is killed as `timeout`. Defaults to `900`. */
+    timeout: number;
+}
+
+export const defaultSettings: Settings = {
+    repetitions: 3,
+    warmup: 1,
+    context: 2048,
+    gpuLayers: "max",
+    threads: "auto",
+    batch: 512,
+    flashAttention: false,
+    kvType: "f16",
+    mode: "stream",
+    maxTokens: 128,
+    temperature: 0,
+    seed: 42,
+    gpu: "auto",
+    timeout: 900
+};
+
+/** Keys that may hold a list under `matrix`. */
+export const sweepableKeys = [
+    "context", "gpuLayers", "threads", "batch", "flashAttention", "kvType", "mode", "maxTokens", "temperature", "seed", "gpu"
+] as const satisfies readonly (keyof Settings)[];
+export type SweepableKey = typeof sweepableKeys[number];
+
+/** One `models:` entry as written in the suite (paths already absolute). */
+export type ModelSpec =
+    | { source: "path"; path: string }
+    | { source: "hf"; repo: string; file: string; revision: string }
+    | { source: "hf"; repo: string; quants: string[]; revision: string }
+    | { source: "synthetic"; preset: string; quants: string[]; seed: number };
+
+export type PromptKind = "chat" | "completion";
+export interface Prompt {
+    id: string;
+    /** The prompt text (read from `file:` at parse time). */
+    text: string;
+    /** `chat` goes through the model's chat template, `completion` is fed raw. Defaults to `"chat"`. */
+    kind: PromptKind;
+}
+
+/** llama-bench style test on random tokens: pp only, tg only, or pp then tg ("pg"), after `depth` tokens of context. */
+export interface BenchTest {
+    id: string;
+    pp: number;
+    tg: number;
+    depth: number;
+}
+
+export interface Suite {
+    name: string;
+    description?: string;
+    /** Absolute path of the suite file. */
+    path: string;
+    /** sha256 of the suite file's bytes. */
+    sha256: string;
+    defaults: Settings;
+    models: ModelSpec[];
+    matrix: Partial<{ [K in SweepableKey]: Settings[K][] }>;
+    prompts: Prompt[];
+    tests: BenchTest[];
+}
