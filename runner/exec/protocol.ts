@@ -11,5 +11,7 @@ export type ChildToParent =
     | { type: "progress"; phase: Phase; /** what is running, e.g. `explain rep 2/3` */ step: string; /** latest decode tokens/s, if known */ tps?: number }
     | { type: "text"; text: string }
     | { type: "result"; result: ChildResult }
+    /** The config will not fit in memory (checked before loading): recorded as `skipped`. */
+    | { type: "skipped"; reason: string }
     | { type: "error"; phase: Phase; message: string }
     | { type: "done" };
