@@ -1,0 +1,70 @@
+/** Opens the SQLite database once: WAL, foreign keys, busy timeout, migrations to the schema this code knows. */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { InputError } from "../errors.ts";
+import { migrations } from "./migrations.ts";
+
+export type { Database } from "better-sqlite3";
+
+export interface OpenDatabaseOptions {
+    /** Open an existing database for reading only (the report); no folder is created and no migration runs. Defaults to `false`. */
+    readonly?: boolean;
+}
+
+/** Milliseconds a statement waits for another connection's lock before failing. */
+export const busyTimeoutMs = 5000;
+
+/**
+ * Open (and create, with its parent folder) the database at `path`, `:memory:` for a private in-memory one,
+ * and bring its schema up to date. A readonly open needs an existing database at the current schema version.
+ * Throws an `InputError` for a database made by a newer gguf-bench.
+ */
+export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Database.Database {
+    const readonly = opts.readonly ?? false;
+    const inMemory = path === ":memory:" || path === "";
+    if (!readonly && !inMemory) mkdirSync(dirname(path), { recursive: true });
+
+    const db = readonly
+        ? new Database(path, { readonly: true, fileMustExist: true })
+        : new Database(path);
+    try {
+        db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+        db.pragma("foreign_keys = ON");
+        if (!readonly) db.pragma("journal_mode = WAL");
+        migrate(db, path, readonly);
+        return db;
+    } catch (error) {
+        db.close();
+        throw error;
+    }
+}
+
+/** The schema version stored in the database (`PRAGMA user_version`). */
+export function schemaVersion(db: Database.Database): number {
+    return db.pragma("user_version", { simple: true }) as number;
+}
+
+/** Apply the migrations the database lacks, each in its own transaction together with its `user_version`. */
+function migrate(db: Database.Database, path: string, readonly: boolean): void {
+    const current = schemaVersion(db);
+    const latest = migrations.length;
+    if (current > latest)
+        throw new InputError(
+            `${path}: database schema version ${current} is newer than this gguf-bench knows (${latest}): ` +
+            "update gguf-bench, or choose another database with --db"
+        );
+    if (current === latest) return;
+    if (readonly)
+        throw new InputError(
+            `${path}: database schema version ${current}, expected ${latest}: ` +
+            (current === 0 ? "not a gguf-bench database" : "run `npm run bench` once to migrate it")
+        );
+
+    for (let version = current + 1; version <= latest; version++) {
+        db.transaction(() => {
+            db.exec(migrations[version - 1]!);
+            db.pragma(`user_version = ${version}`);
+        }).immediate();
+    }
+}

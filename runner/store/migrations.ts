@@ -1,0 +1,86 @@
+/**
+ * Numbered schema migrations: migration N is `migrations[N - 1]`, and `PRAGMA user_version` holds the number of
+ * the last one applied. Append new migrations; never edit one that has shipped.
+ *
+ * Raw samples only: `metrics` is the long table every figure is computed from; summaries are derived, never stored.
+ */
+export const migrations: readonly string[] = [
+    // 1: runs, configs, measurements, metrics (raw samples), rss samples
+    `
+    CREATE TABLE runs (
+        id            TEXT PRIMARY KEY,
+        suite_name    TEXT NOT NULL,
+        suite_path    TEXT NOT NULL,
+        suite_sha256  TEXT NOT NULL,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        status        TEXT NOT NULL CHECK (status IN ('running', 'completed', 'interrupted', 'failed')),
+        git_commit    TEXT,
+        git_dirty     INTEGER CHECK (git_dirty IN (0, 1)),
+        machine       TEXT NOT NULL CHECK (json_valid(machine))
+    ) STRICT;
+    CREATE INDEX runs_started_at ON runs (started_at);
+
+    CREATE TABLE configs (
+        run_id          TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        id              TEXT NOT NULL,
+        -- order of first save within the run; kept when a config is saved again (--resume)
+        position        INTEGER NOT NULL,
+        label           TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'crashed', 'timeout', 'skipped')),
+        error           TEXT,
+        model           TEXT CHECK (model IS NULL OR json_valid(model)),
+        params          TEXT NOT NULL CHECK (json_valid(params)),
+        load_ms         REAL,
+        peak_rss_bytes  INTEGER,
+        vram_bytes      INTEGER,
+        outputs         TEXT NOT NULL CHECK (json_valid(outputs)),
+        warnings        TEXT NOT NULL CHECK (json_valid(warnings)),
+        stderr          TEXT,
+        started_at      TEXT NOT NULL,
+        finished_at     TEXT NOT NULL,
+        PRIMARY KEY (run_id, id),
+        UNIQUE (run_id, position)
+    ) STRICT;
+
+    CREATE TABLE measurements (
+        id              INTEGER PRIMARY KEY,
+        run_id          TEXT NOT NULL,
+        config_id       TEXT NOT NULL,
+        kind            TEXT NOT NULL CHECK (kind IN ('prompt', 'pp', 'tg', 'pg')),
+        prompt          TEXT NOT NULL,
+        rep             INTEGER NOT NULL CHECK (rep >= 0),
+        -- ms from submitting the prompt to each generated token (stream mode): the samples behind ttft and ITL
+        token_times_ms  TEXT CHECK (token_times_ms IS NULL OR json_valid(token_times_ms)),
+        FOREIGN KEY (run_id, config_id) REFERENCES configs (run_id, id) ON DELETE CASCADE,
+        UNIQUE (run_id, config_id, prompt, rep)
+    ) STRICT;
+
+    -- the raw samples: one row per (measurement, metric); NaN binds as NULL and is refused, as is ±Infinity
+    CREATE TABLE metrics (
+        measurement_id  INTEGER NOT NULL REFERENCES measurements (id) ON DELETE CASCADE,
+        name            TEXT NOT NULL,
+        value           REAL NOT NULL CHECK (abs(value) <= 1.7976931348623157e308),
+        PRIMARY KEY (measurement_id, name)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE rss_samples (
+        run_id     TEXT NOT NULL,
+        config_id  TEXT NOT NULL,
+        seq        INTEGER NOT NULL,
+        t_ms       REAL NOT NULL,
+        bytes      INTEGER NOT NULL,
+        phase      TEXT NOT NULL CHECK (phase IN ('idle', 'load', 'warmup', 'prefill', 'decode', 'unload')),
+        PRIMARY KEY (run_id, config_id, seq),
+        FOREIGN KEY (run_id, config_id) REFERENCES configs (run_id, id) ON DELETE CASCADE
+    ) STRICT, WITHOUT ROWID;
+
+    -- every raw sample with what it belongs to: what the report and compare read
+    CREATE VIEW samples AS
+    SELECT m.run_id, m.config_id, c.label, c.status AS config_status, m.kind, m.prompt, m.rep,
+           x.name AS metric, x.value
+    FROM metrics x
+    JOIN measurements m ON m.id = x.measurement_id
+    JOIN configs c ON c.run_id = m.run_id AND c.id = m.config_id;
+    `
+];
