@@ -1,0 +1,148 @@
+/**
+ * Memory-fit estimates for `--dry-run`: what a config would take in RAM and VRAM, from the GGUF header alone
+ * (node-llama-cpp's `GgufInsights`), and whether that fits what the machine has free.
+ */
+import { GgmlType, GgufInsights, InsufficientMemoryError, readGgufFileInfo, type Llama } from "node-llama-cpp";
+import { formatBytes } from "../format/bytes.ts";
+import type { KvType, Settings } from "../suite/types.ts";
+
+export interface MemoryEstimate {
+    /** Layers the config would offload, after resolving `max` / `auto` / a number against this model and backend. */
+    gpuLayers: number;
+    modelRamBytes: number;
+    modelVramBytes: number;
+    /** KV cache, compute buffers and graph overhead kept in RAM. */
+    contextRamBytes: number;
+    contextVramBytes: number;
+    totalRamBytes: number;
+    totalVramBytes: number;
+    /** Settings llama.cpp will refuse for this model (the estimate then comes from a heuristic, not a dry load). */
+    problems: string[];
+}
+
+export interface AvailableMemory {
+    freeRamBytes: number;
+    totalRamBytes: number;
+    freeVramBytes: number;
+    /** CPU and GPU share one memory (Apple silicon): VRAM use is counted against RAM. */
+    unifiedMemory: boolean;
+}
+
+export type FitResult = { fits: true } | { fits: false; reason: string };
+
+/**
+ * Estimates the memory one config needs, the way node-llama-cpp sizes a model load and a one-sequence context.
+ * `llama` decides the backend: with no GPU offloading every byte lands in RAM.
+ */
+export async function estimateConfigMemory(modelPath: string, params: Settings, llama: Llama): Promise<MemoryEstimate> {
+    const fileInfo = await readGgufFileInfo(modelPath, { sourceType: "filesystem", logWarnings: false });
+    const insights = await GgufInsights.from(fileInfo, llama);
+    const kvType = ggmlTypeOf(params.kvType);
+    const gpuLayers = await resolveGpuLayers(insights, params, llama, kvType);
+
+    const model = await insights.estimateModelResourceRequirementsV2({ gpuLayers });
+    const context = await insights.estimateContextResourceRequirementsV2({
+        contextSize: params.context,
+        modelGpuLayers: gpuLayers,
+        // llama.cpp never uses a logical batch larger than the context
+        batchSize: Math.min(params.batch, params.context),
+        sequences: 1,
+        flashAttention: params.flashAttention,
+        kvCacheKeyType: kvType,
+        kvCacheValueType: kvType
+    });
+
+    const attention = fileInfo.architectureMetadata.attention;
+    const headCount = attention?.head_count;
+    const embedding = fileInfo.architectureMetadata.embedding_length;
+    const headDim = typeof headCount === "number" && headCount > 0 && typeof embedding === "number"
+        ? embedding / headCount
+        : undefined;
+    return {
+        gpuLayers,
+        problems: kvCacheProblems(params.kvType, params.flashAttention, attention?.key_length ?? headDim, attention?.value_length ?? headDim),
+        modelRamBytes: model.cpuRam,
+        modelVramBytes: model.gpuVram,
+        contextRamBytes: context.cpuRam,
+        contextVramBytes: context.gpuVram,
+        totalRamBytes: model.cpuRam + context.cpuRam,
+        totalVramBytes: model.gpuVram + context.gpuVram
+    };
+}
+
+/**
+ * Resolves `gpuLayers` as node-llama-cpp's `LlamaModel` would: `max` is every layer (output layer included),
+ * a number is clamped to the model's layers, `auto` asks the configuration resolver what fits the free VRAM now.
+ * No GPU (`gpu: false` or a CPU-only backend) means 0.
+ */
+async function resolveGpuLayers(insights: GgufInsights, params: Settings, llama: Llama, kvType: GgmlType): Promise<number> {
+    if (params.gpu === false || llama.gpu === false || !llama.supportsGpuOffloading) return 0;
+    if (params.gpuLayers === "max") return insights.totalLayers;
+    if (typeof params.gpuLayers === "number") return Math.max(0, Math.min(insights.totalLayers, Math.floor(params.gpuLayers)));
+    try {
+        const resolved = await insights.configurationResolver.resolveModelGpuLayersV2("auto", {
+            defaultContextFlashAttention: params.flashAttention,
+            defaultContextKvCacheKeyType: kvType,
+            defaultContextKvCacheValueType: kvType
+        });
+        return resolved.gpuLayers;
+    } catch (error) {
+        if (error instanceof InsufficientMemoryError) return 0;
+        throw error;
+    }
+}
+
+function ggmlTypeOf(kvType: KvType): GgmlType {
+    const key = kvType.toUpperCase() as keyof typeof GgmlType;
+    const type = GgmlType[key];
+    if (typeof type !== "number") throw new Error(`Unknown KV cache type \`${kvType}\``);
+    return type;
+}
+
+const quantizedKvBlockSize: Partial<Record<KvType, number>> = { q8_0: 32, q4_0: 32, q4_1: 32, q5_0: 32, q5_1: 32, iq4_nl: 32 };
+
+/**
+ * Reasons llama.cpp will refuse to create a context with this KV cache type, as its `llama_init_from_model` checks:
+ * a quantized V cache needs flash attention, and a quantized cache's block size must divide the head size. Pure.
+ */
+export function kvCacheProblems(kvType: KvType, flashAttention: boolean, headDimK: number | undefined, headDimV: number | undefined): string[] {
+    const blockSize = quantizedKvBlockSize[kvType];
+    if (blockSize === undefined) return [];
+    const problems: string[] = [];
+    if (!flashAttention)
+        problems.push(`kvType \`${kvType}\` needs flashAttention: true (llama.cpp refuses a quantized V cache without it)`);
+    const heads = headDimK === headDimV ? [["", headDimK]] as const : [["K ", headDimK], ["V ", headDimV]] as const;
+    for (const [which, dim] of heads) {
+        if (dim !== undefined && Number.isFinite(dim) && dim % blockSize !== 0)
+            problems.push(`kvType \`${kvType}\` has blocks of ${blockSize}, which do not divide this model's ${which}head size ${dim}; use f16`);
+    }
+    return problems;
+}
+
+/**
+ * Whether an estimate fits the memory available. Pure.
+ * Unified memory: model and context, CPU and GPU parts alike, must fit the free RAM.
+ * Discrete GPU: the VRAM part must fit the free VRAM and the RAM part the free RAM.
+ */
+export function checkFit(estimate: MemoryEstimate, available: AvailableMemory): FitResult {
+    const problems: string[] = [];
+    if (available.unifiedMemory) {
+        const need = estimate.totalRamBytes + estimate.totalVramBytes;
+        const problem = ramProblem(need, available, "unified memory");
+        if (problem !== null) problems.push(problem);
+    } else {
+        if (estimate.totalVramBytes > available.freeVramBytes)
+            problems.push(`needs ~${formatBytes(estimate.totalVramBytes)} VRAM, ${formatBytes(available.freeVramBytes)} free`);
+        const problem = ramProblem(estimate.totalRamBytes, available, "RAM");
+        if (problem !== null) problems.push(problem);
+    }
+    return problems.length === 0 ? { fits: true } : { fits: false, reason: problems.join("; ") };
+}
+
+function ramProblem(need: number, available: AvailableMemory, what: string): string | null {
+    if (need > available.totalRamBytes)
+        return `needs ~${formatBytes(need)} ${what}, more than the machine's ${formatBytes(available.totalRamBytes)}`;
+    if (need > available.freeRamBytes)
+        return `needs ~${formatBytes(need)} ${what}, ${formatBytes(available.freeRamBytes)} free`;
+    return null;
+}
