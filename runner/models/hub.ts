@@ -1,0 +1,422 @@
+/**
+ * Hugging Face Hub access: list a repo's GGUF files, pick the file of a quant, download into the standard HF cache
+ * (`models--owner--name/blobs/<etag>`, `snapshots/<commit>/<file>` → `../../blobs/<etag>`, `refs/<revision>`), the
+ * layout huggingface_hub and @huggingface/hub's `downloadFileToCacheDir` use, so each reuses the other's files.
+ *
+ * The download is our own rather than `downloadFileToCacheDir`: that one cannot resume a partial `.incomplete` file,
+ * reports no progress, writes no `refs/<revision>`, always asks the Hub (`paths-info`) before looking in the cache,
+ * and so fails offline even when the file is there.
+ */
+import { lstat, mkdir, open, readFile, readdir, rename, rm, stat, symlink, copyFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { listFiles } from "@huggingface/hub";
+import { InputError } from "../errors.ts";
+
+export interface HubOptions {
+    /** Hub base URL. Defaults to `hubEndpoint()` at the call site (`HF_ENDPOINT` or `https://huggingface.co`). */
+    endpoint: string;
+    /** Sent as `Authorization: Bearer` to the Hub's own origin only; never written anywhere. Defaults to none. */
+    token?: string;
+}
+
+export interface DownloadOptions extends HubOptions {
+    /** Hub cache directory (see `hubCacheDir()`). */
+    cacheDir: string;
+    /** Called as bytes arrive (at most ~10 times a second, and once at the end). Defaults to none. */
+    onProgress?: (done: number, total: number) => void;
+}
+
+export interface HubFile {
+    /** Path within the repo, e.g. `Q4_K_M/model-Q4_K_M-00001-of-00002.gguf`. */
+    path: string;
+    sizeBytes: number;
+}
+
+/** The Hub could not be reached at all (offline, DNS, refused, timeout, 5xx): a cached copy may still do. */
+export class HubUnreachableError extends Error {
+    override readonly name = "HubUnreachableError";
+}
+
+const commitHashPattern = /^[0-9a-f]{40}$/;
+const splitPattern = /-(\d{5})-of-(\d{5})\.gguf$/i;
+const requestTimeoutMs = 30_000;
+const idleTimeoutMs = 60_000;
+
+// ---------------------------------------------------------------- quant names
+
+const quantTagPattern = /(?:^|_)((?:I?Q\d(?:_[A-Z0-9]+)*)|(?:TQ\d_\d)|BF16|F16|F32|MXFP4(?:_MOE)?)$/i;
+
+/** The quant tag in a file name (`qwen2.5-1.5b-instruct-q4_k_m.gguf` → `Q4_K_M`), upper-cased; `undefined` if none. */
+export function quantTagOf(fileName: string): string | undefined {
+    const segments = path.posix.basename(fileName.replaceAll("\\", "/")).replace(/\.gguf$/i, "").replace(splitPattern, "").split(/[-./]/);
+    for (let i = segments.length - 1; i >= 0; i--) {
+        const match = quantTagPattern.exec(segments[i]!);
+        if (match != null) return match[1]!.toUpperCase();
+    }
+    return undefined;
+}
+
+function escapeRegExp(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * The file(s) of `quant` among a repo's files: the tag must stand as a whole token (preceded by `-._/` or the start,
+ * followed by `-./` or the end), case-insensitive, so `Q4_K_M` never matches `Q4_K_S` and `Q4_0` never `Q4_0_4_4`.
+ * Split models (`-00001-of-00003.gguf`) give all their parts in order. `mmproj` files are ignored.
+ * No match, or several distinct models → InputError.
+ */
+export function matchQuant(repo: string, files: readonly (string | { path: string })[], quant: string): string[] {
+    const names = files.map((file) => typeof file === "string" ? file : file.path).filter((name) => /\.gguf$/i.test(name));
+    const candidates = names.filter((name) => !/mmproj/i.test(path.posix.basename(name)));
+    const token = new RegExp(`(?:^|[-._/])${escapeRegExp(quant)}(?=$|[-./])`, "i");
+    const matches = candidates.filter((name) => token.test(name));
+
+    if (matches.length === 0) {
+        const tags = [...new Set(candidates.map(quantTagOf).filter((tag) => tag != null))].sort(compareQuants);
+        throw new InputError(tags.length > 0
+            ? `${repo} has no ${quant} file; quants there: ${tags.join(", ")}`
+            : `${repo} has no ${quant} file; it has no GGUF files with a quant in their name${names.length > 0 ? ` (files: ${names.slice(0, 5).join(", ")})` : ""}`);
+    }
+
+    const models = new Map<string, string[]>();
+    for (const name of matches) {
+        const key = name.replace(splitPattern, "");
+        models.set(key, [...models.get(key) ?? [], name]);
+    }
+    if (models.size > 1) {
+        const listed = [...models.values()].map((parts) => parts.sort()[0]!);
+        throw new InputError(`${repo} has ${models.size} files for ${quant}: ${listed.join(", ")}; pick one with \`file:\``);
+    }
+    return [...models.values()][0]!.sort();
+}
+
+function compareQuants(a: string, b: string): number {
+    return a.localeCompare(b, "en", { numeric: true });
+}
+
+/** All parts of a split model given its first part (`x-00001-of-00003.gguf` → parts 1..3); a plain file alone. */
+export function splitParts(file: string): string[] {
+    const match = splitPattern.exec(file);
+    if (match == null) return [file];
+    const count = Number(match[2]);
+    const width = match[1]!.length;
+    return Array.from({ length: count }, (_, i) =>
+        file.slice(0, match.index) + `-${String(i + 1).padStart(width, "0")}-of-${match[2]}` + file.slice(match.index + match[0].length - ".gguf".length));
+}
+
+// ---------------------------------------------------------------- errors
+
+function networkCause(error: unknown): string {
+    if (error instanceof Error && error.name === "TimeoutError") return `timed out after ${requestTimeoutMs / 1000} s`;
+    const cause = (error as { cause?: unknown })?.cause as { code?: string; message?: string; errors?: { code?: string }[] } | undefined;
+    return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+function unreachable(endpoint: string, doing: string, error: unknown): HubUnreachableError {
+    return new HubUnreachableError(`cannot reach ${endpoint} (offline?) while ${doing}: ${networkCause(error)}`);
+}
+
+/** One line for a failed Hub answer; 401/403/404 are the user's input (exit 2), the rest the Hub's trouble. */
+function httpError(status: number, errorCode: string | null, what: { endpoint: string; repo: string; revision: string; file?: string; token?: string }, doing: string): Error {
+    const { endpoint, repo, revision, file, token } = what;
+    if (status === 401) {
+        return new InputError(token == null
+            ? `${repo} not found or private (401): set HF_TOKEN`
+            : `${repo} not found or HF_TOKEN cannot read it (401)`);
+    }
+    if (status === 403 && errorCode === "GatedRepo") {
+        return new InputError(`${repo} is gated (403): accept its terms at ${endpoint}/${repo} with the account of HF_TOKEN`);
+    }
+    if (status === 403) return new InputError(`${repo}: access denied (403)${token == null ? ": set HF_TOKEN" : ""}`);
+    if (status === 404) {
+        if (errorCode === "RevisionNotFound") return new InputError(`${repo} has no revision ${revision} (404)`);
+        if (errorCode === "EntryNotFound" && file != null) return new InputError(`${repo} has no file ${file} at ${revision} (404)`);
+        if (errorCode === "RepoNotFound" || file == null) return new InputError(`${repo} not found (404)`);
+        return new InputError(`${repo}: ${file} not found at ${revision} (404)`);
+    }
+    if (status >= 500) return new HubUnreachableError(`${endpoint} answered ${status} while ${doing}; try again later`);
+    return new Error(`${endpoint} answered ${status} while ${doing}`);
+}
+
+function sameOrigin(a: string, b: string): boolean {
+    return new URL(a).origin === new URL(b).origin;
+}
+
+// ---------------------------------------------------------------- listing
+
+/** The repo's `.gguf` files at `revision` (recursive), through @huggingface/hub's `listFiles`. */
+export async function listGgufFiles(repo: string, revision: string, opts: HubOptions): Promise<HubFile[]> {
+    let errorCode: string | null = null;
+    // our own fetch: the token goes in as a header (any token format), and we keep X-Error-Code for the message
+    const hubFetch: typeof fetch = async (input, init) => {
+        const headers = new Headers(init?.headers);
+        if (opts.token != null) headers.set("Authorization", `Bearer ${opts.token}`);
+        const response = await fetch(input, { ...init, headers, signal: AbortSignal.timeout(requestTimeoutMs) });
+        if (!response.ok) errorCode = response.headers.get("X-Error-Code");
+        return response;
+    };
+    const files: HubFile[] = [];
+    try {
+        for await (const entry of listFiles({ repo, revision, recursive: true, hubUrl: opts.endpoint, fetch: hubFetch })) {
+            if (entry.type === "file" && /\.gguf$/i.test(entry.path)) files.push({ path: entry.path, sizeBytes: entry.lfs?.size ?? entry.size });
+        }
+    } catch (error) {
+        const status = (error as { statusCode?: unknown }).statusCode;
+        if (typeof status === "number") throw httpError(status, errorCode, { ...opts, repo, revision }, `listing ${repo}`);
+        throw unreachable(opts.endpoint, `listing ${repo}`, error);
+    }
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The `.gguf` files of the cached snapshot `revision` points at (for offline runs); `undefined` if none is cached. */
+export async function listCachedGgufFiles(repo: string, revision: string, cacheDir: string): Promise<HubFile[] | undefined> {
+    const storage = repoFolder(cacheDir, repo);
+    const commit = await cachedCommit(storage, revision);
+    if (commit == null) return undefined;
+    const snapshot = path.join(storage, "snapshots", commit);
+    let entries: string[];
+    try {
+        entries = await readdir(snapshot, { recursive: true });
+    } catch {
+        return undefined;
+    }
+    const files: HubFile[] = [];
+    for (const entry of entries.filter((name) => /\.gguf$/i.test(name)).sort()) {
+        const info = await stat(path.join(snapshot, entry)).catch(() => undefined);
+        if (info?.isFile()) files.push({ path: entry.split(path.sep).join("/"), sizeBytes: info.size });
+    }
+    return files;
+}
+
+// ---------------------------------------------------------------- cache layout
+
+function repoFolder(cacheDir: string, repo: string): string {
+    return path.join(cacheDir, `models--${repo.split("/").join("--")}`);
+}
+
+async function cachedCommit(storage: string, revision: string): Promise<string | undefined> {
+    if (commitHashPattern.test(revision)) return revision;
+    try {
+        return (await readFile(path.join(storage, "refs", revision), "utf8")).trim() || undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+async function exists(file: string): Promise<boolean> {
+    return stat(file).then(() => true, () => false);
+}
+
+/** `snapshots/<commit>/<file>` → relative link to the blob, as huggingface_hub makes it; a copy where links fail. */
+async function linkSnapshot(blob: string, pointer: string): Promise<void> {
+    await mkdir(path.dirname(pointer), { recursive: true });
+    await rm(pointer, { force: true });
+    try {
+        await symlink(path.relative(path.dirname(pointer), blob), pointer);
+    } catch {
+        await copyFile(blob, pointer);
+    }
+}
+
+function normalizeEtag(etag: string): string {
+    return etag.replace(/^W\//, "").replace(/^"|"$/g, "");
+}
+
+// ---------------------------------------------------------------- download
+
+interface FileMetadata {
+    commit: string;
+    etag: string;
+    size: number | undefined;
+    /** Where to GET the bytes: the CDN the Hub redirects to, or the resolve URL itself. */
+    url: string;
+}
+
+/** HEAD `/<repo>/resolve/<revision>/<file>` without following the CDN redirect: commit, etag, size (as huggingface_hub). */
+async function fileMetadata(repo: string, revision: string, file: string, opts: HubOptions): Promise<FileMetadata> {
+    const doing = `downloading ${repo}/${file}`;
+    let url = `${opts.endpoint}/${repo}/resolve/${encodeURIComponent(revision)}/${file.split("/").map(encodeURIComponent).join("/")}`;
+    for (let hop = 0; hop < 5; hop++) {
+        let response: Response;
+        try {
+            response = await fetch(url, {
+                method: "HEAD",
+                redirect: "manual",
+                headers: { "Accept-Encoding": "identity", ...opts.token != null && sameOrigin(url, opts.endpoint) ? { Authorization: `Bearer ${opts.token}` } : {} },
+                signal: AbortSignal.timeout(requestTimeoutMs)
+            });
+        } catch (error) {
+            throw unreachable(opts.endpoint, doing, error);
+        }
+        const location = response.headers.get("Location");
+        if (response.status >= 300 && response.status < 400 && location?.startsWith("/")) {
+            url = new URL(location, url).href; // renamed repo: follow the Hub's relative redirect
+            continue;
+        }
+        if (response.status >= 400) throw httpError(response.status, response.headers.get("X-Error-Code"), { ...opts, repo, revision, file }, doing);
+        const commit = response.headers.get("X-Repo-Commit");
+        const etag = response.headers.get("X-Linked-Etag") ?? response.headers.get("ETag");
+        if (commit == null || etag == null) throw new Error(`${opts.endpoint} sent no X-Repo-Commit/ETag for ${repo}/${file}: is HF_ENDPOINT a Hugging Face Hub?`);
+        const size = Number(response.headers.get("X-Linked-Size") ?? response.headers.get("Content-Length") ?? NaN);
+        return {
+            commit,
+            etag: normalizeEtag(etag),
+            size: Number.isFinite(size) ? size : undefined,
+            url: response.status >= 300 && location != null ? new URL(location, url).href : url
+        };
+    }
+    throw new Error(`too many redirects while ${doing}`);
+}
+
+interface Target {
+    repo: string;
+    revision: string;
+    file: string;
+}
+
+const inFlight = new Map<string, Promise<void>>();
+
+/**
+ * `file` of `repo` at `revision`, from the cache or downloaded into it; returns the snapshot path
+ * (`<cacheDir>/models--owner--name/snapshots/<commit>/<file>`). Resumes a partial `blobs/<etag>.incomplete`
+ * with an HTTP Range request (also retrying within the call when the connection drops). Offline, falls back to
+ * the snapshot `refs/<revision>` points at.
+ */
+export async function downloadHubFile(repo: string, revision: string, file: string, opts: DownloadOptions): Promise<string> {
+    const storage = repoFolder(opts.cacheDir, repo);
+    if (commitHashPattern.test(revision)) {
+        const pointer = path.join(storage, "snapshots", revision, file);
+        if (await exists(pointer)) return pointer;
+    }
+
+    let meta: FileMetadata;
+    try {
+        meta = await fileMetadata(repo, revision, file, opts);
+    } catch (error) {
+        if (!(error instanceof HubUnreachableError)) throw error;
+        const commit = await cachedCommit(storage, revision);
+        const pointer = commit == null ? undefined : path.join(storage, "snapshots", commit, file);
+        if (pointer != null && await exists(pointer)) return pointer;
+        throw error;
+    }
+
+    if (revision !== meta.commit) {
+        const ref = path.join(storage, "refs", revision);
+        await mkdir(path.dirname(ref), { recursive: true });
+        if (await readFile(ref, "utf8").catch(() => "") !== meta.commit) await writeFile(ref, meta.commit);
+    }
+    const pointer = path.join(storage, "snapshots", meta.commit, file);
+    if (await exists(pointer)) return pointer;
+
+    const blob = path.join(storage, "blobs", meta.etag);
+    if (!await exists(blob)) {
+        let pending = inFlight.get(blob);
+        if (pending == null) {
+            pending = fetchBlob(blob, meta, { repo, revision, file }, opts).finally(() => inFlight.delete(blob));
+            inFlight.set(blob, pending);
+        }
+        await pending;
+    }
+    await linkSnapshot(blob, pointer);
+    return pointer;
+}
+
+async function fetchBlob(blob: string, meta: FileMetadata, target: Target, opts: DownloadOptions): Promise<void> {
+    const doing = `downloading ${target.repo}/${target.file}`;
+    const incomplete = `${blob}.incomplete`;
+    await mkdir(path.dirname(blob), { recursive: true });
+    const total = meta.size ?? 0;
+    let lastReport = 0;
+    const report = (done: number, force = false): void => {
+        if (opts.onProgress == null) return;
+        const now = Date.now();
+        if (force || now - lastReport >= 100) {
+            lastReport = now;
+            opts.onProgress(done, total);
+        }
+    };
+
+    let failures = 0;
+    for (;;) {
+        let offset = (await lstat(incomplete).catch(() => undefined))?.size ?? 0;
+        if (meta.size != null && offset > meta.size) {
+            await rm(incomplete, { force: true });
+            offset = 0;
+        }
+        if (meta.size == null || offset < meta.size) {
+            const before = offset;
+            try {
+                offset = await fetchRange(incomplete, offset, meta, target, opts, report);
+            } catch (error) {
+                if (error instanceof InputError) throw error;
+                offset = (await lstat(incomplete).catch(() => undefined))?.size ?? 0;
+                failures = offset > before ? 0 : failures + 1;
+                if (failures >= 3) throw error instanceof HubUnreachableError ? error : unreachable(opts.endpoint, doing, error);
+                await delay(250 * failures);
+                continue; // resume from what arrived
+            }
+        }
+        if (meta.size != null && offset !== meta.size) {
+            throw new Error(`${target.repo}/${target.file}: got ${offset} bytes, expected ${meta.size}; run again to resume`);
+        }
+        break;
+    }
+    await rename(incomplete, blob);
+    report(meta.size ?? (await stat(blob)).size, true);
+}
+
+/** GET from `offset` (Range when > 0), appending to `incomplete`; returns the new size. */
+async function fetchRange(
+    incomplete: string, offset: number, meta: FileMetadata, target: Target,
+    opts: DownloadOptions, report: (done: number) => void
+): Promise<number> {
+    const headers: Record<string, string> = { "Accept-Encoding": "identity" };
+    if (offset > 0) headers.Range = `bytes=${offset}-`;
+    if (opts.token != null && sameOrigin(meta.url, opts.endpoint)) headers.Authorization = `Bearer ${opts.token}`;
+    // a stalled connection fails after `idleTimeoutMs` without bytes, and the retry loop resumes it
+    const controller = new AbortController();
+    const idle = setTimeout(() => controller.abort(new Error(`no data for ${idleTimeoutMs / 1000} s`)), idleTimeoutMs);
+    try {
+        return await receive(incomplete, offset, meta.url, headers, controller.signal, idle, target, opts, report);
+    } finally {
+        clearTimeout(idle);
+    }
+}
+
+async function receive(
+    incomplete: string, offset: number, url: string, headers: Record<string, string>, signal: AbortSignal,
+    idle: NodeJS.Timeout, target: Target, opts: DownloadOptions, report: (done: number) => void
+): Promise<number> {
+    const response = await fetch(url, { headers, signal });
+    if (response.status === 416 && offset > 0) {
+        await rm(incomplete, { force: true });
+        throw new Error("range not satisfiable; restarting");
+    }
+    if (!response.ok || response.body == null) {
+        throw httpError(response.status, response.headers.get("X-Error-Code"), { ...opts, ...target }, `downloading ${target.repo}/${target.file}`);
+    }
+    let done = offset;
+    if (offset > 0 && response.status !== 206) done = 0; // the server ignored Range: start over
+    if (response.status === 206) {
+        const start = Number(/bytes (\d+)-/.exec(response.headers.get("Content-Range") ?? "")?.[1]);
+        if (start !== offset) {
+            await response.body.cancel();
+            await rm(incomplete, { force: true });
+            throw new Error(`server resumed at ${start}, expected ${offset}; restarting`);
+        }
+    }
+    const handle = await open(incomplete, done > 0 ? "a" : "w");
+    try {
+        for await (const chunk of response.body) {
+            await handle.write(chunk);
+            done += chunk.length;
+            idle.refresh();
+            report(done);
+        }
+    } finally {
+        await handle.close();
+    }
+    return done;
+}

@@ -1,0 +1,85 @@
+/** ModelRef → ResolvedModel: a local path, a Hugging Face file (downloaded into the HF cache) or a synthetic model. */
+import { realpath, rm } from "node:fs/promises";
+import path from "node:path";
+import type { ModelRef } from "../plan/types.ts";
+import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "./cacheDirs.ts";
+import { downloadHubFile, HubUnreachableError, listCachedGgufFiles, listGgufFiles, matchQuant, splitParts } from "./hub.ts";
+import { describeLocalModel } from "./localFile.ts";
+import { ensureSyntheticModel } from "./synthetic.ts";
+import type { ResolvedModel } from "./types.ts";
+
+export interface ResolveOptions {
+    /** One directory for Hub downloads, synthetic models and the sha256 cache, like `GGUF_BENCH_CACHE`. Defaults to `hubCacheDir()` for Hub files and `benchCacheDir()` for the rest. */
+    cacheDir?: string;
+    /** Hub base URL. Defaults to `hubEndpoint()` (`HF_ENDPOINT` or `https://huggingface.co`). */
+    endpoint?: string;
+    /** Hub token. Defaults to `hubToken()` (`HF_TOKEN`, else the token huggingface-cli saved). */
+    token?: string;
+    /** Download progress of each file in bytes. Defaults to none. */
+    onProgress?: (done: number, total: number, file: string) => void;
+}
+
+/** A ModelRef whose Hub file is known (quant picked). */
+export type FileModelRef = Exclude<ModelRef, { source: "hf"; quant: string }>;
+
+/**
+ * Cheap check before anything runs: an hf ref with `quant` becomes the ref of its file (the first part of a split
+ * model), after listing the repo (or, offline, the cached snapshot); other refs come back as they are.
+ * A repo without that quant, or with several files for it → InputError (exit 2).
+ */
+export async function resolveModelFile(ref: ModelRef, opts: ResolveOptions = {}): Promise<FileModelRef> {
+    if (ref.source !== "hf" || !("quant" in ref)) return ref;
+    let files;
+    try {
+        files = await listGgufFiles(ref.repo, ref.revision, hubOptions(opts));
+    } catch (error) {
+        if (!(error instanceof HubUnreachableError)) throw error;
+        files = await listCachedGgufFiles(ref.repo, ref.revision, opts.cacheDir ?? hubCacheDir());
+        if (files == null || files.length === 0) throw error;
+    }
+    const [file] = matchQuant(ref.repo, files, ref.quant);
+    return { source: "hf", repo: ref.repo, revision: ref.revision, file: file! };
+}
+
+/** The local file of `ref` and its facts; downloads Hub files (all parts of a split model) first. */
+export async function resolveModel(ref: ModelRef, opts: ResolveOptions = {}): Promise<ResolvedModel> {
+    const shaCacheDir = opts.cacheDir ?? benchCacheDir();
+    switch (ref.source) {
+        case "path":
+            return describeLocalModel(ref.path, { ref, source: "path" }, shaCacheDir);
+        case "synthetic": {
+            type Spec = Parameters<typeof ensureSyntheticModel>[0];
+            const file = await ensureSyntheticModel({ preset: ref.preset, quant: ref.quant, seed: ref.seed } as Spec, shaCacheDir);
+            return describeLocalModel(file, { ref, source: "synthetic" }, shaCacheDir);
+        }
+        case "hf": {
+            const { repo, revision, file } = await resolveModelFile(ref, opts) as Extract<FileModelRef, { source: "hf" }>;
+            const local: string[] = [];
+            for (const part of splitParts(file)) {
+                local.push(await downloadHubFile(repo, revision, part, {
+                    ...hubOptions(opts),
+                    cacheDir: opts.cacheDir ?? hubCacheDir(),
+                    onProgress: opts.onProgress == null ? undefined : (done, total) => opts.onProgress!(done, total, part)
+                }));
+            }
+            const model = await describeLocalModel(local[0]!, { ref, source: "hf", repo, file }, shaCacheDir);
+            if (local.length === 1) await checkBlobSha(model, local[0]!);
+            return model;
+        }
+    }
+}
+
+function hubOptions(opts: ResolveOptions): { endpoint: string; token?: string } {
+    const token = opts.token ?? hubToken();
+    return { endpoint: opts.endpoint ?? hubEndpoint(), ...token != null ? { token } : {} };
+}
+
+/** LFS blobs are named by their sha256: a mismatch means a corrupt (e.g. badly resumed) download; drop it. */
+async function checkBlobSha(model: ResolvedModel, snapshotPath: string): Promise<void> {
+    const blob = await realpath(snapshotPath);
+    const expected = path.basename(blob);
+    if (!/^[0-9a-f]{64}$/.test(expected) || expected === model.sha256) return;
+    await rm(blob, { force: true });
+    await rm(snapshotPath, { force: true });
+    throw new Error(`${model.repo}/${model.file}: sha256 ${model.sha256} differs from the Hub's ${expected}; removed the corrupt download, run again`);
+}
