@@ -1,0 +1,43 @@
+/**
+ * A config's stable id: the first 12 hex digits of the sha256 of what decides its numbers (model identity,
+ * settings, workload), so the same config gets the same id on every machine and run, and runs can be compared.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { BenchTest, Prompt, Settings } from "../suite/types.ts";
+import { canonicalJson } from "./canonicalJson.ts";
+import type { ModelRef } from "./types.ts";
+
+/** Settings that change how long or how often a config runs, not what one measurement measures. */
+const notIdentity = ["repetitions", "warmup", "timeout"] as const satisfies readonly (keyof Settings)[];
+
+export function configId(config: { model: ModelRef; params: Settings; prompts: Prompt[]; tests: BenchTest[] }): string {
+    const params: Partial<Settings> = { ...config.params };
+    for (const key of notIdentity) delete params[key];
+    const identity = {
+        model: modelIdentity(config.model),
+        params,
+        prompts: config.prompts.map((p) => ({ id: p.id, kind: p.kind, sha256: sha256(p.text) })),
+        tests: config.tests.map((t) => ({ id: t.id, pp: t.pp, tg: t.tg, depth: t.depth }))
+    };
+    return sha256(canonicalJson(identity)).slice(0, 12);
+}
+
+/**
+ * What names a model independently of where it sits: a local file by base name and size in bytes (hashing
+ * gigabytes to plan would be slow), a Hub file by repo, revision and file or quant, a synthetic model by its recipe.
+ */
+export function modelIdentity(ref: ModelRef): Record<string, unknown> {
+    switch (ref.source) {
+        case "path": return { source: "path", file: path.basename(ref.path), sizeBytes: fs.statSync(ref.path).size };
+        case "hf": return "file" in ref
+            ? { source: "hf", repo: ref.repo, revision: ref.revision, file: ref.file }
+            : { source: "hf", repo: ref.repo, revision: ref.revision, quant: ref.quant };
+        case "synthetic": return { source: "synthetic", preset: ref.preset, quant: ref.quant, seed: ref.seed };
+    }
+}
+
+function sha256(text: string): string {
+    return crypto.createHash("sha256").update(text).digest("hex");
+}

@@ -1,0 +1,157 @@
+/**
+ * Parses and validates a suite file into a `Suite`: the edge where all user input is checked, once.
+ *
+ * Shape and value ranges come from suite.schema.json (the schema editors use); what a schema cannot know is checked
+ * here: files exist, GGUF headers read, ids are unique. Every problem is one InputError line:
+ * `<file>:<line>:<col> <key path>: expected <what>, got <value> (<type>)`.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import suiteSchema from "../../suite.schema.json" with { type: "json" };
+import { InputError, describeValue } from "../errors.ts";
+import { syntheticQuants } from "../models/syntheticPresets.ts";
+import { checkGgufHeader } from "./checkGgufHeader.ts";
+import { SchemaChecker, type SchemaPath } from "./checkSchema.ts";
+import { loadYamlFile } from "./loadYamlFile.ts";
+import { defaultSettings, type BenchTest, type ModelSpec, type Prompt, type Settings, type Suite } from "./types.ts";
+
+const checker = new SchemaChecker(suiteSchema);
+
+/** Synchronous: reads the suite, prompt files and GGUF headers from disk. Throws `InputError` on any bad input. */
+export function parseSuite(file: string): Suite {
+    const absolute = path.resolve(file);
+    const yaml = loadYamlFile(absolute, file);
+    const dir = path.dirname(absolute);
+    const fail = (at: SchemaPath, message: string, where: "key" | "value" = "value"): never => {
+        const { line, col } = yaml.locate(at, where);
+        throw new InputError(`${file}:${line}:${col} ${formatPath(at)}: ${message}`);
+    };
+    const expected = (at: SchemaPath, what: string, value: unknown): never => fail(at, `expected ${what}, got ${shown(value)}`);
+
+    const raw = yaml.value;
+    if (raw === null) throw new InputError(`${file}:1:1 suite: expected a mapping with \`name\`, \`models\` and \`prompts\` or \`tests\`, got an empty file`);
+    if (typeof raw !== "object" || Array.isArray(raw)) expected([], "a mapping with `name`, `models` and `prompts` or `tests`", raw);
+
+    const issue = checker.check(raw);
+    if (issue) {
+        if (issue.kind === "unknown") {
+            fail(issue.path, `expected one of the keys ${issue.expected.replace(/^one of /, "")}, got \`${String(issue.path.at(-1))}\` (unknown key)`, "key");
+        }
+        if (issue.kind === "missing") fail(issue.path, `expected ${issue.expected}, got nothing (key missing)`);
+        if (issue.path.length === 0) fail(issue.path, `expected ${issue.expected}`);
+        expected(issue.path, issue.expected, issue.value);
+    }
+    // From here on the shape is the schema's; the casts below only name it.
+    const doc = raw as RawSuite;
+
+    return {
+        name: doc.name,
+        ...(doc.description !== undefined ? { description: doc.description } : {}),
+        path: absolute,
+        sha256: yaml.sha256,
+        defaults: { ...defaultSettings, ...doc.defaults },
+        models: doc.models.map((model, i) => toModelSpec(model, ["models", i], dir, fail, expected)),
+        matrix: doc.matrix ?? {},
+        prompts: toPrompts(doc.prompts ?? [], dir, expected),
+        tests: toTests(doc.tests ?? [], expected)
+    };
+}
+
+type Fail = (at: SchemaPath, message: string, where?: "key" | "value") => never;
+type Expected = (at: SchemaPath, what: string, value: unknown) => never;
+
+interface RawSuite {
+    name: string;
+    description?: string;
+    defaults?: Partial<Settings>;
+    models: RawModel[];
+    matrix?: Suite["matrix"];
+    prompts?: { id: string; text?: string; file?: string; kind?: Prompt["kind"] }[];
+    tests?: { pp?: number; tg?: number; depth?: number }[];
+}
+
+type RawModel =
+    | { path: string }
+    | { hf: string; file?: string; quants?: string[]; revision?: string }
+    | { synthetic: { preset: string; quant: string | string[]; seed?: number } };
+
+function toModelSpec(model: RawModel, at: SchemaPath, dir: string, fail: Fail, expected: Expected): ModelSpec {
+    if ("path" in model) {
+        const file = path.resolve(dir, model.path);
+        if (!isFile(file)) expected([...at, "path"], `an existing file (looked for ${file})`, model.path);
+        const problem = checkGgufHeader(file);
+        if (problem) fail([...at, "path"], `expected a GGUF model file, got ${describeValue(model.path)}: ${path.basename(file)} is ${problem}`);
+        return { source: "path", path: file };
+    }
+    if ("hf" in model) {
+        const revision = model.revision ?? "main";
+        if (model.file !== undefined) return { source: "hf", repo: model.hf, file: model.file, revision };
+        return { source: "hf", repo: model.hf, quants: model.quants!, revision };
+    }
+    const { preset, quant, seed } = model.synthetic;
+    const written = Array.isArray(quant) ? quant : [quant];
+    const quants = written.map((q) => syntheticQuants.find((known) => known === q.toUpperCase())!);
+    quants.forEach((q, i) => {
+        if (quants.indexOf(q) !== i) expected([...at, "synthetic", "quant", i], "no duplicates in the list (quants are case-insensitive)", written[i]);
+    });
+    return { source: "synthetic", preset, quants, seed: seed ?? 1 };
+}
+
+function toPrompts(prompts: NonNullable<RawSuite["prompts"]>, dir: string, expected: Expected): Prompt[] {
+    const seen = new Set<string>();
+    return prompts.map((prompt, i) => {
+        if (seen.has(prompt.id)) expected(["prompts", i, "id"], "a unique prompt id", prompt.id);
+        seen.add(prompt.id);
+        let text = prompt.text;
+        if (prompt.file !== undefined) {
+            const file = path.resolve(dir, prompt.file);
+            if (!isFile(file)) expected(["prompts", i, "file"], `an existing file (looked for ${file})`, prompt.file);
+            const bytes = fs.readFileSync(file);
+            try {
+                if (bytes.includes(0)) throw new Error("NUL");
+                text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+            } catch {
+                expected(["prompts", i, "file"], "a UTF-8 text file (it looks binary)", prompt.file);
+            }
+            if (!/\S/u.test(text!)) expected(["prompts", i, "file"], "a file with non-empty text", prompt.file);
+        }
+        return { id: prompt.id, text: text!, kind: prompt.kind ?? "chat" };
+    });
+}
+
+function toTests(tests: NonNullable<RawSuite["tests"]>, expected: Expected): BenchTest[] {
+    const seen = new Map<string, number>();
+    return tests.map((written, i) => {
+        const test = { pp: written.pp ?? 0, tg: written.tg ?? 0, depth: written.depth ?? 0 };
+        const id = benchTestId(test);
+        const first = seen.get(id);
+        if (first !== undefined) expected(["tests", i], `a test not already listed (same as tests[${first}], \`${id}\`)`, written);
+        seen.set(id, i);
+        return { id, ...test };
+    });
+}
+
+/** llama-bench style id: `pp512`, `tg128`, `pp512+tg128`, with `@d4096` when run at a depth. */
+export function benchTestId(test: { pp: number; tg: number; depth: number }): string {
+    const parts = [test.pp > 0 ? `pp${test.pp}` : "", test.tg > 0 ? `tg${test.tg}` : ""].filter(Boolean);
+    return parts.join("+") + (test.depth > 0 ? `@d${test.depth}` : "");
+}
+
+/** `models[2].synthetic.quant`; the top level is `suite`. */
+function formatPath(at: SchemaPath): string {
+    if (at.length === 0) return "suite";
+    return at.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`)).join("");
+}
+
+/** describeValue, except that non-finite numbers (`.inf`, `.nan` in YAML) show as themselves, not `null`. */
+function shown(value: unknown): string {
+    return typeof value === "number" && !Number.isFinite(value) ? `\`${value}\` (number)` : describeValue(value);
+}
+
+function isFile(file: string): boolean {
+    try {
+        return fs.statSync(file).isFile();
+    } catch {
+        return false;
+    }
+}

@@ -1,0 +1,291 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import suiteSchema from "../../suite.schema.json" with { type: "json" };
+import { InputError } from "../../runner/errors.ts";
+import { syntheticPresets, syntheticQuants } from "../../runner/models/syntheticPresets.ts";
+import { SchemaChecker } from "../../runner/suite/checkSchema.ts";
+import { parseSuite } from "../../runner/suite/parseSuite.ts";
+import { defaultSettings, kvTypes, sweepableKeys, type Suite } from "../../runner/suite/types.ts";
+
+const modelsDir = process.env.GGUF_BENCH_TEST_MODELS ?? path.resolve("../shared/models");
+const stories = path.join(modelsDir, "stories260K.gguf");
+const haveStories = fs.existsSync(stories);
+
+let dir: string;
+beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "gguf-bench-suite-"));
+    fs.mkdirSync(path.join(dir, "prompts"));
+    fs.writeFileSync(path.join(dir, "prompts", "long.txt"), "Once upon a time, there was a tiny model.\n");
+    fs.writeFileSync(path.join(dir, "fake.gguf"), "NOTGGUF!".repeat(16));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+let counter = 0;
+function write(text: string | Buffer, name = `suite-${++counter}.yaml`): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+}
+
+/** The InputError message parseSuite throws for this text (fails the test if it does not throw one). */
+function errorOf(text: string | Buffer): { file: string; message: string } {
+    const file = write(text);
+    try {
+        parseSuite(file);
+    } catch (error) {
+        expect(error).toBeInstanceOf(InputError);
+        const message = (error as InputError).message;
+        expect(message).not.toContain("\n");
+        return { file, message };
+    }
+    throw new Error(`expected ${file} to be rejected`);
+}
+
+const tail = "models:\n  - synthetic: { preset: tiny, quant: Q8_0 }\ntests:\n  - pp: 8\n";
+
+describe("parseSuite: a valid suite", () => {
+    it("round-trips every form of DESIGN.md into the Suite contract", () => {
+        const text = `# yaml-language-server: $schema=../suite.schema.json
+name: qwen-quants
+description: Qwen2.5 1.5B Instruct, quant ladder on this machine
+defaults:
+  repetitions: 5
+  warmup: 0
+  context: 4096
+  gpuLayers: 12
+  threads: 1
+  flashAttention: true
+  kvType: q8_0
+  temperature: 0.5
+  gpu: false
+  timeout: 60.5
+models:
+  - hf: Qwen/Qwen2.5-1.5B-Instruct-GGUF
+    quants: [Q3_K_M, Q4_K_M]
+  - hf: Qwen/Qwen2.5-0.5B-Instruct-GGUF
+    file: qwen2.5-0.5b-instruct-q4_k_m.gguf
+    revision: v1.0
+  - synthetic: { preset: tiny, quant: q8_0 }
+  - synthetic: { preset: small, quant: [f16, Q4_0], seed: 7 }
+matrix:
+  mode: [stream, batch]
+  context: [2048, 8192]
+  gpuLayers: [max, 0]
+prompts:
+  - id: explain
+    text: Explain quantum computing in two paragraphs.
+  - id: long-doc
+    file: prompts/long.txt
+    kind: completion
+tests:
+  - pp: 512
+  - tg: 128
+  - { pp: 512, tg: 128, depth: 4096 }
+  - { tg: 16, depth: 1 }
+`;
+        const file = write(text);
+        const suite = parseSuite(file);
+        const expected: Suite = {
+            name: "qwen-quants",
+            description: "Qwen2.5 1.5B Instruct, quant ladder on this machine",
+            path: file,
+            sha256: "", // checked below
+            defaults: {
+                ...defaultSettings,
+                repetitions: 5, warmup: 0, context: 4096, gpuLayers: 12, threads: 1, flashAttention: true,
+                kvType: "q8_0", temperature: 0.5, gpu: false, timeout: 60.5
+            },
+            models: [
+                { source: "hf", repo: "Qwen/Qwen2.5-1.5B-Instruct-GGUF", quants: ["Q3_K_M", "Q4_K_M"], revision: "main" },
+                { source: "hf", repo: "Qwen/Qwen2.5-0.5B-Instruct-GGUF", file: "qwen2.5-0.5b-instruct-q4_k_m.gguf", revision: "v1.0" },
+                { source: "synthetic", preset: "tiny", quants: ["Q8_0"], seed: 1 },
+                { source: "synthetic", preset: "small", quants: ["F16", "Q4_0"], seed: 7 }
+            ],
+            matrix: { mode: ["stream", "batch"], context: [2048, 8192], gpuLayers: ["max", 0] },
+            prompts: [
+                { id: "explain", text: "Explain quantum computing in two paragraphs.", kind: "chat" },
+                { id: "long-doc", text: "Once upon a time, there was a tiny model.\n", kind: "completion" }
+            ],
+            tests: [
+                { id: "pp512", pp: 512, tg: 0, depth: 0 },
+                { id: "tg128", pp: 0, tg: 128, depth: 0 },
+                { id: "pp512+tg128@d4096", pp: 512, tg: 128, depth: 4096 },
+                { id: "tg16@d1", pp: 0, tg: 16, depth: 1 }
+            ]
+        };
+        expect({ ...suite, sha256: "" }).toEqual(expected);
+        expect(Object.keys(suite.matrix)).toEqual(["mode", "context", "gpuLayers"]);
+        expect(suite.sha256).toMatch(/^[0-9a-f]{64}$/);
+        // sha256 is of the bytes: a comment changes it, the parsed suite stays equal
+        const commented = parseSuite(write(text + "# trailing comment\n"));
+        expect(commented.sha256).not.toBe(suite.sha256);
+        expect({ ...commented, path: "", sha256: "" }).toEqual({ ...suite, path: "", sha256: "" });
+    });
+
+    it("fills every missing setting from defaultSettings and resolves a relative suite path", () => {
+        const file = write(`name: minimal\n${tail}`);
+        const relative = path.relative(process.cwd(), file);
+        const suite = parseSuite(relative);
+        expect(suite.path).toBe(file);
+        expect(suite.defaults).toEqual(defaultSettings);
+        expect(suite.matrix).toEqual({});
+        expect(suite.prompts).toEqual([]);
+    });
+
+    it.skipIf(!haveStories)("accepts a real GGUF by a path relative to the suite's folder, made absolute", () => {
+        fs.mkdirSync(path.join(dir, "models"), { recursive: true });
+        fs.copyFileSync(stories, path.join(dir, "models", "stories260K.gguf"));
+        const suite = parseSuite(write("name: p\nmodels:\n  - path: ./models/stories260K.gguf\nprompts:\n  - { id: a, text: hi }\n"));
+        expect(suite.models).toEqual([{ source: "path", path: path.join(dir, "models", "stories260K.gguf") }]);
+    });
+});
+
+describe("parseSuite: errors name file:line:col, the key, what was expected and what was found", () => {
+    const cases: [string, string, string][] = [
+        ["context not a number", "name: x\ndefaults:\n  context: abc\n" + tail, "3:12 defaults.context: expected an integer >= 16, got `abc` (string)"],
+        ["context too small", "name: x\ndefaults:\n  context: 8\n" + tail, "3:12 defaults.context: expected an integer >= 16, got `8` (number)"],
+        ["repetitions 0", "name: x\ndefaults:\n  repetitions: 0\n" + tail, "3:16 defaults.repetitions: expected an integer >= 1, got `0` (number)"],
+        ["warmup negative", "name: x\ndefaults:\n  warmup: -1\n" + tail, "3:11 defaults.warmup: expected an integer >= 0, got `-1` (number)"],
+        ["gpuLayers word", "name: x\ndefaults:\n  gpuLayers: lots\n" + tail, "3:14 defaults.gpuLayers: expected `max`, `auto` or an integer >= 0, got `lots` (string)"],
+        ["threads 0", "name: x\ndefaults:\n  threads: 0\n" + tail, "3:12 defaults.threads: expected `auto` or an integer >= 1, got `0` (number)"],
+        ["batch fraction", "name: x\ndefaults:\n  batch: 1.5\n" + tail, "3:10 defaults.batch: expected an integer >= 1, got `1.5` (number)"],
+        ["flashAttention string", "name: x\ndefaults:\n  flashAttention: 'yes'\n" + tail, "3:19 defaults.flashAttention: expected `true` or `false`, got `yes` (string)"],
+        ["kvType", "name: x\ndefaults:\n  kvType: q9\n" + tail, "3:11 defaults.kvType: expected one of `f32`, `f16`, `bf16`, `q8_0`, `q4_0`, `q4_1`, `q5_0`, `q5_1`, `iq4_nl`, got `q9` (string)"],
+        ["mode", "name: x\ndefaults:\n  mode: fast\n" + tail, "3:9 defaults.mode: expected one of `stream`, `batch`, got `fast` (string)"],
+        ["maxTokens 0", "name: x\ndefaults:\n  maxTokens: 0\n" + tail, "3:14 defaults.maxTokens: expected an integer >= 1, got `0` (number)"],
+        ["temperature infinite", "name: x\ndefaults:\n  temperature: .inf\n" + tail, "3:16 defaults.temperature: expected a number >= 0, got `Infinity` (number)"],
+        ["seed negative", "name: x\ndefaults:\n  seed: -3\n" + tail, "3:9 defaults.seed: expected an integer >= 0, got `-3` (number)"],
+        ["gpu", "name: x\ndefaults:\n  gpu: rocm\n" + tail, "3:8 defaults.gpu: expected one of `auto`, `metal`, `cuda`, `vulkan`, `false`, got `rocm` (string)"],
+        ["timeout 0", "name: x\ndefaults:\n  timeout: 0\n" + tail, "3:12 defaults.timeout: expected a number > 0, got `0` (number)"],
+        ["unknown top-level key", "name: x\nmodles: []\n" + tail, "2:1 modles: expected one of the keys `name`, `description`, `defaults`, `models`, `matrix`, `prompts`, `tests`, got `modles` (unknown key)"],
+        ["unknown setting", "name: x\ndefaults:\n  contxt: 5\n" + tail, "3:3 defaults.contxt: expected one of the keys `repetitions`, `warmup`, `context`, `gpuLayers`, `threads`, `batch`, `flashAttention`, `kvType`, `mode`, `maxTokens`, `temperature`, `seed`, `gpu`, `timeout`, got `contxt` (unknown key)"],
+        ["matrix key not sweepable", "name: x\nmatrix:\n  repetitions: [1, 2]\n" + tail, "3:3 matrix.repetitions: expected one of the keys `context`, `gpuLayers`, `threads`, `batch`, `flashAttention`, `kvType`, `mode`, `maxTokens`, `temperature`, `seed`, `gpu`, got `repetitions` (unknown key)"],
+        ["matrix duplicate", "name: x\nmatrix:\n  context: [2048, 4096, 2048]\n" + tail, "3:25 matrix.context[2]: expected no duplicates in the list, got `2048` (number)"],
+        ["matrix empty list", "name: x\nmatrix:\n  mode: []\n" + tail, "3:9 matrix.mode: expected a non-empty list of unique values, got `[]` (array)"],
+        ["matrix scalar", "name: x\nmatrix:\n  mode: stream\n" + tail, "3:9 matrix.mode: expected a non-empty list of unique values, got `stream` (string)"],
+        ["matrix bad value", "name: x\nmatrix:\n  mode: [stream, fast]\n" + tail, "3:18 matrix.mode[1]: expected one of `stream`, `batch`, got `fast` (string)"],
+        ["name missing", tail, "1:1 name: expected a non-empty string, got nothing (key missing)"],
+        ["name not a string", "name: [a]\n" + tail, "1:7 name: expected a non-empty string, got `[\"a\"]` (array)"],
+        ["models missing", "name: x\ntests:\n  - pp: 8\n", "1:1 models: expected a non-empty list, got nothing (key missing)"],
+        ["models empty", "name: x\nmodels: []\ntests:\n  - pp: 8\n", "2:9 models: expected a non-empty list, got `[]` (array)"],
+        ["no prompts nor tests", "name: x\nmodels:\n  - synthetic: { preset: tiny, quant: Q8_0 }\nprompts: []\n", "1:1 suite: expected a non-empty `prompts` or `tests` list"],
+        ["model of no known form", "name: x\nmodels:\n  - foo: bar\ntests: [{ pp: 8 }]\n", "3:5 models[0]: expected a model with one of `path`, `hf` or `synthetic`, got `{\"foo\":\"bar\"}` (object)"],
+        ["model with two forms", "name: x\nmodels:\n  - path: a.gguf\n    hf: a/b\ntests: [{ pp: 8 }]\n", "4:5 models[0].hf: expected one of the keys `path`, got `hf` (unknown key)"],
+        ["hf without file or quants", "name: x\nmodels:\n  - hf: a/b\ntests: [{ pp: 8 }]\n", "3:5 models[0]: expected `hf` with exactly one of `file` or `quants`, got `{\"hf\":\"a/b\"}` (object)"],
+        ["hf with file and quants", "name: x\nmodels:\n  - { hf: a/b, file: x.gguf, quants: [Q4_0] }\ntests: [{ pp: 8 }]\n", "3:5 models[0]: expected `hf` with exactly one of `file` or `quants`, got `{\"hf\":\"a/b\",\"file\":\"x.gguf\",\"quants\":[\"Q4_0\"]}` (object)"],
+        ["hf repo without owner", "name: x\nmodels:\n  - hf: justname\n    file: x.gguf\ntests: [{ pp: 8 }]\n", "3:9 models[0].hf: expected a Hugging Face repo id `owner/name`, got `justname` (string)"],
+        ["hf file not .gguf", "name: x\nmodels:\n  - hf: a/b\n    file: x.bin\ntests: [{ pp: 8 }]\n", "4:11 models[0].file: expected a file name ending in `.gguf`, got `x.bin` (string)"],
+        ["hf quants empty", "name: x\nmodels:\n  - hf: a/b\n    quants: []\ntests: [{ pp: 8 }]\n", "4:13 models[0].quants: expected a non-empty list of unique values, got `[]` (array)"],
+        ["hf quants duplicate", "name: x\nmodels:\n  - hf: a/b\n    quants: [Q4_0, Q4_0]\ntests: [{ pp: 8 }]\n", "4:20 models[0].quants[1]: expected no duplicates in the list, got `Q4_0` (string)"],
+        ["synthetic preset", "name: x\nmodels:\n  - synthetic: { preset: huge, quant: Q8_0 }\ntests: [{ pp: 8 }]\n", "3:26 models[0].synthetic.preset: expected one of `tiny`, `small`, `medium`, got `huge` (string)"],
+        ["synthetic quant", "name: x\nmodels:\n  - synthetic: { preset: tiny, quant: Q5_K }\ntests: [{ pp: 8 }]\n", "3:39 models[0].synthetic.quant: expected one of `F32`, `F16`, `Q8_0`, `Q4_0` or a non-empty list of them, got `Q5_K` (string)"],
+        ["synthetic quant in a list", "name: x\nmodels:\n  - synthetic: { preset: tiny, quant: [Q8_0, Q5_K] }\ntests: [{ pp: 8 }]\n", "3:46 models[0].synthetic.quant[1]: expected one of `F32`, `F16`, `Q8_0`, `Q4_0`, got `Q5_K` (string)"],
+        ["synthetic quants equal but for case", "name: x\nmodels:\n  - synthetic: { preset: tiny, quant: [Q8_0, q8_0] }\ntests: [{ pp: 8 }]\n", "3:46 models[0].synthetic.quant[1]: expected no duplicates in the list (quants are case-insensitive), got `q8_0` (string)"],
+        ["synthetic preset missing", "name: x\nmodels:\n  - synthetic: { quant: Q8_0 }\ntests: [{ pp: 8 }]\n", "3:16 models[0].synthetic.preset: expected one of `tiny`, `small`, `medium`, got nothing (key missing)"],
+        ["prompt id", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: has space\n    text: hi\n", "4:9 prompts[0].id: expected an id of letters, digits, `.`, `_` or `-`, got `has space` (string)"],
+        ["prompt id repeated", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n    text: hi\n  - id: a\n    text: ho\n", "6:9 prompts[1].id: expected a unique prompt id, got `a` (string)"],
+        ["prompt text blank", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n    text: '  '\n", "5:11 prompts[0].text: expected non-empty text, got `  ` (string)"],
+        ["prompt without text or file", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n", "4:5 prompts[0]: expected a prompt with `id` and exactly one of `text` or `file`, got `{\"id\":\"a\"}` (object)"],
+        ["prompt kind", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n    text: hi\n    kind: instruct\n", "6:11 prompts[0].kind: expected one of `chat`, `completion`, got `instruct` (string)"],
+        ["test with no work", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { depth: 5 }\n", "4:5 tests[0]: expected a test with `pp` or `tg` > 0, got `{\"depth\":5}` (object)"],
+        ["test negative", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { pp: -1 }\n", "4:11 tests[0].pp: expected an integer >= 0, got `-1` (number)"],
+        ["test unknown key", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { pp: 8, n: 3 }\n", "4:14 tests[0].n: expected one of the keys `pp`, `tg`, `depth`, got `n` (unknown key)"],
+        ["test repeated", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - pp: 512\n  - { pp: 512, tg: 0 }\n", "5:5 tests[1]: expected a test not already listed (same as tests[0], `pp512`), got `{\"pp\":512,\"tg\":0}` (object)"]
+    ];
+    it.each(cases)("%s", (_name, text, expected) => {
+        const { file, message } = errorOf(text);
+        expect(message).toBe(`${file}:${expected}`);
+    });
+
+    it("rejects a path that does not exist, relative to the suite's folder", () => {
+        const { file, message } = errorOf("name: x\nmodels:\n  - path: ./nope.gguf\ntests: [{ pp: 8 }]\n");
+        expect(message).toBe(`${file}:3:11 models[0].path: expected an existing file (looked for ${path.join(dir, "nope.gguf")}), got \`./nope.gguf\` (string)`);
+    });
+
+    it("rejects a file that is not GGUF, naming it", () => {
+        const { file, message } = errorOf("name: x\nmodels:\n  - path: fake.gguf\ntests: [{ pp: 8 }]\n");
+        expect(message).toBe(`${file}:3:11 models[0].path: expected a GGUF model file, got \`fake.gguf\` (string): fake.gguf is not a GGUF file (bad magic)`);
+    });
+
+    it.skipIf(!haveStories)("rejects a GGUF cut short inside its header or its tensor data", () => {
+        const bytes = fs.readFileSync(stories);
+        fs.writeFileSync(path.join(dir, "cut-header.gguf"), bytes.subarray(0, 5000));
+        fs.writeFileSync(path.join(dir, "cut-data.gguf"), bytes.subarray(0, 100_000));
+        const header = errorOf("name: x\nmodels:\n  - path: cut-header.gguf\ntests: [{ pp: 8 }]\n");
+        expect(header.message).toMatch(/:3:11 models\[0\]\.path: expected a GGUF model file, got `cut-header\.gguf` \(string\): cut-header\.gguf is truncated header/);
+        const data = errorOf("name: x\nmodels:\n  - path: cut-data.gguf\ntests: [{ pp: 8 }]\n");
+        expect(data.message).toContain("cut-data.gguf is truncated (tensor data ends past the end of the file)");
+    });
+
+    it("rejects a prompt file that does not exist or is binary", () => {
+        const missing = errorOf("name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n    file: nope.txt\n");
+        expect(missing.message).toBe(`${missing.file}:5:11 prompts[0].file: expected an existing file (looked for ${path.join(dir, "nope.txt")}), got \`nope.txt\` (string)`);
+        fs.writeFileSync(path.join(dir, "binary.txt"), Buffer.from([0x68, 0x00, 0x69]));
+        const binary = errorOf("name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n    file: binary.txt\n");
+        expect(binary.message).toBe(`${binary.file}:5:11 prompts[0].file: expected a UTF-8 text file (it looks binary), got \`binary.txt\` (string)`);
+    });
+});
+
+describe("parseSuite: hostile input fails fast with one clean line", () => {
+    const cases: [string, string | Buffer, RegExp][] = [
+        ["empty file", "", /:1:1 suite: expected a mapping with `name`, `models` and `prompts` or `tests`, got an empty file$/],
+        ["only a comment", "# nothing here\n", /:1:1 suite: expected a mapping .* got an empty file$/],
+        ["a list at the top", "- 1\n- 2\n", /:1:1 suite: expected a mapping with `name`, `models` and `prompts` or `tests`, got `\[1,2\]` \(array\)$/],
+        ["a scalar at the top", "hello\n", /:1:1 suite: expected a mapping .*, got `hello` \(string\)$/],
+        ["syntax error", "name: x\nmodels: [1, 2\n", /:3:1 YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a \]$/],
+        ["tab indentation", "name: x\nmodels:\n\t- path: x\n", /:3:1 YAML syntax error: Tabs are not allowed as indentation$/],
+        ["duplicate key", "name: x\nmodels: []\nname: y\n", /:3:1 duplicate key `name`: each key may appear once per mapping$/],
+        ["nested duplicate key", "name: x\ndefaults:\n  context: 1\n  context: 2\n", /:4:3 duplicate key `context`/],
+        ["several documents", "name: x\n---\nname: y\n", /:2:1 several YAML documents: expected one suite per file$/],
+        ["alias bomb", Array.from({ length: 6 }, (_, i) => i === 0 ? "a0: &a0 [x, x, x, x, x, x, x, x, x]" : `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(", ")}]`).join("\n") + "\n", /\.yaml expands aliases too often \(more than 50\): refusing a possible alias bomb$/],
+        ["deep flow nesting (1 MiB)", "name: " + "[".repeat(500_000) + "]".repeat(500_000 - 10), /:1:39 nesting deeper than 32 levels/],
+        ["deep compact sequences", "name:\n  " + "- ".repeat(200_000) + "x\n", /:2:\d+ nesting deeper than 32 levels/],
+        ["deep block mappings", Array.from({ length: 40 }, (_, i) => " ".repeat(i) + `k${i}:`).join("\n") + " 1\n", /:\d+:\d+ nesting deeper than 32 levels/],
+        ["NUL byte", "name: x\0\n", /\.yaml looks binary \(NUL byte at offset 7\): expected a YAML text file$/],
+        ["not UTF-8", Buffer.from("name: caf\xe9\n", "latin1"), /\.yaml looks binary \(not valid UTF-8\): expected a YAML text file$/],
+        ["over 1 MiB", "name: " + "x".repeat(1 << 20) + "\n", /\.yaml is 1048583 bytes: a suite file may be at most 1048576 bytes \(1 MiB\)$/]
+    ];
+    it.each(cases)("%s", (_name, text, pattern) => {
+        const started = performance.now();
+        const { file, message } = errorOf(text);
+        expect(message.startsWith(file)).toBe(true);
+        expect(message).toMatch(pattern);
+        expect(performance.now() - started).toBeLessThan(5000);
+    });
+
+    it("keeps aliases that expand a little", () => {
+        const suite = parseSuite(write("name: x\nmodels:\n  - synthetic: &m { preset: tiny, quant: Q8_0 }\n  - synthetic: *m\ntests: [{ pp: 8 }]\n"));
+        expect(suite.models).toHaveLength(2);
+    });
+
+    it("says so when the suite file does not exist", () => {
+        const missing = path.join(dir, "missing.yaml");
+        expect(() => parseSuite(missing)).toThrow(new InputError(`${missing} cannot be read: ENOENT`));
+    });
+});
+
+describe("suite.schema.json", () => {
+    type Node = { properties: Record<string, { $ref?: string; enum?: unknown[]; default?: unknown; items?: { $ref: string } }> };
+    const schema = suiteSchema as unknown as { definitions: Record<string, Node & Record<string, unknown>> };
+
+    it("describes exactly the Settings keys, with defaultSettings as defaults", () => {
+        expect(Object.keys(schema.definitions.settings!.properties)).toEqual(Object.keys(defaultSettings));
+        for (const [key, value] of Object.entries(defaultSettings)) expect(schema.definitions[key]!.default, key).toEqual(value);
+    });
+
+    it("lets the matrix sweep exactly sweepableKeys, kvType take kvTypes, presets and quants match the writer", () => {
+        expect(Object.keys(schema.definitions.matrix!.properties)).toEqual([...sweepableKeys]);
+        expect(schema.definitions.kvType!.enum).toEqual([...kvTypes]);
+        const synthetic = schema.definitions.syntheticModel!.properties.synthetic as unknown as Node;
+        expect(synthetic.properties.preset!.enum).toEqual(Object.keys(syntheticPresets));
+        const quant = new RegExp(schema.definitions.syntheticQuant!.pattern as string, "u");
+        for (const q of syntheticQuants) expect(quant.test(q) && quant.test(q.toLowerCase()), q).toBe(true);
+        expect(quant.test("Q5_K")).toBe(false);
+    });
+
+    it("cannot say more than the checker enforces: an unchecked keyword is refused", () => {
+        expect(() => new SchemaChecker({ type: "object", maxProperties: 3 })).toThrow(/keyword `maxProperties`/);
+    });
+});
