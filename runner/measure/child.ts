@@ -1,0 +1,61 @@
+/**
+ * The child process of one config (forked by runner/exec as `node --import tsx runner/measure/child.ts`):
+ * ready → start → progress/text… → result → done, then exit 0; on failure one `error` message and exit 1;
+ * on `stop` or a lost parent, exit at once.
+ */
+import type { ChildToParent, ParentToChild } from "../exec/protocol.ts";
+import type { Phase } from "../results.ts";
+import { measureConfig } from "./measureConfig.ts";
+
+if (process.send == null) {
+    process.stderr.write("runner/measure/child.ts must be started by runner/exec with an IPC channel\n");
+    process.exit(2);
+}
+
+let phase: Phase = "idle";
+let started = false;
+
+function send(message: ChildToParent): Promise<void> {
+    return new Promise((resolve) => {
+        if (!process.connected) return resolve();
+        process.send!(message, undefined, undefined, () => resolve());
+    });
+}
+
+/** One line: llama.cpp's reason is already inside the message (see llamaLog.ts). */
+function oneLine(error: unknown): string {
+    const message = error instanceof Error ? error.message : String(error);
+    return message.replace(/\s*\n\s*/g, " ").trim() || "unknown error";
+}
+
+async function run(message: Extract<ParentToChild, { type: "start" }>): Promise<void> {
+    try {
+        const result = await measureConfig(message.config, message.modelPath, {
+            onProgress(progress) {
+                phase = progress.phase;
+                void send({ type: "progress", ...progress } satisfies ChildToParent);
+            },
+            ...(message.echo ? { onText: (text: string) => void send({ type: "text", text } satisfies ChildToParent) } : {})
+        });
+        await send({ type: "result", result } satisfies ChildToParent);
+        await send({ type: "done" } satisfies ChildToParent);
+        process.exit(0);
+    } catch (error) {
+        await send({ type: "error", phase, message: oneLine(error) } satisfies ChildToParent);
+        process.exit(1);
+    }
+}
+
+process.on("message", (message: ParentToChild) => {
+    if (message.type === "stop") process.exit(0);
+    if (message.type === "start" && !started) {
+        started = true;
+        void run(message);
+    }
+});
+process.on("disconnect", () => process.exit(0));
+process.on("unhandledRejection", (reason) => {
+    void send({ type: "error", phase, message: oneLine(reason) } satisfies ChildToParent).then(() => process.exit(1));
+});
+
+void send({ type: "ready" } satisfies ChildToParent);

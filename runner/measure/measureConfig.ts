@@ -1,0 +1,200 @@
+/**
+ * Everything one child does for one config, free of IPC: load, then for each prompt and test `warmup` unmeasured
+ * runs and `repetitions` measured ones, each from an empty sequence, while a worker samples RSS.
+ *
+ * Where the numbers come from:
+ * - `ttftMs`, token times, `decodeMs`/`decodeTps`, ITL and `e2eMs`: `performance.now()` on this thread around
+ *   `sequence.evaluate(...)` (see generate.ts): what an application on node-llama-cpp sees.
+ * - `prefillMs` (stream mode): llama.cpp's own "prompt eval" counter for the same request. Through the public API
+ *   the prompt decode and the sampling of the first token happen inside one awaited step, so the wall clock cannot
+ *   split ttft without changing the work (feeding the prompt without generation and then the last token again
+ *   would add a decode step). The counter times exactly the prompt batches of this request (counters are reset
+ *   right before it), so `prefillTps` equals `enginePrefillTps` whenever llama.cpp counted the whole prompt as
+ *   prompt eval; when it did not (a 1-token prompt or a 1-token last batch is filed under "eval"), `prefillMs` is
+ *   left out. `ttftMs − prefillMs` is then node-llama-cpp's overhead plus the first sampling.
+ * - `enginePrefillTps` / `engineDecodeTps`: llama.cpp's counters (engineTimings.ts) for each measured request.
+ * - pp/tg/pg tests: wall clock around `evaluateWithoutGeneratingNewTokens` (runBenchTest.ts), plus the counters.
+ */
+import type { LlamaContextSequence, Token } from "node-llama-cpp";
+import type { Config } from "../plan/types.ts";
+import type { ChildResult, Measurement, Metrics, Phase } from "../results.ts";
+import type { Prompt, Settings } from "../suite/types.ts";
+import { takeEngineTimings } from "./engineTimings.ts";
+import { generate } from "./generate.ts";
+import { LlamaLog } from "./llamaLog.ts";
+import { batchMetrics, benchTestMetrics, engineMetrics, streamMetrics } from "./metrics.ts";
+import { openModel, type OpenModel } from "./openModel.ts";
+import { readPeakRssBytes } from "./peakRss.ts";
+import { promptTokens } from "./promptTokens.ts";
+import { tokenRandom } from "./randomTokens.ts";
+import { benchTestKind, runBenchTest } from "./runBenchTest.ts";
+import { peakSampledRss, startRssSampler, type RssSampler } from "./rssSampler.ts";
+
+export interface MeasureProgress {
+    phase: Phase;
+    /** What is running, e.g. `explain rep 2/3`. */
+    step: string;
+    /** Latest decode tokens/s, if known. */
+    tps?: number;
+}
+
+export interface MeasureHooks {
+    onProgress?(progress: MeasureProgress): void;
+    /** Ad-hoc mode: echo the generated text of the last measured repetition as it comes. */
+    onText?(text: string): void;
+}
+
+export async function measureConfig(config: Config, modelPath: string, hooks: MeasureHooks = {}): Promise<ChildResult> {
+    const params = config.params;
+    const log = new LlamaLog();
+    const sampler = await startRssSampler();
+    const report = (phase: Phase, step: string, tps?: number) => {
+        sampler.setPhase(phase);
+        hooks.onProgress?.(tps == null ? { phase, step } : { phase, step, tps });
+    };
+    let opened: OpenModel | undefined;
+    try {
+        report("load", `loading ${modelPath}`);
+        opened = await openModel(modelPath, params, log);
+        const { context, model } = opened;
+        const warnings = [...opened.warnings];
+        const sequence = context.getSequence();
+        const measurements: Measurement[] = [];
+        const outputs: Record<string, string> = {};
+        const run = { sequence, opened, log, sampler, report, warnings, hooks };
+
+        for (const prompt of config.prompts) {
+            const { measurements: promptMeasurements, output } = await measurePrompt(run, prompt, params);
+            measurements.push(...promptMeasurements);
+            outputs[prompt.id] = output;
+        }
+        if (config.tests.length > 0) measurements.push(...await measureTests(run, config, params));
+        if (hooks.onText != null && config.prompts.length > 0)
+            warnings.push("echo was on: text was detokenized inside the timed loop of each prompt's last repetition");
+
+        report("unload", "unloading");
+        await context.dispose();
+        await model.dispose();
+        const rssTimeline = await sampler.stop();
+        const peakRssBytes = readPeakRssBytes();
+        const sampledPeak = peakSampledRss(rssTimeline);
+        if (sampledPeak > peakRssBytes * 1.01)
+            warnings.push(`sampled RSS peak ${sampledPeak} B exceeds getrusage maxRSS ${peakRssBytes} B: check the maxRSS unit conversion`);
+        warnings.push(...log.warnings());
+        return {
+            loadMs: opened.loadMs,
+            peakRssBytes,
+            vramBytes: opened.vramBytes,
+            threads: opened.threads,
+            backend: opened.backend,
+            measurements,
+            rssTimeline,
+            outputs,
+            warnings
+        };
+    } finally {
+        await sampler.stop().catch(() => undefined);
+        if (opened != null && !opened.model.disposed) await opened.model.dispose().catch(() => undefined);
+    }
+}
+
+interface Run {
+    sequence: LlamaContextSequence;
+    opened: OpenModel;
+    log: LlamaLog;
+    sampler: RssSampler;
+    report(phase: Phase, step: string, tps?: number): void;
+    warnings: string[];
+    hooks: MeasureHooks;
+}
+
+async function measurePrompt(run: Run, prompt: Prompt, params: Settings): Promise<{ measurements: Measurement[]; output: string }> {
+    const { sequence, opened: { model, context }, log, sampler, report, warnings, hooks } = run;
+    const tokens: Token[] = promptTokens(model, prompt);
+    if (tokens.length >= context.contextSize)
+        throw new Error(`prompt ${prompt.id} has ${tokens.length} tokens, more than the context of ${context.contextSize}: raise context`);
+    if (tokens.length + params.maxTokens > context.contextSize)
+        warnings.push(`prompt ${prompt.id}: ${tokens.length} prompt + ${params.maxTokens} max tokens exceed the context of ${context.contextSize}: node-llama-cpp may shift the context mid-answer; raise context`);
+    const stream = params.mode === "stream";
+    const measurements: Measurement[] = [];
+    let output = "";
+    let warnedPrefill = false;
+    const total = params.warmup + params.repetitions;
+    for (let i = 0; i < total; i++) {
+        const rep = i - params.warmup;
+        const measured = rep >= 0;
+        const last = rep === params.repetitions - 1;
+        const step = measured ? `${prompt.id} rep ${rep + 1}/${params.repetitions}` : `${prompt.id} warmup ${i + 1}/${params.warmup}`;
+        report(measured ? "prefill" : "warmup", step);
+        await sequence.clearHistory();
+        await takeEngineTimings(context, log); // reset llama.cpp's counters: the next print covers this request only
+        const echo = measured && last && hooks.onText != null;
+        const generation = await generate(sequence, tokens, {
+            maxTokens: params.maxTokens,
+            temperature: params.temperature,
+            seed: params.seed,
+            timestamps: stream,
+            onFirstToken: measured ? () => sampler.setPhase("decode") : undefined,
+            onText: echo && stream ? hooks.onText : undefined
+        });
+        const engine = await takeEngineTimings(context, log);
+        if (echo && !stream) hooks.onText?.(model.detokenize(generation.tokens));
+        if (!measured) continue;
+
+        let metrics: Metrics;
+        if (stream) {
+            const prefillMs = engine != null && engine.promptEvalTokens === tokens.length ? engine.promptEvalMs : undefined;
+            if (prefillMs == null && !warnedPrefill) {
+                warnedPrefill = true;
+                warnings.push(`prompt ${prompt.id}: llama.cpp's counters did not cover the whole prompt as prompt eval, so prefillMs is not reported`);
+            }
+            metrics = streamMetrics({ promptTokens: tokens.length, tokenTimesMs: generation.tokenTimesMs, e2eMs: generation.e2eMs, prefillMs });
+        } else {
+            metrics = batchMetrics({ promptTokens: tokens.length, genTokens: generation.tokens.length, e2eMs: generation.e2eMs });
+        }
+        Object.assign(metrics, engineMetrics(engine));
+        measurements.push({
+            kind: "prompt",
+            prompt: prompt.id,
+            rep,
+            metrics,
+            ...(stream ? { tokenTimesMs: generation.tokenTimesMs } : {})
+        });
+        report("decode", step, metrics.decodeTps ?? metrics.e2eTps);
+        if (last) output = model.detokenize(generation.tokens);
+    }
+    return { measurements, output };
+}
+
+async function measureTests(run: Run, config: Config, params: Settings): Promise<Measurement[]> {
+    const { sequence, opened: { model, context }, log, report } = run;
+    const vocabSize = model.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length ?? 0;
+    if (vocabSize <= 0) throw new Error("cannot run pp/tg tests: the model file does not list its vocabulary");
+    const bos = model.tokens.shouldPrependBosToken ? model.tokens.bos : null;
+    const random = tokenRandom(params.seed);
+    const measurements: Measurement[] = [];
+    for (const test of config.tests) {
+        const needed = test.depth + test.pp + test.tg;
+        if (needed > context.contextSize)
+            throw new Error(`test ${test.id} needs ${needed} tokens of context, the context holds ${context.contextSize}: raise context`);
+        const kind = benchTestKind(test);
+        for (let i = 0; i < params.warmup + params.repetitions; i++) {
+            const rep = i - params.warmup;
+            const measured = rep >= 0;
+            report(measured ? "prefill" : "warmup", measured ? `${test.id} rep ${rep + 1}/${params.repetitions}` : `${test.id} warmup ${i + 1}/${params.warmup}`);
+            const result = await runBenchTest(sequence, test, {
+                random,
+                vocabSize,
+                bos,
+                beforeTimed: async () => void await takeEngineTimings(context, log),
+                onPhase: measured ? (phase) => run.sampler.setPhase(phase) : undefined
+            });
+            const engine = await takeEngineTimings(context, log);
+            if (!measured) continue;
+            const metrics = { ...benchTestMetrics({ ...test, ...result }), ...engineMetrics(engine) };
+            measurements.push({ kind, prompt: test.id, rep, metrics });
+            report("decode", `${test.id} rep ${rep + 1}/${params.repetitions}`, metrics.decodeTps ?? metrics.prefillTps);
+        }
+    }
+    return measurements;
+}

@@ -1,0 +1,101 @@
+/**
+ * Load phase of one config: the Llama backend, the model (timed: `loadMs`) and ONE context with the config's
+ * settings. Every failure carries llama.cpp's own reason (its error log lines).
+ */
+import { getLlama, GgmlType, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel, type LlamaOptions } from "node-llama-cpp";
+import type { GpuBackend, KvType, Settings } from "../suite/types.ts";
+import { withLlamaReason, type LlamaLog } from "./llamaLog.ts";
+import { oversubscriptionWarning, resolveThreads } from "./resolveThreads.ts";
+
+export interface OpenModel {
+    llama: Llama;
+    model: LlamaModel;
+    context: LlamaContext;
+    loadMs: number;
+    /** Device memory taken by the model and context (VRAM, or unified memory on Apple silicon); null on CPU. */
+    vramBytes: number | null;
+    threads: number;
+    backend: string;
+    warnings: string[];
+}
+
+/** `gpu` setting → `getLlama({ gpu })`. */
+export function gpuOption(gpu: GpuBackend): LlamaOptions["gpu"] {
+    return gpu === "auto" ? "auto" : gpu;
+}
+
+/** KV cache type setting → node-llama-cpp's `experimentalKvCacheKeyType` / `...ValueType` (a GgmlType name). */
+export function kvCacheTypeOption(kvType: KvType): keyof typeof GgmlType {
+    return kvType.toUpperCase() as keyof typeof GgmlType;
+}
+
+/**
+ * One Llama per backend setting per process. A child measures one config, but tests call measureConfig many times
+ * in one process, and a second `getLlama` there left llama.cpp logging to raw stderr instead of our logger (the
+ * addon's logger is process-wide), which lost the failure reasons and the engine counters. So the Llama is made
+ * once and its logger forwards to the LlamaLog of the config being measured.
+ */
+const llamas = new Map<string, Promise<Llama>>();
+let logTarget: LlamaLog | undefined;
+
+function sharedLlama(gpu: GpuBackend): Promise<Llama> {
+    const key = String(gpu);
+    let llama = llamas.get(key);
+    if (llama == null) {
+        llama = getLlama({
+            gpu: gpuOption(gpu),
+            logLevel: LlamaLogLevel.info, // info: llama_perf_context_print (engine counters) logs at this level
+            logger: (level, message) => logTarget?.logger(level, message),
+            // 0: no thread budget shared between contexts, so `threads` is exactly what the context uses
+            maxThreads: 0,
+            build: "never",
+            progressLogs: false
+        });
+        llama.catch(() => llamas.delete(key));
+        llamas.set(key, llama);
+    }
+    return llama;
+}
+
+export async function openModel(modelPath: string, params: Settings, log: LlamaLog): Promise<OpenModel> {
+    const warnings: string[] = [];
+    const llama = await withLlamaReason(log, () => sharedLlama(params.gpu));
+    logTarget = log;
+    const backend = llama.gpu === false ? "cpu" : llama.gpu;
+    const vramBefore = llama.gpu === false ? undefined : (await llama.getVramState()).used;
+
+    const loadStart = performance.now();
+    const model = await withLlamaReason(log, () => llama.loadModel({ modelPath, gpuLayers: params.gpuLayers }));
+    const loadMs = performance.now() - loadStart;
+
+    const threads = resolveThreads(params.threads, { cpuMathCores: llama.cpuMathCores });
+    const oversubscribed = oversubscriptionWarning(threads, llama.cpuMathCores);
+    if (oversubscribed != null) warnings.push(oversubscribed);
+    if (params.flashAttention && !model.flashAttentionSupported)
+        warnings.push("flashAttention: true, but llama.cpp does not support flash attention for this model: it ran without");
+
+    const kvType = kvCacheTypeOption(params.kvType);
+    if (!(kvType in GgmlType)) throw new Error(`kvType ${params.kvType} is not a ggml type this node-llama-cpp knows`);
+    let context: LlamaContext;
+    try {
+        context = await withLlamaReason(log, () => model.createContext({
+            contextSize: params.context,
+            batchSize: Math.min(params.batch, params.context),
+            threads,
+            flashAttention: params.flashAttention,
+            experimentalKvCacheKeyType: kvType,
+            experimentalKvCacheValueType: kvType,
+            performanceTracking: true,
+            failedCreationRemedy: false
+        }));
+    } catch (error) {
+        await model.dispose();
+        throw error;
+    }
+    if (context.kvCacheKeyType !== GgmlType[kvType] || context.kvCacheValueType !== GgmlType[kvType])
+        warnings.push(`kvType ${params.kvType} requested, context reports K=${GgmlType[context.kvCacheKeyType]} V=${GgmlType[context.kvCacheValueType]}`);
+    if (params.batch > params.context) warnings.push(`batch ${params.batch} > context ${params.context}: batch capped to ${params.context}`);
+
+    const vramBytes = vramBefore == null ? null : Math.max(0, (await llama.getVramState()).used - vramBefore);
+    return { llama, model, context, loadMs, vramBytes, threads: context.idealThreads, backend, warnings };
+}

@@ -1,0 +1,61 @@
+/**
+ * One repetition of a llama-bench style test (tools/llama-bench/llama-bench.cpp: test_prompt, test_gen, and the
+ * depth handling in main): the sequence is cleared, `depth` random tokens are evaluated untimed, then
+ * - pp N: N random tokens (BOS first when the model adds one) evaluated with no sampling; node-llama-cpp splits them
+ *   into batches of the context's `batchSize`, as llama-bench does with `n_batch`;
+ * - tg N: N single-token decodes of random tokens (BOS first), each awaited before the next, no sampling;
+ * - pg: pp then tg, timed back to back as llama-bench times the pair.
+ * Difference from llama-bench: `evaluateWithoutGeneratingNewTokens` asks for no logits, so llama.cpp skips the
+ * output layer (0 outputs) where llama-bench computes it for the last token of each decode; on a large vocabulary
+ * that makes tg here a little cheaper per token than llama-bench's.
+ */
+import type { LlamaContextSequence, Token } from "node-llama-cpp";
+import type { BenchTest } from "../suite/types.ts";
+import { randomTokens } from "./randomTokens.ts";
+
+export interface BenchTestRun {
+    ppMs?: number;
+    tgMs?: number;
+}
+
+export interface BenchTestEnv {
+    random: (bound: number) => number;
+    vocabSize: number;
+    bos: Token | null;
+    /** Called between the untimed depth fill and the timed part (e.g. to reset the engine counters). */
+    beforeTimed?(): Promise<void>;
+    onPhase?(phase: "prefill" | "decode"): void;
+}
+
+export async function runBenchTest(sequence: LlamaContextSequence, test: BenchTest, env: BenchTestEnv): Promise<BenchTestRun> {
+    const { random, vocabSize, bos } = env;
+    await sequence.clearHistory();
+    if (test.depth > 0) {
+        env.onPhase?.("prefill");
+        await sequence.evaluateWithoutGeneratingNewTokens(randomTokens(random, test.depth, vocabSize, bos));
+    }
+    const ppTokens = test.pp > 0 ? randomTokens(random, test.pp, vocabSize, bos) : [];
+    const tgTokens = test.tg > 0 ? randomTokens(random, test.tg, vocabSize, bos) : [];
+    await env.beforeTimed?.();
+
+    const run: BenchTestRun = {};
+    const start = performance.now();
+    if (ppTokens.length > 0) {
+        env.onPhase?.("prefill");
+        await sequence.evaluateWithoutGeneratingNewTokens(ppTokens);
+        run.ppMs = performance.now() - start;
+    }
+    if (tgTokens.length > 0) {
+        env.onPhase?.("decode");
+        const tgStart = performance.now();
+        for (const token of tgTokens) await sequence.evaluateWithoutGeneratingNewTokens([token]);
+        run.tgMs = performance.now() - tgStart;
+    }
+    return run;
+}
+
+/** `pp`, `tg` or `pg` for a test. */
+export function benchTestKind(test: BenchTest): "pp" | "tg" | "pg" {
+    if (test.pp > 0 && test.tg > 0) return "pg";
+    return test.pp > 0 ? "pp" : "tg";
+}

@@ -1,0 +1,195 @@
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { measureConfig, type MeasureProgress } from "../../runner/measure/measureConfig.ts";
+import { peakSampledRss } from "../../runner/measure/rssSampler.ts";
+import type { Config } from "../../runner/plan/types.ts";
+import type { ChildResult, Measurement } from "../../runner/results.ts";
+import { defaultSettings, type BenchTest, type Prompt, type Settings } from "../../runner/suite/types.ts";
+
+const modelsDir = process.env.GGUF_BENCH_TEST_MODELS ?? path.resolve("../shared/models");
+const stories = path.join(modelsDir, "stories260K.gguf");
+const q4km = path.join(modelsDir, "synthetic-llama-25m-q4_k_m.gguf");
+const haveModels = existsSync(stories) && existsSync(q4km);
+
+const prompts: Prompt[] = [
+    { id: "chat", text: "Tell me a story about a cat.", kind: "chat" },
+    { id: "story", text: "Once upon a time, there was a little girl named Lily.", kind: "completion" }
+];
+const tests: BenchTest[] = [
+    { id: "pp64", pp: 64, tg: 0, depth: 0 },
+    { id: "tg16", pp: 0, tg: 16, depth: 0 },
+    { id: "pp64+tg16", pp: 64, tg: 16, depth: 0 },
+    { id: "tg16@d128", pp: 0, tg: 16, depth: 128 }
+];
+const maxTokens = 32;
+const streamPromptMetrics = [
+    "promptTokens", "genTokens", "ttftMs", "prefillMs", "prefillTps", "decodeMs", "decodeTps",
+    "itlP50Ms", "itlP90Ms", "itlP99Ms", "e2eMs", "enginePrefillTps", "engineDecodeTps"
+];
+
+function config(modelPath: string, params: Partial<Settings>, withTests = true): Config {
+    return {
+        id: "test",
+        label: path.basename(modelPath),
+        model: { source: "path", path: modelPath },
+        params: { ...defaultSettings, context: 512, batch: 512, threads: 1, repetitions: 2, warmup: 1, maxTokens, ...params },
+        prompts,
+        tests: withTests ? tests : []
+    };
+}
+
+function expectFinite(measurement: Measurement, names: readonly string[]) {
+    for (const name of names) {
+        expect(measurement.metrics, `${measurement.prompt} rep ${measurement.rep} ${name}`).toHaveProperty(name);
+        expect(Number.isFinite(measurement.metrics[name]), `${measurement.prompt} ${name} = ${measurement.metrics[name]}`).toBe(true);
+    }
+}
+
+/** The kernel's RSS high-water mark of this process (Linux). */
+function vmHwmBytes(): number | undefined {
+    if (process.platform !== "linux") return undefined;
+    const match = readFileSync("/proc/self/status", "utf8").match(/^VmHWM:\s+(\d+)\s+kB/m);
+    return match == null ? undefined : Number(match[1]) * 1024;
+}
+
+describe.skipIf(!haveModels)("measureConfig on real models", () => {
+    let streamResult: ChildResult;
+    const progress: MeasureProgress[] = [];
+
+    beforeAll(async () => {
+        streamResult = await measureConfig(config(stories, { mode: "stream" }), stories, { onProgress: (p) => progress.push(p) });
+    });
+
+    test("stream mode: every DESIGN metric present, finite and consistent", () => {
+        const promptMeasurements = streamResult.measurements.filter((m) => m.kind === "prompt");
+        expect(promptMeasurements.map((m) => `${m.prompt}:${m.rep}`)).toEqual(["chat:0", "chat:1", "story:0", "story:1"]);
+        for (const m of promptMeasurements) {
+            expectFinite(m, streamPromptMetrics);
+            const { genTokens, ttftMs, e2eMs, decodeMs, decodeTps, prefillMs, itlP50Ms, itlP90Ms, itlP99Ms } = m.metrics as Record<string, number>;
+            const times = m.tokenTimesMs!;
+            expect(genTokens).toBeGreaterThan(1);
+            expect(genTokens).toBeLessThanOrEqual(maxTokens);
+            expect(times).toHaveLength(genTokens!);
+            for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1]!);
+            expect(ttftMs).toBe(times[0]);
+            expect(ttftMs).toBeLessThanOrEqual(e2eMs!);
+            expect(prefillMs).toBeLessThanOrEqual(ttftMs!); // llama.cpp's prompt-eval time lies inside the wall-clock ttft
+            expect(decodeMs).toBeCloseTo(times.at(-1)! - times[0]!, 9);
+            expect(decodeTps).toBeCloseTo(((genTokens! - 1) / decodeMs!) * 1000, 6);
+            expect(itlP50Ms).toBeLessThanOrEqual(itlP90Ms!);
+            expect(itlP90Ms).toBeLessThanOrEqual(itlP99Ms!);
+        }
+        // greedy: the same answer every repetition
+        for (const id of ["chat", "story"]) {
+            const reps = promptMeasurements.filter((m) => m.prompt === id);
+            expect(new Set(reps.map((m) => m.metrics.genTokens)).size).toBe(1);
+            expect(new Set(reps.map((m) => m.metrics.promptTokens)).size).toBe(1);
+        }
+        expect(streamResult.outputs.story).toMatch(/\b(the|and|was|she|he|a|to)\b/i);
+        expect(streamResult.outputs.chat).toMatch(/[a-z]{2,}/i);
+        expect(streamResult.backend).toBe("cpu");
+        expect(streamResult.threads).toBe(1);
+        expect(streamResult.vramBytes).toBeNull();
+        expect(streamResult.loadMs).toBeGreaterThan(0);
+    });
+
+    test("llama-bench tests: pp, tg, pg and depth", () => {
+        const byId = (id: string) => streamResult.measurements.filter((m) => m.prompt === id);
+        for (const m of byId("pp64")) {
+            expect(m.kind).toBe("pp");
+            expectFinite(m, ["ppMs", "prefillTps", "enginePrefillTps"]);
+            expect(m.metrics.promptTokens).toBe(64);
+            expect(m.metrics.prefillTps).toBeCloseTo((64 / m.metrics.ppMs!) * 1000, 6);
+        }
+        for (const m of [...byId("tg16"), ...byId("tg16@d128")]) {
+            expect(m.kind).toBe("tg");
+            expectFinite(m, ["tgMs", "decodeTps", "engineDecodeTps"]);
+            expect(m.metrics.decodeTps).toBeCloseTo((16 / m.metrics.tgMs!) * 1000, 6);
+        }
+        expect(byId("tg16@d128").every((m) => m.metrics.depth === 128)).toBe(true);
+        for (const m of byId("pp64+tg16")) {
+            expect(m.kind).toBe("pg");
+            expectFinite(m, ["ppMs", "tgMs", "pgMs", "pgTps", "prefillTps", "decodeTps", "enginePrefillTps", "engineDecodeTps"]);
+            expect(m.metrics.pgTps).toBeCloseTo((80 / (m.metrics.ppMs! + m.metrics.tgMs!)) * 1000, 6);
+        }
+        for (const id of tests.map((t) => t.id)) expect(byId(id).map((m) => m.rep)).toEqual([0, 1]);
+    });
+
+    test("RSS: ≥ 20 samples per second with the phases seen; peak matches the kernel's high-water mark", () => {
+        const timeline = streamResult.rssTimeline;
+        const seconds = (timeline.at(-1)!.t - timeline[0]!.t) / 1000;
+        expect(timeline.length / seconds).toBeGreaterThanOrEqual(20);
+        const phases = new Set(timeline.map((s) => s.phase));
+        for (const phase of ["load", "prefill", "decode", "unload"] as const) expect(phases).toContain(phase);
+        for (let i = 1; i < timeline.length; i++) expect(timeline[i]!.t).toBeGreaterThanOrEqual(timeline[i - 1]!.t);
+        expect(peakSampledRss(timeline)).toBeLessThanOrEqual(streamResult.peakRssBytes);
+        const hwm = vmHwmBytes();
+        if (hwm != null) expect(Math.abs(streamResult.peakRssBytes - hwm) / hwm).toBeLessThanOrEqual(0.03);
+        expect(progress.map((p) => p.phase)).toContain("load");
+        expect(progress.some((p) => p.tps != null && Number.isFinite(p.tps))).toBe(true);
+    });
+
+    test("batch mode: whole answers only, the same greedy text as stream mode", async () => {
+        const result = await measureConfig(config(stories, { mode: "batch" }, false), stories, {});
+        expect(result.measurements).toHaveLength(4);
+        for (const m of result.measurements) {
+            expectFinite(m, ["promptTokens", "genTokens", "e2eMs", "e2eTps", "engineDecodeTps"]);
+            expect(m.metrics.ttftMs).toBeUndefined();
+            expect(m.tokenTimesMs).toBeUndefined();
+            expect(m.metrics.e2eTps).toBeCloseTo((m.metrics.genTokens! / m.metrics.e2eMs!) * 1000, 6);
+            expect(m.metrics.genTokens).toBeLessThanOrEqual(maxTokens);
+        }
+        expect(result.outputs).toEqual(streamResult.outputs);
+    });
+
+    test("ad-hoc echo streams the last repetition's text and says so", async () => {
+        let echoed = "";
+        const result = await measureConfig(
+            { ...config(stories, { mode: "stream", repetitions: 1, warmup: 0 }, false), prompts: [prompts[1]!] },
+            stories,
+            { onText: (text) => void (echoed += text) }
+        );
+        expect(echoed.trim()).toBe(result.outputs.story!.trim());
+        expect(result.warnings.some((w) => w.startsWith("echo was on"))).toBe(true);
+    });
+
+    test.each([1, 2])("25M Q4_K_M at threads=%i: stream and tests", async (threads) => {
+        const result = await measureConfig(config(q4km, { mode: "stream", threads }), q4km, {});
+        const decode = result.measurements.filter((m) => m.kind === "prompt").map((m) => m.metrics.decodeTps!);
+        const engine = result.measurements.filter((m) => m.kind === "prompt").map((m) => m.metrics.engineDecodeTps!);
+        const tg = result.measurements.filter((m) => m.prompt === "tg16").map((m) => m.metrics.decodeTps!);
+        for (const m of result.measurements.filter((m) => m.kind === "prompt")) expectFinite(m, streamPromptMetrics);
+        expect(result.threads).toBe(threads);
+        expect(result.warnings.some((w) => w.startsWith(`threads=${threads} on`))).toBe(threads >= 2);
+        console.log(`25M Q4_K_M threads=${threads}: decodeTps ${decode.map((x) => x.toFixed(0)).join(", ")}; ` +
+            `engineDecodeTps ${engine.map((x) => x.toFixed(0)).join(", ")}; tg16 ${tg.map((x) => x.toFixed(0)).join(", ")}`);
+    });
+
+    describe("a truncated model file", () => {
+        let dir: string;
+        beforeAll(async () => {
+            dir = await mkdtemp(path.join(tmpdir(), "gguf-bench-measure-"));
+        });
+        afterAll(async () => {
+            await rm(dir, { recursive: true, force: true });
+        });
+
+        test("rejects with llama.cpp's reason", async () => {
+            const truncated = path.join(dir, "truncated.gguf");
+            const source = await open(q4km, "r");
+            const target = await open(truncated, "w");
+            try {
+                const half = Buffer.alloc(8 * 1024 * 1024); // header and tensor index intact, tensor data cut
+                const { bytesRead } = await source.read(half, 0, half.length, 0);
+                await target.write(half, 0, bytesRead);
+            } finally {
+                await source.close();
+                await target.close();
+            }
+            await expect(measureConfig(config(truncated, {}), truncated, {})).rejects.toThrow(/not within the file bounds|corrupted or incomplete/);
+        });
+    });
+});
