@@ -6,6 +6,7 @@
 import type { ChildToParent, ParentToChild } from "../exec/protocol.ts";
 import type { Phase } from "../results.ts";
 import { measureConfig } from "./measureConfig.ts";
+import { WillNotFitError } from "../plan/configFit.ts";
 
 if (process.send == null) {
     process.stderr.write("runner/measure/child.ts must be started by runner/exec with an IPC channel\n");
@@ -41,6 +42,10 @@ async function run(message: Extract<ParentToChild, { type: "start" }>): Promise<
         await send({ type: "done" } satisfies ChildToParent);
         process.exit(0);
     } catch (error) {
+        if (error instanceof WillNotFitError) {
+            await send({ type: "skipped", reason: error.message } satisfies ChildToParent);
+            process.exit(0);
+        }
         await send({ type: "error", phase, message: oneLine(error) } satisfies ChildToParent);
         process.exit(1);
     }

@@ -6,6 +6,7 @@ import { getLlama, GgmlType, LlamaLogLevel, type Llama, type LlamaContext, type 
 import type { GpuBackend, KvType, Settings } from "../suite/types.ts";
 import { withLlamaReason, type LlamaLog } from "./llamaLog.ts";
 import { oversubscriptionWarning, resolveThreads } from "./resolveThreads.ts";
+import { configFit, WillNotFitError } from "../plan/configFit.ts";
 
 export interface OpenModel {
     llama: Llama;
@@ -63,6 +64,10 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
     logTarget = log;
     const backend = llama.gpu === false ? "cpu" : llama.gpu;
     const vramBefore = llama.gpu === false ? undefined : (await llama.getVramState()).used;
+
+    // a config that cannot fit is skipped with the reason instead of crashing into an OOM
+    const { fit } = await configFit(modelPath, params, llama);
+    if (!fit.fits) throw new WillNotFitError(fit.reason);
 
     const loadStart = performance.now();
     const model = await withLlamaReason(log, () => llama.loadModel({ modelPath, gpuLayers: params.gpuLayers }));

@@ -10,3 +10,8 @@ export async function configFit(modelPath: string, params: Settings, llama: Llam
     const fit = checkFit(estimate, { freeRamBytes: ram.free, totalRamBytes: ram.total, freeVramBytes: vram.free, unifiedMemory });
     return { estimate, fit };
 }
+
+/** Thrown before loading when a config will not fit: recorded as `skipped` with the reason, not as a crash. */
+export class WillNotFitError extends Error {
+    override readonly name = "WillNotFitError";
+}

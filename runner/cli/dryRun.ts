@@ -1,0 +1,39 @@
+/** `bench --dry-run`: the plan, each model's size and node-llama-cpp's memory estimate; nothing is measured or stored. */
+import { getLlama, type Llama } from "node-llama-cpp";
+import type { Config } from "../plan/types.ts";
+import { configFit } from "../plan/configFit.ts";
+import { formatBytes } from "../format/bytes.ts";
+import type { GpuBackend } from "../suite/types.ts";
+import type { ModelSources } from "./modelSources.ts";
+import { renderTable } from "./resultsTable.ts";
+
+export async function printDryRun(configs: Config[], sources: ModelSources): Promise<void> {
+    const llamas = new Map<string, Promise<Llama>>();
+    const llamaFor = (gpu: GpuBackend) => {
+        const key = String(gpu);
+        if (!llamas.has(key)) llamas.set(key, getLlama({ gpu: gpu === false ? false : gpu, build: "never", logLevel: "error" as never }));
+        return llamas.get(key)!;
+    };
+    const rows: string[][] = [["config", "id", "model file", "size", "est. RAM", "est. VRAM", "plan"]];
+    for (const config of configs) {
+        const file = await sources.fileOf(config.model).catch(() => config.model);
+        if (file.source === "hf") {
+            // not downloaded by a dry run: the estimate needs the file's header
+            rows.push([config.label, config.id, "file" in file ? file.file : `${file.quant} (unresolved: offline?)`, "", "", "", "run (estimate after download)"]);
+            continue;
+        }
+        try {
+            const model = await sources.resolve(file);
+            const { estimate, fit } = await configFit(model.path, config.params, await llamaFor(config.params.gpu));
+            rows.push([
+                config.label, config.id, model.file, formatBytes(model.sizeBytes), formatBytes(estimate.totalRamBytes),
+                formatBytes(estimate.totalVramBytes), fit.fits ? "run" : `skip: ${fit.reason}`
+            ]);
+        } catch (error) {
+            rows.push([config.label, config.id, "", "", "", "", `fails: ${(error as Error).message.split("\n")[0]}`]);
+        }
+    }
+    console.log(renderTable(rows));
+    console.log(`${configs.length} config(s); nothing was run or stored`);
+    for (const llama of llamas.values()) await (await llama).dispose();
+}

@@ -1,0 +1,58 @@
+/** How the bench command reaches models: an early check, download-only prefetch, and full resolution. */
+import type { ModelRef } from "../plan/types.ts";
+import type { ResolvedModel } from "../models/types.ts";
+import { hubCacheDir, hubEndpoint, hubToken } from "../models/cacheDirs.ts";
+import { downloadHubFile, HubUnreachableError, splitParts } from "../models/hub.ts";
+import { resolveModel, resolveModelFile, type FileModelRef, type ResolveOptions } from "../models/resolve.ts";
+
+export interface ModelSources {
+    /** Picks the file of every hf quant before anything runs: a missing quant is an InputError (exit 2). */
+    checkAll(refs: ModelRef[]): Promise<void>;
+    /** Downloads a Hub model's bytes (network only, no hashing: safe while another config measures). */
+    prefetch(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<void>;
+    resolve(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<ResolvedModel>;
+    /** The file a ref points at once resolved, without downloading (for --dry-run). */
+    fileOf(ref: ModelRef): Promise<FileModelRef>;
+}
+
+export function modelSources(options: ResolveOptions = {}, warn: (line: string) => void = (line) => console.error(`warning: ${line}`)): ModelSources {
+    const files = new Map<string, Promise<FileModelRef>>();
+    const fileOf = (ref: ModelRef) => {
+        const key = JSON.stringify(ref);
+        let file = files.get(key);
+        if (file == null) files.set(key, (file = resolveModelFile(ref, options)));
+        return file;
+    };
+    return {
+        fileOf,
+        async checkAll(refs) {
+            const warned = new Set<string>();
+            for (const ref of refs) {
+                try {
+                    await fileOf(ref);
+                } catch (error) {
+                    if (!(error instanceof HubUnreachableError)) throw error;
+                    if (!warned.has(error.message)) warn(`${error.message}; those configs will fail unless the model is cached`);
+                    warned.add(error.message);
+                }
+            }
+        },
+        async prefetch(ref, onProgress) {
+            if (ref.source !== "hf") return;
+            const file = await fileOf(ref);
+            if (file.source !== "hf") return;
+            const token = options.token ?? hubToken();
+            for (const part of splitParts(file.file))
+                await downloadHubFile(file.repo, file.revision, part, {
+                    endpoint: options.endpoint ?? hubEndpoint(),
+                    cacheDir: options.cacheDir ?? hubCacheDir(),
+                    ...(token != null ? { token } : {}),
+                    ...(onProgress != null ? { onProgress } : {})
+                });
+        },
+        async resolve(ref, onProgress) {
+            const file = ref.source === "hf" ? await fileOf(ref) : ref;
+            return resolveModel(file, { ...options, ...(onProgress != null ? { onProgress: (done, total) => onProgress(done, total) } : {}) });
+        }
+    };
+}

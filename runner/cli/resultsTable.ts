@@ -1,0 +1,65 @@
+/** The final table: one row per config and prompt/test, medians ± sd over the measured repetitions. */
+import type { ConfigRecord, Summary } from "../results.ts";
+import { formatBytes } from "../format/bytes.ts";
+
+interface Column {
+    title: string;
+    /** Metric name inside the summary (`<item>.<metric>`). */
+    metric: string;
+    digits: number;
+}
+
+const columns: Column[] = [
+    { title: "TTFT ms", metric: "ttftMs", digits: 1 },
+    { title: "prefill t/s", metric: "prefillTps", digits: 1 },
+    { title: "decode t/s", metric: "decodeTps", digits: 1 },
+    { title: "engine decode t/s", metric: "engineDecodeTps", digits: 1 },
+    { title: "ITL p90 ms", metric: "itlP90Ms", digits: 2 },
+    { title: "e2e ms", metric: "e2eMs", digits: 0 },
+    { title: "pg t/s", metric: "pgTps", digits: 1 }
+];
+
+export function formatResultsTable(records: ConfigRecord[]): string {
+    const rows: string[][] = [];
+    const used = new Set<Column>();
+    for (const record of records) {
+        const items = itemsOf(record);
+        if (record.status !== "ok" || items.length === 0) {
+            rows.push([record.label, "", record.status, record.error?.slice(0, 80) ?? ""]);
+            continue;
+        }
+        for (const item of items) {
+            const cells = columns.map((column) => {
+                const summary = record.summary[`${item}.${column.metric}`];
+                if (summary == null) return "";
+                used.add(column);
+                return formatSummary(summary, column.digits);
+            });
+            rows.push([record.label, item, "ok", formatBytes(record.peakRssBytes ?? 0), ...cells]);
+        }
+    }
+    const shown = columns.map((column) => used.has(column));
+    const header = ["config", "prompt/test", "status", "peak RSS", ...columns.map((column) => column.title)];
+    const keep = (cells: string[]) => cells.filter((_, i) => i < 4 || shown[i - 4]);
+    return renderTable([keep(header), ...rows.map((row) => keep(row.length > 4 ? row : [...row, ...columns.map(() => "")]))]);
+}
+
+function itemsOf(record: ConfigRecord): string[] {
+    const items: string[] = [];
+    for (const measurement of record.measurements) if (!items.includes(measurement.prompt)) items.push(measurement.prompt);
+    return items;
+}
+
+export function formatSummary(summary: Summary, digits: number): string {
+    const median = summary.median.toFixed(digits);
+    return summary.n > 1 ? `${median} ± ${summary.sd.toFixed(digits)}` : median;
+}
+
+export function renderTable(rows: string[][]): string {
+    const widths: number[] = [];
+    for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+    const line = (row: string[]) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd();
+    const [header, ...body] = rows;
+    if (header == null) return "";
+    return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+}

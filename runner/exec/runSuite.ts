@@ -1,0 +1,101 @@
+/**
+ * Runs planned configs one at a time, each in its own child, saving each config in one transaction the moment it
+ * finishes. The next config's model may download meanwhile (one download at a time), never two measurements at once.
+ */
+import PQueue from "p-queue";
+import type { Config, ModelRef } from "../plan/types.ts";
+import type { ResolvedModel } from "../models/types.ts";
+import type { ConfigRecord, ConfigStatus, Phase, RunRecord } from "../results.ts";
+import type { Store } from "../store/store.ts";
+import { configRecord } from "./configRecord.ts";
+import { runChild, type RunChildOptions } from "./runChild.ts";
+
+export interface SuiteRunHooks {
+    onConfigStart?(config: Config, index: number, total: number): void;
+    onProgress?(config: Config, progress: { phase: Phase; step: string; tps?: number }): void;
+    onDownload?(config: Config, done: number, total: number): void;
+    onText?(text: string): void;
+    onConfigDone?(record: ConfigRecord, index: number, total: number): void;
+}
+
+export interface RunSuiteOptions {
+    run: RunRecord;
+    /** Configs to run now (on --resume: only the missing ones). */
+    configs: Config[];
+    store: Store;
+    /** Download (if needed) and describe a model: the expensive part, run between measurements. */
+    resolveModel(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<ResolvedModel>;
+    /** Fetch a model's bytes ahead of time without hashing it (network only); optional. */
+    prefetchModel?(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<void>;
+    signal?: AbortSignal;
+    echo?: boolean;
+    hooks?: SuiteRunHooks;
+    /** Options passed to every child (tests inject a fake child here). */
+    childOptions?: Pick<RunChildOptions, "childEntry" | "env" | "startTimeoutMs">;
+}
+
+export interface RunSuiteResult {
+    /** Records saved by this invocation, in run order. */
+    records: ConfigRecord[];
+    interrupted: boolean;
+}
+
+export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult> {
+    const { configs, store, run, hooks = {} } = options;
+    const downloads = new PQueue({ concurrency: 1 });
+    const prefetches = new Map<string, Promise<void>>();
+    const prefetch = (config: Config | undefined) => {
+        if (config == null || options.prefetchModel == null) return;
+        const key = JSON.stringify(config.model);
+        if (prefetches.has(key)) return;
+        const task = downloads.add(() => options.prefetchModel!(config.model, (done, total) => hooks.onDownload?.(config, done, total)));
+        // a failed prefetch is reported when the config itself resolves its model
+        prefetches.set(key, task.then(() => undefined, () => undefined));
+    };
+
+    const records: ConfigRecord[] = [];
+    for (const [index, config] of configs.entries()) {
+        if (options.signal?.aborted) return { records, interrupted: true };
+        hooks.onConfigStart?.(config, index, configs.length);
+        const startedAt = new Date();
+        prefetch(config);
+        let model: ResolvedModel;
+        try {
+            await prefetches.get(JSON.stringify(config.model));
+            model = await options.resolveModel(config.model, (done, total) => hooks.onDownload?.(config, done, total));
+        } catch (error) {
+            if (options.signal?.aborted) return { records, interrupted: true };
+            const record = configRecord(config, null, { status: "failed", error: oneLine(error) }, startedAt, new Date());
+            store.saveConfig(run.id, record);
+            records.push(record);
+            hooks.onConfigDone?.(record, index, configs.length);
+            continue;
+        }
+        prefetch(configs[index + 1]);
+
+        const outcome = await runChild(config, model.path, {
+            ...options.childOptions,
+            echo: options.echo ?? false,
+            ...(options.signal != null ? { signal: options.signal } : {}),
+            onProgress: (progress) => hooks.onProgress?.(config, progress),
+            onText: (text) => hooks.onText?.(text)
+        });
+        if (outcome.status === "interrupted") return { records, interrupted: true };
+        const record = configRecord(config, model, outcome, startedAt, new Date());
+        store.saveConfig(run.id, record);
+        records.push(record);
+        hooks.onConfigDone?.(record, index, configs.length);
+    }
+    return { records, interrupted: false };
+}
+
+/** Exit code for a finished run: 1 when any config failed, crashed or timed out (skipped is not a failure). */
+export function runExitCode(statuses: Iterable<ConfigStatus>): 0 | 1 {
+    for (const status of statuses) if (status === "failed" || status === "crashed" || status === "timeout") return 1;
+    return 0;
+}
+
+function oneLine(error: unknown): string {
+    const message = error instanceof Error ? error.message : String(error);
+    return message.split("\n")[0] ?? message;
+}
