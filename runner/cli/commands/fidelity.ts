@@ -1,0 +1,111 @@
+/** `npm run fidelity -- --llama-bench PATH MODEL.gguf [...]`: our figures beside llama.cpp's own, interleaved pairs. */
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { exitCodes, InputError } from "../../errors.ts";
+import { parseBenchTest } from "../../fidelity/benchTests.ts";
+import { formatFidelity, type FidelityPair } from "../../fidelity/fidelityTable.ts";
+import { runLlamaBench, type LlamaBenchSettings } from "../../fidelity/llamaBench.ts";
+import { runRunnerSide } from "../../fidelity/runnerSide.ts";
+import type { BenchTest } from "../../suite/types.ts";
+
+/** Arguments of `fidelity`. */
+export interface FidelityArgs {
+    /** The user's llama-bench binary (e.g. built by ../shared/tools/build-llama-tools.sh). */
+    llamaBench: string;
+    models: string[];
+    /** Pairs per (model, test, threads). Defaults to `5`. */
+    pairs: number;
+    /** Thread counts. Defaults to `1..cores`. */
+    threads: number[];
+    /** Defaults to `pp512, tg128, pp512+tg128, tg128@d4096`. */
+    tests: BenchTest[];
+    /** Defaults to `512` (both n_batch and n_ubatch on the llama-bench side, as node-llama-cpp sets them equal). */
+    batch: number;
+    /** Defaults to `false`. */
+    flashAttention: boolean;
+    /** Also write every pair's raw figures here as JSON. */
+    json?: string;
+}
+
+const usage = `usage: npm run fidelity -- --llama-bench PATH MODEL.gguf [MODEL.gguf ...] [options]
+
+Runs each test with gguf-bench's runner and with llama.cpp's llama-bench side by side, interleaved (the order
+alternates each pair), and prints runner / llama-bench as the median of the per-pair ratios.
+
+options:
+  --pairs N              pairs per model, test and thread count (default 5)
+  --threads LIST         e.g. 1,2 (default 1..cores)
+  --tests LIST           default pp512,tg128,pp512+tg128,tg128@d4096
+  --batch N              n_batch = n_ubatch on both sides (default 512)
+  --flash-attention      on both sides (default off)
+  --json FILE            write every pair's raw figures
+  -h, --help`;
+
+export async function fidelityCommand(argv: string[]): Promise<number> {
+    const args = parseFidelityArgs(argv);
+    if (args == null) {
+        console.log(usage);
+        return exitCodes.ok;
+    }
+    const pairs: FidelityPair[] = [];
+    for (const model of args.models)
+        for (const test of args.tests)
+            for (const threads of args.threads) {
+                const settings: LlamaBenchSettings = { threads, batch: args.batch, flashAttention: args.flashAttention };
+                for (let i = 0; i < args.pairs; i++) {
+                    // alternate who goes first, so drift on a shared machine hits both sides alike
+                    const ours = () => runRunnerSide(model, test, settings);
+                    const theirs = () => runLlamaBench(args.llamaBench, model, test, settings);
+                    const [app, llamaBench] = i % 2 === 0
+                        ? [await ours(), await theirs()]
+                        : await theirs().then(async (t) => [await ours(), t] as const);
+                    pairs.push({ model: path.basename(model), test: test.id, threads, llamaBench, app: app.app, engine: app.engine });
+                    process.stderr.write(`${path.basename(model)} ${test.id} t=${threads} pair ${i + 1}/${args.pairs}: llama-bench ${llamaBench.toFixed(1)} · runner ${app.app.toFixed(1)} t/s\n`);
+                }
+            }
+    console.log(formatFidelity(pairs));
+    if (args.json != null) await writeFile(args.json, JSON.stringify({ settings: { ...args, tests: args.tests.map((t) => t.id) }, pairs }, null, 2) + "\n");
+    return exitCodes.ok;
+}
+
+function parseFidelityArgs(argv: string[]): FidelityArgs | null {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: argv,
+            allowPositionals: true,
+            options: {
+                "llama-bench": { type: "string" }, pairs: { type: "string" }, threads: { type: "string" }, tests: { type: "string" },
+                batch: { type: "string" }, "flash-attention": { type: "boolean" }, json: { type: "string" }, help: { type: "boolean", short: "h" }
+            }
+        });
+    } catch (error) {
+        throw new InputError(`fidelity: ${(error as Error).message.split("\n")[0]} (see --help)`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) return null;
+    const llamaBench = values["llama-bench"];
+    if (llamaBench == null || !existsSync(llamaBench)) throw new InputError(`fidelity: --llama-bench: expected the path of a llama-bench binary, got \`${llamaBench ?? ""}\``);
+    if (positionals.length === 0) throw new InputError("fidelity: expected at least one MODEL.gguf");
+    for (const model of positionals) if (!existsSync(model)) throw new InputError(`fidelity: no such model file \`${model}\``);
+    const cores = os.availableParallelism();
+    return {
+        llamaBench,
+        models: positionals.map((model) => path.resolve(model)),
+        pairs: intList("--pairs", values.pairs ?? "5")[0]!,
+        threads: intList("--threads", values.threads ?? Array.from({ length: cores }, (_, i) => i + 1).join(",")),
+        tests: (values.tests ?? "pp512,tg128,pp512+tg128,tg128@d4096").split(",").map(parseBenchTest),
+        batch: intList("--batch", values.batch ?? "512")[0]!,
+        flashAttention: values["flash-attention"] ?? false,
+        ...(values.json != null ? { json: values.json } : {})
+    };
+}
+
+function intList(flag: string, text: string): number[] {
+    const values = text.split(",").map(Number);
+    if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1)) throw new InputError(`fidelity: ${flag}: expected integers >= 1, got \`${text}\``);
+    return values;
+}
