@@ -2,6 +2,7 @@
  * Load phase of one config: the Llama backend, the model (timed: `loadMs`) and ONE context with the config's
  * settings. Every failure carries llama.cpp's own reason (its error log lines).
  */
+import os from "node:os";
 import { getLlama, GgmlType, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel, type LlamaOptions } from "node-llama-cpp";
 import type { GpuBackend, KvType, Settings } from "../suite/types.ts";
 import { withLlamaReason, type LlamaLog } from "./llamaLog.ts";
@@ -73,8 +74,9 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
     const model = await withLlamaReason(log, () => llama.loadModel({ modelPath, gpuLayers: params.gpuLayers }));
     const loadMs = performance.now() - loadStart;
 
-    const threads = resolveThreads(params.threads, { cpuMathCores: llama.cpuMathCores });
-    const oversubscribed = oversubscriptionWarning(threads, llama.cpuMathCores);
+    const logicalCores = os.availableParallelism();
+    const threads = resolveThreads(params.threads, { cpuMathCores: llama.cpuMathCores, logicalCores });
+    const oversubscribed = oversubscriptionWarning(threads, logicalCores);
     if (oversubscribed != null) warnings.push(oversubscribed);
     if (params.flashAttention && !model.flashAttentionSupported)
         warnings.push("flashAttention: true, but llama.cpp does not support flash attention for this model: it ran without");
