@@ -22,10 +22,13 @@ const columns: Column[] = [
 export function formatResultsTable(records: ConfigRecord[]): string {
     const rows: string[][] = [];
     const used = new Set<Column>();
+    // a config that did not run has no figures: its whole error goes under the table, not into the `peak RSS` column
+    const errors: string[] = [];
     for (const record of records) {
         const items = itemsOf(record);
         if (record.status !== "ok" || items.length === 0) {
-            rows.push([record.label, "", record.status, record.error?.slice(0, 80) ?? ""]);
+            rows.push([record.label, "", record.status, ""]);
+            if (record.error != null) errors.push(`${record.label}: ${record.status}: ${record.error}`);
             continue;
         }
         for (const item of items) {
@@ -41,7 +44,8 @@ export function formatResultsTable(records: ConfigRecord[]): string {
     const shown = columns.map((column) => used.has(column));
     const header = ["config", "prompt/test", "status", "peak RSS", ...columns.map((column) => column.title)];
     const keep = (cells: string[]) => cells.filter((_, i) => i < 4 || shown[i - 4]);
-    return renderTable([keep(header), ...rows.map((row) => keep(row.length > 4 ? row : [...row, ...columns.map(() => "")]))]);
+    const table = renderTable([keep(header), ...rows.map((row) => keep(row.length > 4 ? row : [...row, ...columns.map(() => "")]))]);
+    return errors.length > 0 ? `${table}\n\n${errors.join("\n")}` : table;
 }
 
 function itemsOf(record: ConfigRecord): string[] {

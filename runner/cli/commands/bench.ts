@@ -19,6 +19,7 @@ import { adhocSuite } from "../adhocSuite.ts";
 import { printDryRun } from "../dryRun.ts";
 import { ProgressLine } from "../progress.ts";
 import { formatResultsTable } from "../resultsTable.ts";
+import { warningLines } from "../warningLines.ts";
 
 /** Arguments of `bench`. */
 export interface BenchArgs {
@@ -142,8 +143,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         const runFile = adhoc ? null : await writeRunFile(args.results, saved.run, saved.configs, { baseDir: process.cwd() });
 
         console.log(formatResultsTable(saved.configs));
-        for (const record of saved.configs) for (const warning of record.warnings) console.error(`warning: ${record.label}: ${warning}`);
-        console.error(`saved run ${run.id} in ${args.db}${runFile != null ? ` and ${path.relative(process.cwd(), runFile)}` : ""}`);
+        for (const line of warningLines(saved.configs)) console.error(`warning: ${line}`);
+        console.error(`saved run ${run.id} in ${args.db}${runFile != null ? ` and ${displayPath(runFile)}` : ""}`);
         if (interrupted) {
             console.error(`resume with: npm run bench -- --resume ${run.id}`);
             return exitCodes.interrupted;
