@@ -7,11 +7,13 @@
  * reports no progress, writes no `refs/<revision>`, always asks the Hub (`paths-info`) before looking in the cache,
  * and so fails offline even when the file is there.
  */
-import { lstat, mkdir, open, readFile, readdir, rename, rm, stat, symlink, copyFile, writeFile } from "node:fs/promises";
+import { lstat, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { listFiles } from "@huggingface/hub";
 import { InputError } from "../errors.ts";
+import { commitHashPattern, cachedCommit, exists, linkSnapshot, normalizeEtag, repoFolder } from "./hubCache.ts";
+import { httpError, HubUnreachableError, requestTimeoutMs, sameOrigin, unreachable } from "./hubErrors.ts";
 
 export interface HubOptions {
     /** Hub base URL. Defaults to `hubEndpoint()` at the call site (`HF_ENDPOINT` or `https://huggingface.co`). */
@@ -33,116 +35,8 @@ export interface HubFile {
     sizeBytes: number;
 }
 
-/** The Hub could not be reached at all (offline, DNS, refused, timeout, 5xx): a cached copy may still do. */
-export class HubUnreachableError extends Error {
-    override readonly name = "HubUnreachableError";
-}
 
-const commitHashPattern = /^[0-9a-f]{40}$/;
-const splitPattern = /-(\d{5})-of-(\d{5})\.gguf$/i;
-const requestTimeoutMs = 30_000;
 const idleTimeoutMs = 60_000;
-
-// ---------------------------------------------------------------- quant names
-
-const quantTagPattern = /(?:^|_)((?:I?Q\d(?:_[A-Z0-9]+)*)|(?:TQ\d_\d)|BF16|F16|F32|MXFP4(?:_MOE)?)$/i;
-
-/** The quant tag in a file name (`qwen2.5-1.5b-instruct-q4_k_m.gguf` → `Q4_K_M`), upper-cased; `undefined` if none. */
-export function quantTagOf(fileName: string): string | undefined {
-    const segments = path.posix.basename(fileName.replaceAll("\\", "/")).replace(/\.gguf$/i, "").replace(splitPattern, "").split(/[-./]/);
-    for (let i = segments.length - 1; i >= 0; i--) {
-        const match = quantTagPattern.exec(segments[i]!);
-        if (match != null) return match[1]!.toUpperCase();
-    }
-    return undefined;
-}
-
-function escapeRegExp(text: string): string {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/**
- * The file(s) of `quant` among a repo's files: the tag must stand as a whole token (preceded by `-._/` or the start,
- * followed by `-./` or the end), case-insensitive, so `Q4_K_M` never matches `Q4_K_S` and `Q4_0` never `Q4_0_4_4`.
- * Split models (`-00001-of-00003.gguf`) give all their parts in order. `mmproj` files are ignored.
- * No match, or several distinct models → InputError.
- */
-export function matchQuant(repo: string, files: readonly (string | { path: string })[], quant: string): string[] {
-    const names = files.map((file) => typeof file === "string" ? file : file.path).filter((name) => /\.gguf$/i.test(name));
-    const candidates = names.filter((name) => !/mmproj/i.test(path.posix.basename(name)));
-    const token = new RegExp(`(?:^|[-._/])${escapeRegExp(quant)}(?=$|[-./])`, "i");
-    const matches = candidates.filter((name) => token.test(name));
-
-    if (matches.length === 0) {
-        const tags = [...new Set(candidates.map(quantTagOf).filter((tag) => tag != null))].sort(compareQuants);
-        throw new InputError(tags.length > 0
-            ? `${repo} has no ${quant} file; quants there: ${tags.join(", ")}`
-            : `${repo} has no ${quant} file; it has no GGUF files with a quant in their name${names.length > 0 ? ` (files: ${names.slice(0, 5).join(", ")})` : ""}`);
-    }
-
-    const models = new Map<string, string[]>();
-    for (const name of matches) {
-        const key = name.replace(splitPattern, "");
-        models.set(key, [...models.get(key) ?? [], name]);
-    }
-    if (models.size > 1) {
-        const listed = [...models.values()].map((parts) => parts.sort()[0]!);
-        throw new InputError(`${repo} has ${models.size} files for ${quant}: ${listed.join(", ")}; pick one with \`file:\``);
-    }
-    return [...models.values()][0]!.sort();
-}
-
-function compareQuants(a: string, b: string): number {
-    return a.localeCompare(b, "en", { numeric: true });
-}
-
-/** All parts of a split model given its first part (`x-00001-of-00003.gguf` → parts 1..3); a plain file alone. */
-export function splitParts(file: string): string[] {
-    const match = splitPattern.exec(file);
-    if (match == null) return [file];
-    const count = Number(match[2]);
-    const width = match[1]!.length;
-    return Array.from({ length: count }, (_, i) =>
-        file.slice(0, match.index) + `-${String(i + 1).padStart(width, "0")}-of-${match[2]}` + file.slice(match.index + match[0].length - ".gguf".length));
-}
-
-// ---------------------------------------------------------------- errors
-
-function networkCause(error: unknown): string {
-    if (error instanceof Error && error.name === "TimeoutError") return `timed out after ${requestTimeoutMs / 1000} s`;
-    const cause = (error as { cause?: unknown })?.cause as { code?: string; message?: string; errors?: { code?: string }[] } | undefined;
-    return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-}
-
-function unreachable(endpoint: string, doing: string, error: unknown): HubUnreachableError {
-    return new HubUnreachableError(`cannot reach ${endpoint} (offline?) while ${doing}: ${networkCause(error)}`);
-}
-
-/** One line for a failed Hub answer; 401/403/404 are the user's input (exit 2), the rest the Hub's trouble. */
-function httpError(status: number, errorCode: string | null, what: { endpoint: string; repo: string; revision: string; file?: string; token?: string }, doing: string): Error {
-    const { endpoint, repo, revision, file, token } = what;
-    if (status === 401) {
-        return new InputError(token == null
-            ? `${repo} not found or private (401): set HF_TOKEN`
-            : `${repo} not found or HF_TOKEN cannot read it (401)`);
-    }
-    if (status === 403 && errorCode === "GatedRepo") {
-        return new InputError(`${repo} is gated (403): accept its terms at ${endpoint}/${repo} with the account of HF_TOKEN`);
-    }
-    if (status === 403) return new InputError(`${repo}: access denied (403)${token == null ? ": set HF_TOKEN" : ""}`);
-    if (status === 404) {
-        if (errorCode === "RevisionNotFound") return new InputError(`${repo} has no revision ${revision} (404)`);
-        if (errorCode === "EntryNotFound" && file != null) return new InputError(`${repo} has no file ${file} at ${revision} (404)`);
-        if (errorCode === "RepoNotFound" || file == null) return new InputError(`${repo} not found (404)`);
-        return new InputError(`${repo}: ${file} not found at ${revision} (404)`);
-    }
-    if (status >= 500) return new HubUnreachableError(`${endpoint} answered ${status} while ${doing}; try again later`);
-    return new Error(`${endpoint} answered ${status} while ${doing}`);
-}
-
-function sameOrigin(a: string, b: string): boolean {
-    return new URL(a).origin === new URL(b).origin;
-}
 
 // ---------------------------------------------------------------- listing
 
@@ -170,59 +64,6 @@ export async function listGgufFiles(repo: string, revision: string, opts: HubOpt
     return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** The `.gguf` files of the cached snapshot `revision` points at (for offline runs); `undefined` if none is cached. */
-export async function listCachedGgufFiles(repo: string, revision: string, cacheDir: string): Promise<HubFile[] | undefined> {
-    const storage = repoFolder(cacheDir, repo);
-    const commit = await cachedCommit(storage, revision);
-    if (commit == null) return undefined;
-    const snapshot = path.join(storage, "snapshots", commit);
-    let entries: string[];
-    try {
-        entries = await readdir(snapshot, { recursive: true });
-    } catch {
-        return undefined;
-    }
-    const files: HubFile[] = [];
-    for (const entry of entries.filter((name) => /\.gguf$/i.test(name)).sort()) {
-        const info = await stat(path.join(snapshot, entry)).catch(() => undefined);
-        if (info?.isFile()) files.push({ path: entry.split(path.sep).join("/"), sizeBytes: info.size });
-    }
-    return files;
-}
-
-// ---------------------------------------------------------------- cache layout
-
-function repoFolder(cacheDir: string, repo: string): string {
-    return path.join(cacheDir, `models--${repo.split("/").join("--")}`);
-}
-
-async function cachedCommit(storage: string, revision: string): Promise<string | undefined> {
-    if (commitHashPattern.test(revision)) return revision;
-    try {
-        return (await readFile(path.join(storage, "refs", revision), "utf8")).trim() || undefined;
-    } catch {
-        return undefined;
-    }
-}
-
-async function exists(file: string): Promise<boolean> {
-    return stat(file).then(() => true, () => false);
-}
-
-/** `snapshots/<commit>/<file>` → relative link to the blob, as huggingface_hub makes it; a copy where links fail. */
-async function linkSnapshot(blob: string, pointer: string): Promise<void> {
-    await mkdir(path.dirname(pointer), { recursive: true });
-    await rm(pointer, { force: true });
-    try {
-        await symlink(path.relative(path.dirname(pointer), blob), pointer);
-    } catch {
-        await copyFile(blob, pointer);
-    }
-}
-
-function normalizeEtag(etag: string): string {
-    return etag.replace(/^W\//, "").replace(/^"|"$/g, "");
-}
 
 // ---------------------------------------------------------------- download
 

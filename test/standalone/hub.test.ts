@@ -6,7 +6,8 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../runner/errors.ts";
 import { benchCacheDir, hubCacheDir, hubEndpoint } from "../../runner/models/cacheDirs.ts";
-import { downloadHubFile, listGgufFiles, matchQuant, quantTagOf, splitParts } from "../../runner/models/hub.ts";
+import { downloadHubFile, listGgufFiles } from "../../runner/models/hub.ts";
+import { matchQuant, quantTagOf, splitParts } from "../../runner/models/hubQuants.ts";
 import { resolveModel, resolveModelFile } from "../../runner/models/resolve.ts";
 import { refusedEndpoint, startFakeHub, type FakeHub } from "./fakeHub.ts";
 
