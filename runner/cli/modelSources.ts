@@ -2,7 +2,9 @@
 import type { ModelRef } from "../plan/types.ts";
 import type { ResolvedModel } from "../models/types.ts";
 import { hubCacheDir, hubEndpoint, hubToken } from "../models/cacheDirs.ts";
-import { downloadHubFile, HubUnreachableError, splitParts } from "../models/hub.ts";
+import { downloadHubFile } from "../models/hub.ts";
+import { HubUnreachableError } from "../models/hubErrors.ts";
+import { splitParts } from "../models/hubQuants.ts";
 import { resolveModel, resolveModelFile, type FileModelRef, type ResolveOptions } from "../models/resolve.ts";
 
 export interface ModelSources {
