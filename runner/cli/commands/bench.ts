@@ -20,6 +20,8 @@ import { printDryRun } from "../dryRun.ts";
 import { ProgressLine } from "../progress.ts";
 import { formatResultsTable } from "../resultsTable.ts";
 import { warningLines } from "../warningLines.ts";
+import { measuredWorkMs } from "../../stats/measuredWork.ts";
+import { formatMs } from "../../format/duration.ts";
 
 /** Arguments of `bench`. */
 export interface BenchArgs {
@@ -63,6 +65,7 @@ options:
 exit codes: 0 all ok · 1 some configs failed, crashed or timed out · 2 invalid input (nothing ran) · 130 interrupted`;
 
 export async function benchCommand(argv: string[]): Promise<number> {
+    const invokedAt = Date.now();
     const args = parseBenchArgs(argv);
     if (args == null) {
         console.log(usage);
@@ -143,6 +146,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
         const runFile = adhoc ? null : await writeRunFile(args.results, saved.run, saved.configs, { baseDir: process.cwd() });
 
         console.log(formatResultsTable(saved.configs));
+        const wallMs = Date.now() - invokedAt;
+        const workMs = measuredWorkMs(saved.configs.filter((record) => configs.some((config) => config.id === record.id)));
+        console.error(`wall ${formatMs(wallMs)}, measured model work ${formatMs(workMs)} (${((workMs / wallMs) * 100).toFixed(0)} %); the rest is child start, model load, warm-up and storage`);
         for (const line of warningLines(saved.configs)) console.error(`warning: ${line}`);
         console.error(`saved run ${run.id} in ${args.db}${runFile != null ? ` and ${displayPath(runFile)}` : ""}`);
         if (interrupted) {
