@@ -1,7 +1,7 @@
 /** `npm run bench -- [SUITE.yaml] [...]`: parse → plan → run → store → summarise. */
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { exitCodes, InputError } from "../../errors.ts";
+import { parseCommandArgs } from "../parseCommandArgs.ts";
 import { parseSuite } from "../../suite/parseSuite.ts";
 import { planConfigs } from "../../plan/plan.ts";
 import type { Config } from "../../plan/types.ts";
@@ -162,21 +162,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
 }
 
 function parseBenchArgs(argv: string[]): BenchArgs | null {
-    let parsed;
-    try {
-        parsed = parseArgs({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                db: { type: "string" }, results: { type: "string" }, "dry-run": { type: "boolean" }, filter: { type: "string" },
-                repetitions: { type: "string" }, resume: { type: "string" }, model: { type: "string" }, prompt: { type: "string" },
-                "max-tokens": { type: "string" }, threads: { type: "string" }, help: { type: "boolean", short: "h" }
-            }
-        });
-    } catch (error) {
-        throw new InputError(`bench: ${(error as Error).message.split("\n")[0]} (see --help)`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs("bench", argv, {
+        db: { type: "string" }, results: { type: "string" }, "dry-run": { type: "boolean" }, filter: { type: "string" },
+        repetitions: { type: "string" }, resume: { type: "string" }, model: { type: "string" }, prompt: { type: "string" },
+        "max-tokens": { type: "string" }, threads: { type: "string" }, help: { type: "boolean", short: "h" }
+    });
     if (values.help) return null;
     if (positionals.length > 1) throw new InputError(`bench: expected at most one suite file, got ${positionals.join(" ")}`);
     if ((values.model == null) !== (values.prompt == null)) throw new InputError("bench: --model and --prompt go together");

@@ -3,8 +3,8 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { exitCodes, InputError } from "../../errors.ts";
+import { parseCommandArgs } from "../parseCommandArgs.ts";
 import { parseBenchTest } from "../../fidelity/benchTests.ts";
 import { formatFidelity, type FidelityPair } from "../../fidelity/fidelityTable.ts";
 import { runLlamaBench, type LlamaBenchSettings } from "../../fidelity/llamaBench.ts";
@@ -72,20 +72,10 @@ export async function fidelityCommand(argv: string[]): Promise<number> {
 }
 
 function parseFidelityArgs(argv: string[]): FidelityArgs | null {
-    let parsed;
-    try {
-        parsed = parseArgs({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                "llama-bench": { type: "string" }, pairs: { type: "string" }, threads: { type: "string" }, tests: { type: "string" },
-                batch: { type: "string" }, "flash-attention": { type: "boolean" }, json: { type: "string" }, help: { type: "boolean", short: "h" }
-            }
-        });
-    } catch (error) {
-        throw new InputError(`fidelity: ${(error as Error).message.split("\n")[0]} (see --help)`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs("fidelity", argv, {
+        "llama-bench": { type: "string" }, pairs: { type: "string" }, threads: { type: "string" }, tests: { type: "string" },
+        batch: { type: "string" }, "flash-attention": { type: "boolean" }, json: { type: "string" }, help: { type: "boolean", short: "h" }
+    });
     if (values.help) return null;
     const llamaBench = values["llama-bench"];
     if (llamaBench == null || !existsSync(llamaBench)) throw new InputError(`fidelity: --llama-bench: expected the path of a llama-bench binary, got \`${llamaBench ?? ""}\``);
