@@ -10,7 +10,6 @@ import Database from "better-sqlite3";
 import { expect } from "vitest";
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const modelsDir = process.env.GGUF_BENCH_TEST_MODELS ?? path.resolve(projectRoot, "../shared/models");
 
 export interface CliResult {
     code: number | null;

@@ -1,18 +1,21 @@
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { getLlama, type Llama } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { estimateConfigMemory } from "../../runner/plan/fit.ts";
 import { defaultSettings, type Settings } from "../../runner/suite/types.ts";
+import { realModel, syntheticModel } from "./testModels.ts";
 
-const modelsDir = process.env.GGUF_BENCH_TEST_MODELS ?? path.resolve("../shared/models");
-const models = ["synthetic-llama-25m-q4_k_m.gguf", "stories260K.gguf"]
-    .map((file) => path.join(modelsDir, file))
-    .filter((file) => existsSync(file));
+// estimates are cheap: the synthetic models always (tiny F32, small Q4_0), and the real ones of ../shared/models too
+const models = [
+    ...["synthetic-llama-25m-q4_k_m.gguf", "stories260K.gguf"].map(realModel).filter((file) => file != null),
+    (await syntheticModel("small")).path,
+    (await syntheticModel("tiny")).path
+];
 
 const settings = (overrides: Partial<Settings>): Settings => ({ ...defaultSettings, ...overrides });
 
-describe.skipIf(models.length === 0)("estimateConfigMemory", () => {
+describe("estimateConfigMemory", () => {
     let llama: Llama;
     beforeAll(async () => {
         llama = await getLlama({ gpu: "auto", build: "never" });
