@@ -15,7 +15,7 @@ export interface SyntheticShape {
 export const syntheticPresets = {
     /** ~1 M parameters, loads in milliseconds: hermetic tests and the offline default suite. */
     tiny: { dim: 128, layers: 2, ffn: 384, heads: 4, kvHeads: 2, contextLength: 4096 },
-    /** ~25 M parameters, the shape of ../shared/models/synthetic-llama-25m-*. */
+    /** ~25 M parameters: the shape of the 25M reference models the project's benchmarks were checked on. */
     small: { dim: 768, layers: 4, ffn: 2048, heads: 12, kvHeads: 4, contextLength: 4096 },
     /** ~360 M parameters, a real model's shape (dim 2048, 8 layers): decode timing close to real 0.5B models. */
     medium: { dim: 2048, layers: 8, ffn: 5632, heads: 16, kvHeads: 4, contextLength: 8192 }
