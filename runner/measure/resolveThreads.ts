@@ -10,11 +10,12 @@ export interface CpuFacts {
 /**
  * The thread count a config runs llama.cpp with.
  *
- * `auto` keeps one logical core free for Node's own threads (the event loop that resolves each decode's promise and
- * libuv's worker that calls llama_decode) whenever llama.cpp's choice would take them all. ggml's CPU workers wait
- * for each other in spin barriers; when every core holds a worker, any other runnable thread preempts one of them and
- * the rest spin for a scheduler slice. Measured on 2 cores (README, "Threads"): single-token decode through
- * node-llama-cpp at threads=2 stalls for tens of ms per token and runs several times slower than at threads=1.
+ * `auto` keeps one logical core free whenever llama.cpp's choice would take them all. node-llama-cpp runs each decode
+ * on a libuv worker woken by Node's event loop and attaches no ggml threadpool, so ggml starts a new worker thread per
+ * token; with every core taken that thread is often queued behind its creator spinning in a barrier, and waits a
+ * scheduler tick per barrier. Measured on 2 cores (README, "Threads"; tools/decode-probe): single-token decode at
+ * threads=2 runs at 9 % of llama-bench on a 25M model, at threads=1 at 98 %. It is a trade-off: larger models
+ * prefill faster at threads=2, and the README says to sweep `threads` for them.
  * On machines with spare logical cores (SMT siblings, efficiency cores) `auto` is llama.cpp's own `cpuMathCores`.
  */
 export function resolveThreads(setting: Threads, facts: CpuFacts): number {
