@@ -1,5 +1,6 @@
-/** Pairs → the ratio table: runner / llama-bench, median of the per-pair ratios, at each thread count and at each side's best. */
+/** Pairs → the ratio table: runner / llama-bench, median of the per-pair ratios with its confidence interval, at each thread count and at each side's best. */
 import { computeStatistics } from "../stats/computeStatistics.ts";
+import { medianInterval, type MedianInterval } from "../stats/medianInterval.ts";
 import { renderTable } from "../cli/resultsTable.ts";
 
 export interface FidelityPair {
@@ -11,33 +12,118 @@ export interface FidelityPair {
     engine: number | null;
 }
 
+export interface FidelityOptions {
+    /** The goal for runner / llama-bench, in percent (e.g. `97`). */
+    target: number;
+    /** Confidence level of the intervals. Defaults to `0.95`. */
+    level?: number;
+}
+
+/** Whether a ratio's interval clears the target: `unclear` means it straddles it (or rests on one pair), so more pairs are needed. */
+export type Verdict = "met" | "not met" | "unclear";
+
+/** The median of the per-pair ratios and its distribution-free interval. */
+export interface RatioSummary {
+    pairs: number;
+    median: number;
+    interval: MedianInterval;
+}
+
+/** One (model, test, threads) group: what the table and `--json` show. */
+export interface FidelitySummary {
+    model: string;
+    test: string;
+    threads: number;
+    pairs: number;
+    /** Median t/s of each side. */
+    llamaBench: number;
+    runner: number;
+    engine: number | null;
+    runnerRatio: RatioSummary;
+    /** Over the pairs that have an engine figure; `null` when none has. */
+    engineRatio: RatioSummary | null;
+    /** runnerRatio against the target. */
+    verdict: Verdict;
+}
+
 const median = (values: number[]) => computeStatistics(values).median;
 
-export function fidelityRows(pairs: FidelityPair[]): string[][] {
+function ratioSummary(ratios: number[], level: number): RatioSummary {
+    return { pairs: ratios.length, median: median(ratios), interval: medianInterval(ratios, level)! };
+}
+
+export function verdict(ratio: RatioSummary, targetPercent: number): Verdict {
+    // one pair gives the degenerate interval [x, x] with coverage 0: no grounds for either verdict
+    if (ratio.pairs < 2) return "unclear";
+    const target = targetPercent / 100;
+    if (ratio.interval.low >= target) return "met";
+    if (ratio.interval.high < target) return "not met";
+    return "unclear";
+}
+
+export function fidelitySummaries(pairs: FidelityPair[], options: FidelityOptions): FidelitySummary[] {
+    const level = options.level ?? 0.95;
     const groups = new Map<string, FidelityPair[]>();
     for (const pair of pairs) {
         const key = JSON.stringify([pair.model, pair.test, pair.threads]);
         groups.set(key, [...(groups.get(key) ?? []), pair]);
     }
-    const rows: string[][] = [["model", "test", "threads", "pairs", "llama-bench t/s", "runner t/s", "runner/llama-bench", "engine t/s", "engine/llama-bench"]];
-    for (const group of groups.values()) {
+    return [...groups.values()].map((group) => {
         const first = group[0]!;
         const engines = group.filter((p) => p.engine != null);
+        const runnerRatio = ratioSummary(group.map((p) => p.app / p.llamaBench), level);
+        return {
+            model: first.model, test: first.test, threads: first.threads, pairs: group.length,
+            llamaBench: median(group.map((p) => p.llamaBench)),
+            runner: median(group.map((p) => p.app)),
+            engine: engines.length > 0 ? median(engines.map((p) => p.engine!)) : null,
+            runnerRatio,
+            engineRatio: engines.length > 0 ? ratioSummary(engines.map((p) => p.engine! / p.llamaBench), level) : null,
+            verdict: verdict(runnerRatio, options.target)
+        };
+    });
+}
+
+export function fidelityRows(pairs: FidelityPair[], options: FidelityOptions): string[][] {
+    const rows: string[][] = [["model", "test", "threads", "pairs", "llama-bench t/s", "runner t/s", "runner/llama-bench", `runner ≥ ${options.target} %`, "engine t/s", "engine/llama-bench"]];
+    for (const s of fidelitySummaries(pairs, options)) {
         rows.push([
-            first.model, first.test, String(first.threads), String(group.length),
-            median(group.map((p) => p.llamaBench)).toFixed(1),
-            median(group.map((p) => p.app)).toFixed(1),
-            percent(median(group.map((p) => p.app / p.llamaBench))),
-            engines.length > 0 ? median(engines.map((p) => p.engine!)).toFixed(1) : "",
-            engines.length > 0 ? percent(median(engines.map((p) => p.engine! / p.llamaBench))) : ""
+            s.model, s.test, String(s.threads), String(s.pairs),
+            s.llamaBench.toFixed(1),
+            s.runner.toFixed(1),
+            ratioCell(s.runnerRatio),
+            s.verdict,
+            s.engine != null ? s.engine.toFixed(1) : "",
+            s.engineRatio != null ? ratioCell(s.engineRatio) : ""
         ]);
     }
     return rows;
 }
 
+/** What the bracket and the verdict mean, with the coverage each pair count shown actually reaches. */
+export function fidelityLegend(pairs: FidelityPair[], options: FidelityOptions): string {
+    const level = options.level ?? 0.95;
+    const byCount = new Map<number, MedianInterval>();
+    for (const s of fidelitySummaries(pairs, options))
+        for (const ratio of [s.runnerRatio, s.engineRatio]) if (ratio != null) byCount.set(ratio.pairs, ratio.interval);
+    const counts = [...byCount.entries()].sort(([a], [b]) => b - a).map(([n, interval]) => {
+        const coverage = `${n} ${n === 1 ? "pair" : "pairs"} ${(interval.coverage * 100).toFixed(1)} %`;
+        if (n === 1) return `${coverage} (one pair has no spread)`;
+        const ranks = interval.lowRank === 1 ? "min–max" : `ranks ${interval.lowRank}–${interval.highRank}`;
+        return interval.coverage < level ? `${coverage} (${ranks}; below ${percentOf(level)}, more pairs needed)` : `${coverage} (${ranks})`;
+    });
+    const target = `${options.target} %`;
+    return [
+        `[low–high]: distribution-free ${percentOf(level)} confidence interval of the median per-pair ratio (order statistics),`,
+        `  or the coverage reached with that many pairs: ${counts.join(", ")}.`,
+        `runner ≥ ${target}: met = interval's low end ≥ ${target}, not met = its high end < ${target}, unclear = it straddles ${target} or rests on one pair.`
+    ].join("\n");
+}
+
 /** Each side at its own best thread count (median over pairs), for the "≥ 97 % at best threads" goal. */
 export function bestThreadRows(pairs: FidelityPair[]): string[][] {
-    const rows: string[][] = [["model", "test", "llama-bench best", "runner best", "runner/llama-bench"]];
+    // a ratio of two medians from different thread counts: no per-pair ratio exists, so no interval either
+    const rows: string[][] = [["model", "test", "llama-bench best", "runner best", "runner/llama-bench (ratio of medians)"]];
     const keys = new Set(pairs.map((p) => JSON.stringify([p.model, p.test])));
     for (const key of keys) {
         const [model, test] = JSON.parse(key) as [string, string];
@@ -61,6 +147,15 @@ function percent(ratio: number): string {
     return `${(ratio * 100).toFixed(1)} %`;
 }
 
-export function formatFidelity(pairs: FidelityPair[]): string {
-    return `${renderTable(fidelityRows(pairs))}\n\nat each side's best thread count:\n${renderTable(bestThreadRows(pairs))}`;
+/** `89.8 % [66.7–127.0]`: one decimal in the bracket too, as the goals (97–98 %) sit a point apart. */
+function ratioCell(ratio: RatioSummary): string {
+    return `${percent(ratio.median)} [${(ratio.interval.low * 100).toFixed(1)}–${(ratio.interval.high * 100).toFixed(1)}]`;
+}
+
+function percentOf(level: number): string {
+    return `${Number((level * 100).toFixed(2))} %`;
+}
+
+export function formatFidelity(pairs: FidelityPair[], options: FidelityOptions): string {
+    return `${renderTable(fidelityRows(pairs, options))}\n${fidelityLegend(pairs, options)}\n\nat each side's best thread count:\n${renderTable(bestThreadRows(pairs))}`;
 }

@@ -6,7 +6,7 @@ import path from "node:path";
 import { exitCodes, InputError } from "../../errors.ts";
 import { parseCommandArgs } from "../parseCommandArgs.ts";
 import { parseBenchTest } from "../../fidelity/benchTests.ts";
-import { formatFidelity, type FidelityPair } from "../../fidelity/fidelityTable.ts";
+import { fidelitySummaries, formatFidelity, type FidelityPair } from "../../fidelity/fidelityTable.ts";
 import { runLlamaBench, type LlamaBenchSettings } from "../../fidelity/llamaBench.ts";
 import { runRunnerSide } from "../../fidelity/runnerSide.ts";
 import type { BenchTest } from "../../suite/types.ts";
@@ -16,7 +16,7 @@ export interface FidelityArgs {
     /** The user's llama-bench binary (e.g. built by ../shared/tools/build-llama-tools.sh). */
     llamaBench: string;
     models: string[];
-    /** Pairs per (model, test, threads). Defaults to `5`. */
+    /** Pairs per (model, test, threads). Defaults to `6`. */
     pairs: number;
     /** Thread counts. Defaults to `1..cores`. */
     threads: number[];
@@ -26,6 +26,8 @@ export interface FidelityArgs {
     batch: number;
     /** Defaults to `false`. */
     flashAttention: boolean;
+    /** Goal for runner / llama-bench in percent, for the verdict column. Defaults to `97`. */
+    target: number;
     /** Also write every pair's raw figures here as JSON. */
     json?: string;
 }
@@ -33,15 +35,17 @@ export interface FidelityArgs {
 const usage = `usage: npm run fidelity -- --llama-bench PATH MODEL.gguf [MODEL.gguf ...] [options]
 
 Runs each test with gguf-bench's runner and with llama.cpp's llama-bench side by side, interleaved (the order
-alternates each pair), and prints runner / llama-bench as the median of the per-pair ratios.
+alternates each pair), and prints runner / llama-bench as the median of the per-pair ratios, with its
+distribution-free 95 % confidence interval and whether that interval clears the target.
 
 options:
-  --pairs N              pairs per model, test and thread count (default 5)
+  --pairs N              pairs per model, test and thread count (default 6: the fewest whose min–max covers the median ratio at ≥ 95 %)
   --threads LIST         e.g. 1,2 (default 1..cores)
   --tests LIST           default pp512,tg128,pp512+tg128,tg128@d4096
   --batch N              n_batch = n_ubatch on both sides (default 512)
   --flash-attention      on both sides (default off)
-  --json FILE            write every pair's raw figures
+  --target PCT           goal for runner/llama-bench, for the verdict column (default 97)
+  --json FILE            write every pair's raw figures and the summary with intervals
   -h, --help`;
 
 export async function fidelityCommand(argv: string[]): Promise<number> {
@@ -66,15 +70,19 @@ export async function fidelityCommand(argv: string[]): Promise<number> {
                     process.stderr.write(`${path.basename(model)} ${test.id} t=${threads} pair ${i + 1}/${args.pairs}: llama-bench ${llamaBench.toFixed(1)} · runner ${app.app.toFixed(1)} t/s\n`);
                 }
             }
-    console.log(formatFidelity(pairs));
-    if (args.json != null) await writeFile(args.json, JSON.stringify({ settings: { ...args, tests: args.tests.map((t) => t.id) }, pairs }, null, 2) + "\n");
+    const options = { target: args.target };
+    console.log(formatFidelity(pairs, options));
+    if (args.json != null) {
+        const summary = fidelitySummaries(pairs, options);
+        await writeFile(args.json, JSON.stringify({ settings: { ...args, tests: args.tests.map((t) => t.id) }, pairs, summary }, null, 2) + "\n");
+    }
     return exitCodes.ok;
 }
 
 function parseFidelityArgs(argv: string[]): FidelityArgs | null {
     const { values, positionals } = parseCommandArgs("fidelity", argv, {
         "llama-bench": { type: "string" }, pairs: { type: "string" }, threads: { type: "string" }, tests: { type: "string" },
-        batch: { type: "string" }, "flash-attention": { type: "boolean" }, json: { type: "string" }, help: { type: "boolean", short: "h" }
+        batch: { type: "string" }, "flash-attention": { type: "boolean" }, target: { type: "string" }, json: { type: "string" }, help: { type: "boolean", short: "h" }
     });
     if (values.help) return null;
     const llamaBench = values["llama-bench"];
@@ -85,13 +93,20 @@ function parseFidelityArgs(argv: string[]): FidelityArgs | null {
     return {
         llamaBench,
         models: positionals.map((model) => path.resolve(model)),
-        pairs: intList("--pairs", values.pairs ?? "5")[0]!,
+        pairs: intList("--pairs", values.pairs ?? "6")[0]!,
         threads: intList("--threads", values.threads ?? Array.from({ length: cores }, (_, i) => i + 1).join(",")),
         tests: (values.tests ?? "pp512,tg128,pp512+tg128,tg128@d4096").split(",").map(parseBenchTest),
         batch: intList("--batch", values.batch ?? "512")[0]!,
         flashAttention: values["flash-attention"] ?? false,
+        target: percentage("--target", values.target ?? "97"),
         ...(values.json != null ? { json: values.json } : {})
     };
+}
+
+function percentage(flag: string, text: string): number {
+    const value = Number(text);
+    if (text.trim() === "" || !Number.isFinite(value) || value <= 0) throw new InputError(`fidelity: ${flag}: expected a percentage > 0 such as 97, got \`${text}\``);
+    return value;
 }
 
 function intList(flag: string, text: string): number[] {

@@ -1,0 +1,12 @@
+import { describe, expect, it } from "vitest";
+import { fidelityCommand } from "../../runner/cli/commands/fidelity.ts";
+
+// any existing file passes the existence checks; a bad --target must be refused before anything runs
+const existing = "package.json";
+
+describe("fidelity --target", () => {
+    it("refuses a target that is not a percentage > 0", async () => {
+        for (const target of ["abc", "0", "-5", ""])
+            await expect(fidelityCommand(["--llama-bench", existing, existing, `--target=${target}`])).rejects.toThrow(/--target: expected a percentage > 0/);
+    });
+});
