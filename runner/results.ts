@@ -52,11 +52,15 @@ export interface ModelInfo {
 /** What the child measured for one config. */
 export interface ChildResult {
     loadMs: number;
+    /** Wall time of the unmeasured warm-up runs, timed as the measured ones are. */
+    warmupMs: number;
     peakRssBytes: number;
     /** Bytes the model and context took on the GPU / unified memory, where the backend reports it; else null. */
     vramBytes: number | null;
-    /** Threads actually used by the context, after resolving `auto`. */
+    /** Threads of single-token decodes, after resolving `auto`. */
     threads: number;
+    /** Threads of batches of more than one token (prefill, pp), after resolving `auto`. */
+    threadsBatch: number;
     /** Backend the child loaded: metal, cuda, vulkan or cpu. */
     backend: string;
     measurements: Measurement[];

@@ -56,8 +56,8 @@ export function configRecord(
         ...base,
         status: "ok",
         error: null,
-        // `threads: auto` is recorded as the count the child actually used
-        params: { ...config.params, threads: result.threads },
+        // `threads: auto` / `threadsBatch: auto` are recorded as the counts the child actually used
+        params: { ...config.params, threads: result.threads, threadsBatch: result.threadsBatch },
         loadMs: result.loadMs,
         peakRssBytes: result.peakRssBytes,
         vramBytes: result.vramBytes,

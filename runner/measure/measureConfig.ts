@@ -14,6 +14,8 @@
  *   left out. `ttftMs − prefillMs` is then node-llama-cpp's overhead plus the first sampling.
  * - `enginePrefillTps` / `engineDecodeTps`: llama.cpp's counters (engineTimings.ts) for each measured request.
  * - pp/tg/pg tests: wall clock around `evaluateWithoutGeneratingNewTokens` (runBenchTest.ts), plus the counters.
+ * Threads: prompt and pp batches run at `threadsBatch`, single-token decodes at `threads` (threadSwitch.ts); the
+ * switch happens outside the timed calls (one property store between two awaits) and is checked after each phase.
  */
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import type { Config } from "../plan/types.ts";
@@ -61,7 +63,13 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         const sequence = context.getSequence();
         const measurements: Measurement[] = [];
         const outputs: Record<string, string> = {};
-        const run = { sequence, opened, log, sampler, report, warnings, hooks };
+        const threadWarnings = new Set<string>();
+        const checkThreads = (kind: "batch" | "decode") => {
+            const warning = opened!.threadSwitch.check(context, kind);
+            if (warning != null) threadWarnings.add(warning);
+        };
+        const warmup = { ms: 0 };
+        const run = { sequence, opened, log, sampler, report, warnings, hooks, checkThreads, warmup };
 
         for (const prompt of config.prompts) {
             const { measurements: promptMeasurements, output } = await measurePrompt(run, prompt, params);
@@ -72,8 +80,11 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         if (hooks.onText != null && config.prompts.length > 0)
             warnings.push("echo was on: text was detokenized inside the timed loop of each prompt's last repetition");
 
+        warnings.push(...threadWarnings);
+
         report("unload", "unloading");
         await context.dispose();
+        opened.threadSwitch.release();
         await model.dispose();
         const rssTimeline = await sampler.stop();
         const peakRssBytes = readPeakRssBytes();
@@ -83,9 +94,11 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         warnings.push(...log.warnings());
         return {
             loadMs: opened.loadMs,
+            warmupMs: warmup.ms,
             peakRssBytes,
             vramBytes: opened.vramBytes,
             threads: opened.threads,
+            threadsBatch: opened.threadsBatch,
             backend: opened.backend,
             measurements,
             rssTimeline,
@@ -94,6 +107,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         };
     } finally {
         await sampler.stop().catch(() => undefined);
+        opened?.threadSwitch.release();
         if (opened != null && !opened.model.disposed) await opened.model.dispose().catch(() => undefined);
     }
 }
@@ -106,10 +120,14 @@ interface Run {
     report(phase: Phase, step: string, tps?: number): void;
     warnings: string[];
     hooks: MeasureHooks;
+    /** Record a warning if llama.cpp's last decode did not run at the thread count of this kind. */
+    checkThreads(kind: "batch" | "decode"): void;
+    /** Model work of the warm-up runs, timed as the measured runs are (e2e; pp + tg). */
+    warmup: { ms: number };
 }
 
 async function measurePrompt(run: Run, prompt: Prompt, params: Settings): Promise<{ measurements: Measurement[]; output: string }> {
-    const { sequence, opened: { model, context }, log, sampler, report, warnings, hooks } = run;
+    const { sequence, opened: { model, context, threadSwitch }, log, sampler, report, warnings, hooks, checkThreads } = run;
     const tokens: Token[] = promptTokens(model, prompt);
     if (tokens.length >= context.contextSize)
         throw new Error(`prompt ${prompt.id} has ${tokens.length} tokens, more than the context of ${context.contextSize}: raise context`);
@@ -129,17 +147,26 @@ async function measurePrompt(run: Run, prompt: Prompt, params: Settings): Promis
         await sequence.clearHistory();
         await takeEngineTimings(context, log); // reset llama.cpp's counters: the next print covers this request only
         const echo = measured && last && hooks.onText != null;
+        threadSwitch.batch();
         const generation = await generate(sequence, tokens, {
             maxTokens: params.maxTokens,
             temperature: params.temperature,
             seed: params.seed,
             timestamps: stream,
-            onFirstToken: measured ? () => sampler.setPhase("decode") : undefined,
+            onFirstToken: () => {
+                threadSwitch.decode();
+                if (measured) sampler.setPhase("decode");
+                if (tokens.length > 1) checkThreads("batch");
+            },
             onText: echo && stream ? hooks.onText : undefined
         });
+        if (generation.tokens.length > 1) checkThreads("decode");
         const engine = await takeEngineTimings(context, log);
         if (echo && !stream) hooks.onText?.(model.detokenize(generation.tokens));
-        if (!measured) continue;
+        if (!measured) {
+            run.warmup.ms += generation.e2eMs;
+            continue;
+        }
 
         let metrics: Metrics;
         if (stream) {
@@ -167,7 +194,7 @@ async function measurePrompt(run: Run, prompt: Prompt, params: Settings): Promis
 }
 
 async function measureTests(run: Run, config: Config, params: Settings): Promise<Measurement[]> {
-    const { sequence, opened: { model, context }, log, report } = run;
+    const { sequence, opened: { model, context, threadSwitch }, log, report, checkThreads } = run;
     const vocabSize = model.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length ?? 0;
     if (vocabSize <= 0) throw new Error("cannot run pp/tg tests: the model file does not list its vocabulary");
     const bos = model.tokens.shouldPrependBosToken ? model.tokens.bos : null;
@@ -187,10 +214,21 @@ async function measureTests(run: Run, config: Config, params: Settings): Promise
                 vocabSize,
                 bos,
                 beforeTimed: async () => void await takeEngineTimings(context, log),
-                onPhase: measured ? (phase) => run.sampler.setPhase(phase) : undefined
+                onPhase: (phase) => {
+                    if (phase === "prefill") threadSwitch.batch();
+                    else {
+                        if (test.pp > 0 || test.depth > 0) checkThreads("batch");
+                        threadSwitch.decode();
+                    }
+                    if (measured) run.sampler.setPhase(phase);
+                }
             });
+            checkThreads(test.tg > 0 ? "decode" : "batch");
             const engine = await takeEngineTimings(context, log);
-            if (!measured) continue;
+            if (!measured) {
+                run.warmup.ms += (result.ppMs ?? 0) + (result.tgMs ?? 0);
+                continue;
+            }
             const metrics = { ...benchTestMetrics({ ...test, ...result }), ...engineMetrics(engine) };
             measurements.push({ kind, prompt: test.id, rep, metrics });
             report("decode", `${test.id} rep ${rep + 1}/${params.repetitions}`, metrics.decodeTps ?? metrics.prefillTps);

@@ -6,7 +6,8 @@ import os from "node:os";
 import { getLlama, GgmlType, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel, type LlamaOptions } from "node-llama-cpp";
 import type { GpuBackend, KvType, Settings } from "../suite/types.ts";
 import { withLlamaReason, type LlamaLog } from "./llamaLog.ts";
-import { oversubscriptionWarning, resolveThreads } from "./resolveThreads.ts";
+import { oversubscriptionWarning, resolveThreads, resolveThreadsBatch } from "./resolveThreads.ts";
+import { makeThreadSwitch, type ThreadSwitch } from "./threadSwitch.ts";
 import { configFit, WillNotFitError } from "../plan/configFit.ts";
 
 export interface OpenModel {
@@ -16,7 +17,12 @@ export interface OpenModel {
     loadMs: number;
     /** Device memory taken by the model and context (VRAM, or unified memory on Apple silicon); null on CPU. */
     vramBytes: number | null;
+    /** Threads of single-token decodes, after resolving `auto`. */
     threads: number;
+    /** Threads of larger batches (prefill, pp), after resolving `auto`. */
+    threadsBatch: number;
+    /** Call `batch()` / `decode()` before each phase; `release()` after the context is gone. */
+    threadSwitch: ThreadSwitch;
     backend: string;
     warnings: string[];
 }
@@ -48,7 +54,8 @@ function sharedLlama(gpu: GpuBackend): Promise<Llama> {
             gpu: gpuOption(gpu),
             logLevel: LlamaLogLevel.info, // info: llama_perf_context_print (engine counters) logs at this level
             logger: (level, message) => logTarget?.logger(level, message),
-            // 0: no thread budget shared between contexts, so `threads` is exactly what the context uses
+            // 0: no thread budget, so a context uses exactly its `threads`; threadSwitch.ts sets one while a config
+            // runs batches and single-token decodes at different counts
             maxThreads: 0,
             build: "never",
             progressLogs: false
@@ -75,7 +82,10 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
     const loadMs = performance.now() - loadStart;
 
     const logicalCores = os.availableParallelism();
-    const threads = resolveThreads(params.threads, { cpuMathCores: llama.cpuMathCores, logicalCores });
+    const cpu = { cpuMathCores: llama.cpuMathCores, logicalCores };
+    const threads = resolveThreads(params.threads, cpu);
+    const threadsBatch = resolveThreadsBatch(params.threadsBatch, params.threads, cpu);
+    // only decode threads are warned about: batch threads on every core are the measured choice (resolveThreads.ts)
     const oversubscribed = oversubscriptionWarning(threads, logicalCores);
     if (oversubscribed != null) warnings.push(oversubscribed);
     if (params.flashAttention && !model.flashAttentionSupported)
@@ -83,12 +93,13 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
 
     const kvType = kvCacheTypeOption(params.kvType);
     if (!(kvType in GgmlType)) throw new Error(`kvType ${params.kvType} is not a ggml type this node-llama-cpp knows`);
+    const threadSwitch = makeThreadSwitch(llama, threads, threadsBatch);
     let context: LlamaContext;
     try {
         context = await withLlamaReason(log, () => model.createContext({
             contextSize: params.context,
             batchSize: Math.min(params.batch, params.context),
-            threads,
+            threads: threadSwitch.contextThreads,
             flashAttention: params.flashAttention,
             experimentalKvCacheKeyType: kvType,
             experimentalKvCacheValueType: kvType,
@@ -96,6 +107,7 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
             failedCreationRemedy: false
         }));
     } catch (error) {
+        threadSwitch.release();
         await model.dispose();
         throw error;
     }
@@ -104,5 +116,7 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
     if (params.batch > params.context) warnings.push(`batch ${params.batch} > context ${params.context}: batch capped to ${params.context}`);
 
     const vramBytes = vramBefore == null ? null : Math.max(0, (await llama.getVramState()).used - vramBefore);
-    return { llama, model, context, loadMs, vramBytes, threads: context.idealThreads, backend, warnings };
+    if (context.idealThreads !== threadSwitch.contextThreads)
+        warnings.push(`context made with ${context.idealThreads} threads, not the ${threadSwitch.contextThreads} asked for`);
+    return { llama, model, context, loadMs, vramBytes, threads, threadsBatch, threadSwitch, backend, warnings };
 }

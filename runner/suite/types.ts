@@ -19,6 +19,12 @@ export interface Settings {
     gpuLayers: GpuLayers;
     /** CPU threads for llama.cpp; `"auto"` lets the runner choose per machine. Defaults to `"auto"`. */
     threads: Threads;
+    /**
+     * CPU threads for batches of more than one token (prompt prefill, pp tests): llama.cpp's `n_threads_batch`;
+     * `threads` is then used for single-token decode. `"auto"`: the same as `threads` when that is a number (as
+     * llama.cpp's `-tb` follows `-t`), else llama.cpp's math cores. Defaults to `"auto"`.
+     */
+    threadsBatch: Threads;
     /** Logical batch size. Defaults to `512`. */
     batch: number;
     /** Flash attention. Defaults to `false`. */
@@ -45,6 +51,7 @@ export const defaultSettings: Settings = {
     context: 2048,
     gpuLayers: "max",
     threads: "auto",
+    threadsBatch: "auto",
     batch: 512,
     flashAttention: false,
     kvType: "f16",
@@ -58,7 +65,7 @@ export const defaultSettings: Settings = {
 
 /** Keys that may hold a list under `matrix`. */
 export const sweepableKeys = [
-    "context", "gpuLayers", "threads", "batch", "flashAttention", "kvType", "mode", "maxTokens", "temperature", "seed", "gpu"
+    "context", "gpuLayers", "threads", "threadsBatch", "batch", "flashAttention", "kvType", "mode", "maxTokens", "temperature", "seed", "gpu"
 ] as const satisfies readonly (keyof Settings)[];
 export type SweepableKey = typeof sweepableKeys[number];
 

@@ -171,9 +171,21 @@ describe(`measureConfig on ${models.real ? "real" : "synthetic"} models`, () => 
         const tg = result.measurements.filter((m) => m.prompt === "tg16").map((m) => m.metrics.decodeTps!);
         for (const m of result.measurements.filter((m) => m.kind === "prompt")) expectFinite(m, streamPromptMetrics);
         expect(result.threads).toBe(threads);
+        expect(result.threadsBatch).toBe(threads); // threadsBatch: auto follows an explicit threads
         expect(result.warnings.some((w) => w.startsWith(`threads=${threads} on`))).toBe(threads >= 2);
         console.log(`${q4kmLabel} threads=${threads}: decodeTps ${decode.map((x) => x.toFixed(0)).join(", ")}; ` +
             `engineDecodeTps ${engine.map((x) => x.toFixed(0)).join(", ")}; tg16 ${tg.map((x) => x.toFixed(0)).join(", ")}`);
+    });
+
+    test(`${q4kmLabel}: batches at threadsBatch=2, single-token decodes at threads=1`, async () => {
+        const result = await measureConfig(config(q4km, { mode: "stream", threads: 1, threadsBatch: 2 }), q4km, {});
+        expect(result.threads).toBe(1);
+        expect(result.threadsBatch).toBe(2);
+        // measureConfig reads llama.cpp's thread count after every prompt batch, generation, pp and tg run, and warns
+        // when it is not the one asked for: none here means the switch took effect in each phase
+        expect(result.warnings.filter((w) => w.includes("thread"))).toEqual([]);
+        expect(result.measurements.filter((m) => m.kind === "prompt").length).toBe(2 * 2); // two prompts × repetitions: 2
+        for (const m of result.measurements.filter((m) => m.kind === "prompt")) expectFinite(m, streamPromptMetrics);
     });
 
     describe("a truncated model file", () => {
