@@ -6,11 +6,13 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { GpuBackend } from "../suite/types.ts";
 import type { MachineInfo } from "../results.ts";
+import { bundleEntry } from "./childBundle.ts";
 
-const cliEntry = fileURLToPath(new URL("../cli/cli.ts", import.meta.url));
+const probeEntry = fileURLToPath(new URL("./probeEntry.ts", import.meta.url));
 
-export function probeMachine(gpu: GpuBackend): Promise<MachineInfo> {
-    const args = ["--import", import.meta.resolve("tsx"), cliEntry, "info", "--json", "--gpu", String(gpu)];
+/** Runs as a bundle under plain node, like the measure children: 1.2 s instead of 2.6 s under tsx (measured here). */
+export async function probeMachine(gpu: GpuBackend): Promise<MachineInfo> {
+    const args = [await bundleEntry(probeEntry), "--json", "--gpu", String(gpu)];
     return new Promise((resolve, reject) => {
         execFile(process.execPath, args, { maxBuffer: 4 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
             if (error != null) {

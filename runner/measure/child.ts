@@ -1,11 +1,14 @@
 /**
- * The child process of one config (forked by runner/exec as `node --import tsx runner/measure/child.ts`):
+ * The child process of one config (forked by runner/exec as plain node on an esbuild bundle of this file, see
+ * runner/exec/childBundle.ts):
  * ready → start → progress/text… → result → done, then exit 0; on failure one `error` message and exit 1;
  * on `stop` or a lost parent, exit at once.
  */
 import type { ChildToParent, ParentToChild } from "../exec/protocol.ts";
 import type { Phase } from "../results.ts";
 import { measureConfig } from "./measureConfig.ts";
+import { prepareBackend } from "./openModel.ts";
+import type { GpuBackend } from "../suite/types.ts";
 import { WillNotFitError } from "../plan/configFit.ts";
 
 if (process.send == null) {
@@ -63,4 +66,8 @@ process.on("unhandledRejection", (reason) => {
     void send({ type: "error", phase, message: oneLine(reason) } satisfies ChildToParent).then(() => process.exit(1));
 });
 
+// runChild passes the config's backend setting as `--gpu=<value>`: start it before `ready` (see prepareBackend)
+const gpuArgument = process.argv.find((arg) => arg.startsWith("--gpu="))?.slice("--gpu=".length);
+const backends: Record<string, GpuBackend> = { auto: "auto", metal: "metal", cuda: "cuda", vulkan: "vulkan", false: false };
+if (gpuArgument != null && gpuArgument in backends) await prepareBackend(backends[gpuArgument]!);
 void send({ type: "ready" } satisfies ChildToParent);

@@ -66,6 +66,15 @@ function sharedLlama(gpu: GpuBackend): Promise<Llama> {
     return llama;
 }
 
+/**
+ * Starts the Llama for a backend setting ahead of the config: the child does this before it says `ready`, so the
+ * backend's start (on Linux node-llama-cpp also forks a subprocess to test the binary) counts as child start, not
+ * as part of the config. A failure is dropped here: openModel asks again and reports it with llama.cpp's reason.
+ */
+export async function prepareBackend(gpu: GpuBackend): Promise<void> {
+    await sharedLlama(gpu).catch(() => undefined);
+}
+
 export async function openModel(modelPath: string, params: Settings, log: LlamaLog): Promise<OpenModel> {
     const warnings: string[] = [];
     const llama = await withLlamaReason(log, () => sharedLlama(params.gpu));

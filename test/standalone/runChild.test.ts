@@ -19,6 +19,8 @@ describe("runChild turns what a child does into one outcome", () => {
         const outcome = await run("ok", { echo: true, onProgress: (p) => steps.push(p.step), onText: (t) => texts.push(t) });
         expect(outcome.status).toBe("ok");
         if (outcome.status !== "ok") return;
+        // fork → ready is recorded as the child's start (harness time in the wall-versus-work account)
+        expect(outcome.startMs).toBeGreaterThan(0);
         expect(outcome.result.measurements.map((m) => m.metrics.decodeTps)).toEqual([10, 20, 30]);
         expect(steps).toEqual(["loading abc123"]);
         expect(texts).toEqual(["hello"]);
@@ -52,6 +54,7 @@ describe("runChild turns what a child does into one outcome", () => {
         const outcome = await run("never-ready", { startTimeoutMs: 3000 });
         expect(outcome).toMatchObject({ status: "timeout" });
         if (outcome.status === "timeout") expect(outcome.error).toContain("no ready message");
+        expect(outcome.startMs).toBeUndefined();
     });
 
     test("aborting (Ctrl-C) kills the child and reports `interrupted`, not a crash", async () => {
