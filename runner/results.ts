@@ -76,7 +76,11 @@ export interface ConfigRecord {
     error: string | null;
     model: ModelInfo | null;
     params: Settings;
+    /** ms from forking the child to its `ready` (Node start, node-llama-cpp import, backend load); null if it never got ready. */
+    startMs: number | null;
     loadMs: number | null;
+    /** ms of the unmeasured warm-up runs (model work, not measured). */
+    warmupMs: number | null;
     peakRssBytes: number | null;
     vramBytes: number | null;
     measurements: Measurement[];

@@ -23,7 +23,7 @@ export function modelInfo(model: ResolvedModel): ModelInfo {
 export function configRecord(
     config: Config,
     model: ResolvedModel | null,
-    outcome: Exclude<ChildOutcome, { status: "interrupted" }> | { status: "failed"; error: string; stderr?: string },
+    outcome: Exclude<ChildOutcome, { status: "interrupted" }> | { status: "failed"; error: string; stderr?: string; startMs?: number },
     startedAt: Date,
     finishedAt: Date
 ): ConfigRecord {
@@ -41,7 +41,9 @@ export function configRecord(
             status: outcome.status,
             error: outcome.error,
             params: config.params,
+            startMs: outcome.startMs ?? null,
             loadMs: null,
+            warmupMs: null,
             peakRssBytes: null,
             vramBytes: null,
             measurements: [],
@@ -58,7 +60,9 @@ export function configRecord(
         error: null,
         // `threads: auto` / `threadsBatch: auto` are recorded as the counts the child actually used
         params: { ...config.params, threads: result.threads, threadsBatch: result.threadsBatch },
+        startMs: outcome.startMs ?? null,
         loadMs: result.loadMs,
+        warmupMs: result.warmupMs,
         peakRssBytes: result.peakRssBytes,
         vramBytes: result.vramBytes,
         measurements: result.measurements,

@@ -1,4 +1,4 @@
-/** How much of a run's wall time was the measured model work itself (the rest: child starts, loads, warm-ups, storage). */
+/** Where a run's wall time went: model work (load, warm-up, measured runs) against the harness around it. */
 import type { ConfigRecord } from "../results.ts";
 
 /** Milliseconds of timed work in the measured repetitions: each prompt's `e2eMs`, each test's `ppMs` + `tgMs`. */
@@ -8,4 +8,46 @@ export function measuredWorkMs(records: readonly ConfigRecord[]): number {
         for (const { metrics } of record.measurements)
             total += metrics.e2eMs ?? (metrics.ppMs ?? 0) + (metrics.tgMs ?? 0);
     return total;
+}
+
+export interface WorkAccount {
+    /** Children forked (configs with a recorded start). */
+    children: number;
+    /** Fork → `ready`, summed: Node start, node-llama-cpp import, backend load. Harness, not model work. */
+    startMs: number;
+    loadMs: number;
+    warmupMs: number;
+    measuredMs: number;
+    /** load + warm-up + measured: what the issue calls model work (child start, storage and report excluded). */
+    modelWorkMs: number;
+}
+
+export function workAccount(records: readonly ConfigRecord[]): WorkAccount {
+    let children = 0;
+    let startMs = 0;
+    let loadMs = 0;
+    let warmupMs = 0;
+    for (const record of records) {
+        if (record.startMs != null) {
+            children++;
+            startMs += record.startMs;
+        }
+        loadMs += record.loadMs ?? 0;
+        warmupMs += record.warmupMs ?? 0;
+    }
+    const measuredMs = measuredWorkMs(records);
+    return { children, startMs, loadMs, warmupMs, measuredMs, modelWorkMs: loadMs + warmupMs + measuredMs };
+}
+
+/**
+ * One line for the end of a run, e.g. `wall 23.7 s = 1.93 × model work 12.3 s (load 1.1 s, warm-up 2.7 s, measured
+ * 8.5 s); child start 7.0 s over 6 children; storage and the rest 4.4 s`.
+ */
+export function formatWorkAccount(wallMs: number, account: WorkAccount, formatMs: (ms: number) => string): string {
+    const rest = Math.max(0, wallMs - account.modelWorkMs - account.startMs);
+    const ratio = account.modelWorkMs > 0 ? `${(wallMs / account.modelWorkMs).toFixed(2)} × ` : "";
+    return `wall ${formatMs(wallMs)} = ${ratio}model work ${formatMs(account.modelWorkMs)} ` +
+        `(load ${formatMs(account.loadMs)}, warm-up ${formatMs(account.warmupMs)}, measured ${formatMs(account.measuredMs)}); ` +
+        `child start ${formatMs(account.startMs)} over ${account.children} ${account.children === 1 ? "child" : "children"}; ` +
+        `storage and the rest ${formatMs(rest)}`;
 }

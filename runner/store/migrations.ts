@@ -82,5 +82,10 @@ export const migrations: readonly string[] = [
     FROM metrics x
     JOIN measurements m ON m.id = x.measurement_id
     JOIN configs c ON c.run_id = m.run_id AND c.id = m.config_id;
+    `,
+    // 2: where a config's wall time went besides the measured runs: child start and warm-up (model load is load_ms)
+    `
+    ALTER TABLE configs ADD COLUMN start_ms REAL;
+    ALTER TABLE configs ADD COLUMN warmup_ms REAL;
     `
 ];

@@ -56,7 +56,9 @@ export function runFileJson(run: RunRecord, configs: readonly ConfigRecord[], op
             error: config.error,
             model: config.model == null ? null : modelJson(config.model, toPortable),
             params: ordered(config.params as unknown as Record<string, unknown>, Object.keys(defaultSettings)),
+            startMs: config.startMs,
             loadMs: config.loadMs,
+            warmupMs: config.warmupMs,
             peakRssBytes: config.peakRssBytes,
             vramBytes: config.vramBytes,
             measurements: config.measurements.map((m) => ({

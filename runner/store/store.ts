@@ -28,6 +28,8 @@ interface ConfigRow {
     model: string | null;
     params: string;
     load_ms: number | null;
+    start_ms: number | null;
+    warmup_ms: number | null;
     peak_rss_bytes: number | null;
     vram_bytes: number | null;
     outputs: string;
@@ -82,8 +84,8 @@ export class Store {
             deleteConfig: prepare("DELETE FROM configs WHERE run_id = ? AND id = ?"),
             insertConfig: prepare(`
                 INSERT INTO configs (run_id, id, position, label, status, error, model, params, load_ms, peak_rss_bytes,
-                                     vram_bytes, outputs, warnings, stderr, started_at, finished_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+                                     vram_bytes, outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
             insertMeasurement: prepare(`
                 INSERT INTO measurements (run_id, config_id, kind, prompt, rep, token_times_ms) VALUES (?, ?, ?, ?, ?, ?)`),
             insertMetric: prepare("INSERT INTO metrics (measurement_id, name, value) VALUES (?, ?, ?)"),
@@ -164,7 +166,9 @@ export class Store {
                 error: c.error,
                 model: c.model == null ? null : JSON.parse(c.model) as ModelInfo,
                 params: JSON.parse(c.params) as Settings,
+                startMs: c.start_ms,
                 loadMs: c.load_ms,
+                warmupMs: c.warmup_ms,
                 peakRssBytes: c.peak_rss_bytes,
                 vramBytes: c.vram_bytes,
                 measurements,
@@ -212,7 +216,7 @@ export class Store {
             rec.model == null ? null : JSON.stringify(rec.model), JSON.stringify(rec.params),
             rec.loadMs, rec.peakRssBytes, rec.vramBytes,
             JSON.stringify(rec.outputs), JSON.stringify(rec.warnings), rec.stderr ?? null,
-            rec.startedAt, rec.finishedAt
+            rec.startedAt, rec.finishedAt, rec.startMs, rec.warmupMs
         );
         for (const m of rec.measurements) {
             const { lastInsertRowid } = s.insertMeasurement.run(

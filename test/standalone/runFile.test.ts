@@ -39,7 +39,9 @@ function makeConfig(id: string): ConfigRecord {
         },
         // reversed key order: the run file must put them back in defaultSettings order
         params: Object.fromEntries(Object.entries({ ...defaultSettings, threads: 1 }).reverse()) as unknown as ConfigRecord["params"],
+        startMs: 1150.5,
         loadMs: 250,
+        warmupMs: 480,
         peakRssBytes: 300_000_000,
         vramBytes: 1_100_000_000,
         measurements: [
@@ -74,7 +76,7 @@ describe("runFileJson", () => {
             ["os", "arch", "cpu", "cores", "memoryBytes", "node", "nodeLlamaCpp", "llamaCpp", "backend", "gpus"]);
         const config = file.configs[0];
         expect(Object.keys(config)).toEqual([
-            "id", "label", "status", "error", "model", "params", "loadMs", "peakRssBytes", "vramBytes",
+            "id", "label", "status", "error", "model", "params", "startMs", "loadMs", "warmupMs", "peakRssBytes", "vramBytes",
             "measurements", "summary", "outputs", "warnings"
         ]);
         expect(Object.keys(config.model)).toEqual(["source", "repo", "file", "path", "sha256", "sizeBytes", "quant", "arch", "parameters"]);
@@ -111,10 +113,10 @@ describe("runFileJson", () => {
 
     it("keeps a fixed shape for a config that never loaded", () => {
         const crashed: ConfigRecord = { ...makeConfig("c3"), status: "crashed", error: "SIGKILL (out of memory?)", model: null,
-            loadMs: null, peakRssBytes: null, vramBytes: null, measurements: [], outputs: {}, warnings: [] };
+            startMs: null, loadMs: null, warmupMs: null, peakRssBytes: null, vramBytes: null, measurements: [], outputs: {}, warnings: [] };
         const config = JSON.parse(runFileJson(makeRun(), [crashed], options)).configs[0];
-        expect(config).toMatchObject({ status: "crashed", error: "SIGKILL (out of memory?)", model: null, loadMs: null, summary: {} });
-        expect(Object.keys(config)).toHaveLength(13);
+        expect(config).toMatchObject({ status: "crashed", error: "SIGKILL (out of memory?)", model: null, startMs: null, loadMs: null, warmupMs: null, summary: {} });
+        expect(Object.keys(config)).toHaveLength(15);
     });
 
     it("writes the same text for a run read back from the database", () => {

@@ -37,7 +37,9 @@ function makeConfig(id: string, overrides: Partial<ConfigRecord> = {}): ConfigRe
             sizeBytes: 1_234_567, quant: "Q8_0", arch: "llama", parameters: 25_000_000
         },
         params: { ...defaultSettings, threads: 1 },
+        startMs: 1100.25,
         loadMs: 123.5,
+        warmupMs: 330.5,
         peakRssBytes: 200_000_000,
         vramBytes: null,
         measurements: [
@@ -73,7 +75,7 @@ describe("Store on :memory:", () => {
     it("round-trips a run and its configs, recomputing each summary from the raw samples", () => {
         const run = makeRun("r1");
         const a = makeConfig("a");
-        const b = makeConfig("b", { status: "crashed", error: "child exited with SIGSEGV", model: null, loadMs: null,
+        const b = makeConfig("b", { status: "crashed", error: "child exited with SIGSEGV", model: null, startMs: 900, loadMs: null, warmupMs: null,
             peakRssBytes: null, measurements: [], outputs: {}, rssTimeline: [], warnings: [], stderr: "ggml_abort: …" });
         store.createRun(run);
         store.saveConfig("r1", a);
@@ -212,6 +214,27 @@ describe("openDatabase on a file", () => {
         expect(schemaVersion(again.db)).toBe(migrations.length);
         expect(again.getRun("r1")!.configs).toHaveLength(1);
         again.close();
+    });
+
+    it("migrates a version-1 database in place: its configs keep their data and read back with no start or warm-up time", () => {
+        const path = join(dir, "bench.db");
+        const raw = new Database(path);
+        raw.exec(migrations[0]!);
+        raw.pragma("user_version = 1");
+        raw.prepare(`INSERT INTO runs (id, suite_name, suite_path, suite_sha256, started_at, status, machine)
+                     VALUES ('old', 'default', 'suites/default.yaml', 'ab', '2026-11-24T00:00:00.000Z', 'completed', '{}')`).run();
+        raw.prepare(`INSERT INTO configs (run_id, id, position, label, status, params, load_ms, outputs, warnings, started_at, finished_at)
+                     VALUES ('old', 'c1', 0, 'tiny', 'ok', '{}', 12.5, '{}', '[]', '2026-11-24T00:00:00.000Z', '2026-11-24T00:00:01.000Z')`).run();
+        raw.close();
+
+        const store = Store.open(path);
+        expect(schemaVersion(store.db)).toBe(migrations.length);
+        const config = store.getRun("old")!.configs[0]!;
+        expect(config).toMatchObject({ id: "c1", loadMs: 12.5, startMs: null, warmupMs: null });
+        // and new saves carry both
+        store.saveConfig("old", makeConfig("c2"));
+        expect(store.getRun("old")!.configs[1]).toMatchObject({ startMs: 1100.25, warmupMs: 330.5 });
+        store.close();
     });
 
     it("refuses a database made by a newer gguf-bench, naming both versions", () => {

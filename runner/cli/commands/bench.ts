@@ -20,7 +20,7 @@ import { printDryRun } from "../dryRun.ts";
 import { ProgressLine } from "../progress.ts";
 import { formatResultsTable } from "../resultsTable.ts";
 import { warningLines } from "../warningLines.ts";
-import { measuredWorkMs } from "../../stats/measuredWork.ts";
+import { formatWorkAccount, workAccount } from "../../stats/measuredWork.ts";
 import { formatMs } from "../../format/duration.ts";
 
 /** Arguments of `bench`. */
@@ -147,8 +147,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
 
         console.log(formatResultsTable(saved.configs));
         const wallMs = Date.now() - invokedAt;
-        const workMs = measuredWorkMs(saved.configs.filter((record) => configs.some((config) => config.id === record.id)));
-        console.error(`wall ${formatMs(wallMs)}, measured model work ${formatMs(workMs)} (${((workMs / wallMs) * 100).toFixed(0)} %); the rest is child start, model load, warm-up and storage`);
+        const account = workAccount(saved.configs.filter((record) => configs.some((config) => config.id === record.id)));
+        console.error(formatWorkAccount(wallMs, account, formatMs));
         for (const line of warningLines(saved.configs)) console.error(`warning: ${line}`);
         console.error(`saved run ${run.id} in ${args.db}${runFile != null ? ` and ${displayPath(runFile)}` : ""}`);
         if (interrupted) {
