@@ -6,7 +6,7 @@ import { renderTable } from "../cli/resultsTable.ts";
 export interface FidelityPair {
     model: string;
     test: string;
-    threads: number;
+    threads: number | "auto";
     llamaBench: number;
     app: number;
     engine: number | null;
@@ -19,7 +19,7 @@ export interface FidelityOptions {
     level?: number;
 }
 
-/** Whether a ratio's interval clears the target: `unclear` means it straddles it (or rests on one pair), so more pairs are needed. */
+/** Whether a ratio's interval clears the target: `unclear` means it straddles it, or has too few pairs to reach the level. */
 export type Verdict = "met" | "not met" | "unclear";
 
 /** The median of the per-pair ratios and its distribution-free interval. */
@@ -33,7 +33,7 @@ export interface RatioSummary {
 export interface FidelitySummary {
     model: string;
     test: string;
-    threads: number;
+    threads: number | "auto";
     pairs: number;
     /** Median t/s of each side. */
     llamaBench: number;
@@ -52,9 +52,10 @@ function ratioSummary(ratios: number[], level: number): RatioSummary {
     return { pairs: ratios.length, median: median(ratios), interval: medianInterval(ratios, level)! };
 }
 
-export function verdict(ratio: RatioSummary, targetPercent: number): Verdict {
-    // one pair gives the degenerate interval [x, x] with coverage 0: no grounds for either verdict
-    if (ratio.pairs < 2) return "unclear";
+export function verdict(ratio: RatioSummary, targetPercent: number, level = 0.95): Verdict {
+    // too few pairs for the interval to reach the level (fewer than 6 at 95 %; one pair has coverage 0): no grounds
+    // for either verdict, however far the median is from the target
+    if (ratio.interval.coverage < level) return "unclear";
     const target = targetPercent / 100;
     if (ratio.interval.low >= target) return "met";
     if (ratio.interval.high < target) return "not met";
@@ -79,7 +80,7 @@ export function fidelitySummaries(pairs: FidelityPair[], options: FidelityOption
             engine: engines.length > 0 ? median(engines.map((p) => p.engine!)) : null,
             runnerRatio,
             engineRatio: engines.length > 0 ? ratioSummary(engines.map((p) => p.engine! / p.llamaBench), level) : null,
-            verdict: verdict(runnerRatio, options.target)
+            verdict: verdict(runnerRatio, options.target, level)
         };
     });
 }
@@ -116,7 +117,7 @@ export function fidelityLegend(pairs: FidelityPair[], options: FidelityOptions):
     return [
         `[low–high]: distribution-free ${percentOf(level)} confidence interval of the median per-pair ratio (order statistics),`,
         `  or the coverage reached with that many pairs: ${counts.join(", ")}.`,
-        `runner ≥ ${target}: met = interval's low end ≥ ${target}, not met = its high end < ${target}, unclear = it straddles ${target} or rests on one pair.`
+        `runner ≥ ${target}: met = interval's low end ≥ ${target}, not met = its high end < ${target}, unclear = it straddles ${target}, or too few pairs to reach ${percentOf(level)}.`
     ].join("\n");
 }
 
@@ -129,7 +130,7 @@ export function bestThreadRows(pairs: FidelityPair[]): string[][] {
         const [model, test] = JSON.parse(key) as [string, string];
         const mine = pairs.filter((p) => p.model === model && p.test === test);
         const best = (pick: (p: FidelityPair) => number) => {
-            let top = { threads: 0, value: -Infinity };
+            let top: { threads: number | "auto"; value: number } = { threads: 0, value: -Infinity };
             for (const threads of new Set(mine.map((p) => p.threads))) {
                 const value = median(mine.filter((p) => p.threads === threads).map(pick));
                 if (value > top.value) top = { threads, value };

@@ -4,7 +4,8 @@ import type { BenchTest } from "../suite/types.ts";
 import { llamaBenchTestArgs } from "./benchTests.ts";
 
 export interface LlamaBenchSettings {
-    threads: number;
+    /** `auto`: each side's own default (llama-bench: no `-t`, i.e. llama.cpp's math cores; runner: `threads: auto`, `threadsBatch: auto`). */
+    threads: number | "auto";
     batch: number;
     flashAttention: boolean;
 }
@@ -19,7 +20,7 @@ interface LlamaBenchRow {
 /** One llama-bench sample (tokens/s) of `test`, after llama-bench's own warm-up run. */
 export function runLlamaBench(bin: string, modelPath: string, test: BenchTest, settings: LlamaBenchSettings): Promise<number> {
     const args = [
-        "-m", modelPath, "-t", String(settings.threads), "-r", "1", "-o", "json",
+        "-m", modelPath, ...(settings.threads === "auto" ? [] : ["-t", String(settings.threads)]), "-r", "1", "-o", "json",
         "-b", String(settings.batch), "-ub", String(settings.batch), "-fa", settings.flashAttention ? "1" : "0",
         ...llamaBenchTestArgs(test)
     ];

@@ -10,3 +10,10 @@ describe("fidelity --target", () => {
             await expect(fidelityCommand(["--llama-bench", existing, existing, `--target=${target}`])).rejects.toThrow(/--target: expected a percentage > 0/);
     });
 });
+
+describe("fidelity --threads", () => {
+    it("takes counts and `auto`, and refuses anything else before running", async () => {
+        for (const threads of ["0", "1,x", "1,,2", "automatic"])
+            await expect(fidelityCommand(["--llama-bench", existing, existing, `--threads=${threads}`])).rejects.toThrow(/--threads: expected integers >= 1 or auto/);
+    });
+});

@@ -25,7 +25,7 @@ describe("fidelity table", () => {
             "a.gguf  tg128        1     10            100.0        85.0    85.0 % [81.0–89.0]        not met",
             "[low–high]: distribution-free 95 % confidence interval of the median per-pair ratio (order statistics),",
             "  or the coverage reached with that many pairs: 10 pairs 97.9 % (ranks 2–9), 7 pairs 98.4 % (min–max), 6 pairs 96.9 % (min–max), 5 pairs 93.8 % (min–max; below 95 %, more pairs needed).",
-            "runner ≥ 97 %: met = interval's low end ≥ 97 %, not met = its high end < 97 %, unclear = it straddles 97 % or rests on one pair.",
+            "runner ≥ 97 %: met = interval's low end ≥ 97 %, not met = its high end < 97 %, unclear = it straddles 97 %, or too few pairs to reach 95 %.",
             "",
             "at each side's best thread count:",
             "model   test   llama-bench best  runner best  runner/llama-bench (ratio of medians)",
@@ -57,6 +57,12 @@ describe("fidelity table", () => {
         expect(verdict(ratio(0.97, 1.1), 97)).toBe("met");
         expect(verdict(ratio(0.9, 0.97), 97)).toBe("unclear");
         expect(verdict(ratio(0.9, 0.9699), 97)).toBe("not met");
+    });
+
+    it("verdict: unclear whenever the pairs are too few for the interval to reach the level, however far off the median", () => {
+        const fivePairs = { pairs: 5, median: 0.5, interval: { low: 0.4, high: 0.6, lowRank: 1, highRank: 5, coverage: 0.9375 } };
+        expect(verdict(fivePairs, 97)).toBe("unclear");
+        expect(verdict(fivePairs, 97, 0.9)).toBe("not met");
     });
 
     it("summarises each group for --json: medians, intervals as ratios, coverage and verdict", () => {

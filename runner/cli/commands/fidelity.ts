@@ -18,8 +18,8 @@ export interface FidelityArgs {
     models: string[];
     /** Pairs per (model, test, threads). Defaults to `6`. */
     pairs: number;
-    /** Thread counts. Defaults to `1..cores`. */
-    threads: number[];
+    /** Thread counts, or `auto` (each side's default). Defaults to `1..cores,auto`. */
+    threads: (number | "auto")[];
     /** Defaults to `pp512, tg128, pp512+tg128, tg128@d4096`. */
     tests: BenchTest[];
     /** Defaults to `512` (both n_batch and n_ubatch on the llama-bench side, as node-llama-cpp sets them equal). */
@@ -40,7 +40,8 @@ distribution-free 95 % confidence interval and whether that interval clears the 
 
 options:
   --pairs N              pairs per model, test and thread count (default 6: the fewest whose min–max covers the median ratio at ≥ 95 %)
-  --threads LIST         e.g. 1,2 (default 1..cores)
+  --threads LIST         e.g. 1,2,auto (default 1..cores,auto; auto = each side's default: llama-bench without -t,
+                         gguf-bench with threads: auto and threadsBatch: auto)
   --tests LIST           default pp512,tg128,pp512+tg128,tg128@d4096
   --batch N              n_batch = n_ubatch on both sides (default 512)
   --flash-attention      on both sides (default off)
@@ -94,7 +95,7 @@ function parseFidelityArgs(argv: string[]): FidelityArgs | null {
         llamaBench,
         models: positionals.map((model) => path.resolve(model)),
         pairs: intList("--pairs", values.pairs ?? "6")[0]!,
-        threads: intList("--threads", values.threads ?? Array.from({ length: cores }, (_, i) => i + 1).join(",")),
+        threads: threadList(values.threads ?? [...Array.from({ length: cores }, (_, i) => i + 1), "auto"].join(",")),
         tests: (values.tests ?? "pp512,tg128,pp512+tg128,tg128@d4096").split(",").map(parseBenchTest),
         batch: intList("--batch", values.batch ?? "512")[0]!,
         flashAttention: values["flash-attention"] ?? false,
@@ -107,6 +108,16 @@ function percentage(flag: string, text: string): number {
     const value = Number(text);
     if (text.trim() === "" || !Number.isFinite(value) || value <= 0) throw new InputError(`fidelity: ${flag}: expected a percentage > 0 such as 97, got \`${text}\``);
     return value;
+}
+
+/** Thread counts, or `auto`: each side with its own default thread choice (what a user gets without `-t`). */
+function threadList(text: string): (number | "auto")[] {
+    return text.split(",").map((item) => {
+        if (item.trim() === "auto") return "auto";
+        const value = Number(item);
+        if (item.trim() === "" || !Number.isInteger(value) || value < 1) throw new InputError(`fidelity: --threads: expected integers >= 1 or auto, got \`${text}\``);
+        return value;
+    });
 }
 
 function intList(flag: string, text: string): number[] {
