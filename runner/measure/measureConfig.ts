@@ -14,8 +14,9 @@
  *   left out. `ttftMs − prefillMs` is then node-llama-cpp's overhead plus the first sampling.
  * - `enginePrefillTps` / `engineDecodeTps`: llama.cpp's counters (engineTimings.ts) for each measured request.
  * - pp/tg/pg tests: wall clock around `evaluateWithoutGeneratingNewTokens` (runBenchTest.ts), plus the counters.
- * Threads: prompt and pp batches run at `threadsBatch`, single-token decodes at `threads` (threadSwitch.ts); the
- * switch happens outside the timed calls (one property store between two awaits) and is checked after each phase.
+ * Threads: prompt and pp batches run at `threadsBatch`, single-token decodes at `threads` (threadSwitch.ts). The
+ * switch to decode threads happens once the first token is in hand, so in stream mode and pg tests it falls inside
+ * the timed request (one property store and one native getter for the check: microseconds, against a decode step).
  */
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import type { Config } from "../plan/types.ts";

@@ -161,7 +161,10 @@ describe("info output", () => {
         expect(block).toMatch(/^gpus\s+none$/m);
         expect(block).toMatch(/^vram\s+none$/m);
         expect(machineWarnings(machine)).toHaveLength(1);
-        expect(machineWarnings(machine)[0]).toContain("threads: 1");
+        expect(machineWarnings(machine)[0]).toBe(
+            "2 cores: single-token decode through node-llama-cpp stalls when threads == cores; threads: auto decodes at 1 " +
+            "and runs prompt batches at all cores (threadsBatch: auto); an explicit threads: 2 gives up the first"
+        );
     });
 
     it("maps backend ids to display names", () => {

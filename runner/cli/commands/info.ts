@@ -113,8 +113,9 @@ export function machineWarnings(machine: MachineReport): string[] {
     const warnings: string[] = [];
     if (machine.details.oversubscriptionProne)
         warnings.push(
-            `${machine.cores} cores: llama.cpp threads and Node's event loop compete when threads == cores; ` +
-            `set \`threads\` below ${machine.cores} in the suite (e.g. threads: ${Math.max(1, machine.cores - 1)}) and compare`
+            `${machine.cores} cores: single-token decode through node-llama-cpp stalls when threads == cores; ` +
+            `threads: auto decodes at ${Math.max(1, machine.cores - 1)} and runs prompt batches at all cores (threadsBatch: auto); ` +
+            `an explicit threads: ${machine.cores} gives up the first`
         );
     return warnings;
 }
