@@ -20,9 +20,9 @@ export async function runRunnerSide(modelPath: string, test: BenchTest, settings
         label: `${path.basename(modelPath)} ${test.id} t=${settings.threads}`,
         model: { source: "path", path: modelPath },
         // llama-bench sizes the context to the test: n_prompt + n_gen + n_depth. One spare cell here: node-llama-cpp
-        // evaluates a batch that would fill the context to its last cell as two decodes (511 + 1 for pp512 in a
-        // 512 context), which cost 3 % of pp512 on the 360M model (136 against 140 tok/s, 513 vs 512 cells,
-        // interleaved). The attention work is the same: llama.cpp attends over the used cells padded to 256.
+        // keeps the last cell free (LlamaContextSequence `_decodeTokens`: free space = contextSize - 1 - next index),
+        // so pp512 in a 512-cell context decodes 511 tokens, shifts the context, then decodes the last one alone.
+        // That cost 3 % of pp512 on the 360M model (136 against 140 tok/s at 512 vs 513 cells, interleaved).
         params: {
             ...defaultSettings, repetitions: 1, warmup: 1, threads: settings.threads, batch: settings.batch,
             flashAttention: settings.flashAttention, context: Math.max(16, test.depth + test.pp + test.tg + 1), gpu: false
