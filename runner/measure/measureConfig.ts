@@ -132,7 +132,7 @@ async function measurePrompt(run: Run, prompt: Prompt, params: Settings): Promis
     const tokens: Token[] = promptTokens(model, prompt);
     if (tokens.length >= context.contextSize)
         throw new Error(`prompt ${prompt.id} has ${tokens.length} tokens, more than the context of ${context.contextSize}: raise context`);
-    if (tokens.length + params.maxTokens > context.contextSize)
+    if (tokens.length + params.maxTokens + 1 > context.contextSize) // + the cell node-llama-cpp keeps free
         warnings.push(`prompt ${prompt.id}: ${tokens.length} prompt + ${params.maxTokens} max tokens exceed the context of ${context.contextSize}: node-llama-cpp may shift the context mid-answer; raise context`);
     const stream = params.mode === "stream";
     const measurements: Measurement[] = [];
@@ -202,9 +202,11 @@ async function measureTests(run: Run, config: Config, params: Settings): Promise
     const random = tokenRandom(params.seed);
     const measurements: Measurement[] = [];
     for (const test of config.tests) {
-        const needed = test.depth + test.pp + test.tg;
+        // node-llama-cpp keeps the last cell free (LlamaContextSequence `_decodeTokens`): a test that fills the
+        // context would be cut by a context shift before its last token, which is other work than llama-bench's
+        const needed = test.depth + test.pp + test.tg + 1;
         if (needed > context.contextSize)
-            throw new Error(`test ${test.id} needs ${needed} tokens of context, the context holds ${context.contextSize}: raise context`);
+            throw new Error(`test ${test.id} needs ${needed} tokens of context (one is the cell node-llama-cpp keeps free), the context holds ${context.contextSize}: raise context`);
         const kind = benchTestKind(test);
         for (let i = 0; i < params.warmup + params.repetitions; i++) {
             const rep = i - params.warmup;

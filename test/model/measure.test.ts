@@ -188,6 +188,19 @@ describe(`measureConfig on ${models.real ? "real" : "synthetic"} models`, () => 
         for (const m of result.measurements.filter((m) => m.kind === "prompt")) expectFinite(m, streamPromptMetrics);
     });
 
+    test("a test that would fill the context is refused: node-llama-cpp keeps one cell free and would shift the context", async () => {
+        // node-llama-cpp pads a context to a multiple of 256 cells, so 512 is exactly full for pp512
+        const pp512 = [{ id: "pp512", pp: 512, tg: 0, depth: 0 }];
+        const full = { ...config(q4km, { context: 512 }), prompts: [], tests: pp512 };
+        await expect(measureConfig(full, q4km, {})).rejects.toThrow(
+            "test pp512 needs 513 tokens of context (one is the cell node-llama-cpp keeps free), the context holds 512: raise context"
+        );
+        const roomy = { ...config(q4km, { context: 513, repetitions: 1, warmup: 0 }), prompts: [], tests: pp512 };
+        const result = await measureConfig(roomy, q4km, {});
+        expect(result.measurements).toHaveLength(1);
+        expect(result.measurements[0]!.metrics.prefillTps).toBeGreaterThan(0);
+    });
+
     describe("a truncated model file", () => {
         let dir: string;
         beforeAll(async () => {
