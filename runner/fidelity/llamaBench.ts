@@ -1,6 +1,7 @@
 /** Runs the user's llama-bench for one test and reads its JSON: llama.cpp's own figure to hold ours against. */
 import { execFile } from "node:child_process";
 import type { BenchTest } from "../suite/types.ts";
+import { parseCpuBackendPath } from "./anchorEngine.ts";
 import { llamaBenchTestArgs } from "./benchTests.ts";
 
 export interface LlamaBenchSettings {
@@ -17,8 +18,15 @@ interface LlamaBenchRow {
     samples_ts: number[];
 }
 
+export interface LlamaBenchSample {
+    /** Tokens per second. */
+    tps: number;
+    /** The CPU backend file llama-bench says it loaded, or `null`. */
+    cpuBackend: string | null;
+}
+
 /** One llama-bench sample (tokens/s) of `test`, after llama-bench's own warm-up run. */
-export function runLlamaBench(bin: string, modelPath: string, test: BenchTest, settings: LlamaBenchSettings): Promise<number> {
+export function runLlamaBench(bin: string, modelPath: string, test: BenchTest, settings: LlamaBenchSettings): Promise<LlamaBenchSample> {
     const args = [
         "-m", modelPath, ...(settings.threads === "auto" ? [] : ["-t", String(settings.threads)]), "-r", "1", "-o", "json",
         "-b", String(settings.batch), "-ub", String(settings.batch), "-fa", settings.flashAttention ? "1" : "0",
@@ -34,7 +42,7 @@ export function runLlamaBench(bin: string, modelPath: string, test: BenchTest, s
             const row = rows.find((r) => r.n_prompt === test.pp && r.n_gen === test.tg && (r.n_depth ?? 0) === test.depth);
             const sample = row?.samples_ts[0];
             if (sample == null) reject(new Error(`llama-bench printed no row for ${test.id}`));
-            else resolve(sample);
+            else resolve({ tps: sample, cpuBackend: parseCpuBackendPath(stderr) });
         });
     });
 }

@@ -7,13 +7,14 @@ import { exitCodes, InputError } from "../../errors.ts";
 import { parseCommandArgs } from "../parseCommandArgs.ts";
 import { parseBenchTest } from "../../fidelity/benchTests.ts";
 import { fidelitySummaries, formatFidelity, type FidelityPair } from "../../fidelity/fidelityTable.ts";
+import { compareAnchorEngine, formatAnchorEngine, prebuiltBinsDir } from "../../fidelity/anchorEngine.ts";
 import { runLlamaBench, type LlamaBenchSettings } from "../../fidelity/llamaBench.ts";
 import { runRunnerSide } from "../../fidelity/runnerSide.ts";
 import type { BenchTest } from "../../suite/types.ts";
 
 /** Arguments of `fidelity`. */
 export interface FidelityArgs {
-    /** The user's llama-bench binary (e.g. built by ../shared/tools/build-llama-tools.sh). */
+    /** The user's llama-bench binary: best `same-binaries/llama-bench` from scripts/build-matched-llama-bench.sh. */
     llamaBench: string;
     models: string[];
     /** Pairs per (model, test, threads). Defaults to `6`. */
@@ -38,6 +39,10 @@ Runs each test with gguf-bench's runner and with llama.cpp's llama-bench side by
 alternates each pair), and prints runner / llama-bench as the median of the per-pair ratios, with its
 distribution-free 95 % confidence interval and whether that interval clears the target.
 
+PATH: best the same-binaries/llama-bench that scripts/build-matched-llama-bench.sh assembles (llama-bench's code
+over node-llama-cpp's own engine files). The "anchor engine" line says whether llama-bench loaded the very CPU
+backend node-llama-cpp ships; if not, the ratios include the difference in machine code.
+
 options:
   --pairs N              pairs per model, test and thread count (default 6: the fewest whose min–max covers the median ratio at ≥ 95 %)
   --threads LIST         e.g. 1,2,auto (default 1..cores,auto; auto = each side's default: llama-bench without -t,
@@ -56,6 +61,7 @@ export async function fidelityCommand(argv: string[]): Promise<number> {
         return exitCodes.ok;
     }
     const pairs: FidelityPair[] = [];
+    let cpuBackend: string | null | undefined;
     for (const model of args.models)
         for (const test of args.tests)
             for (const threads of args.threads) {
@@ -64,18 +70,26 @@ export async function fidelityCommand(argv: string[]): Promise<number> {
                     // alternate who goes first, so drift on a shared machine hits both sides alike
                     const ours = () => runRunnerSide(model, test, settings);
                     const theirs = () => runLlamaBench(args.llamaBench, model, test, settings);
-                    const [app, llamaBench] = i % 2 === 0
+                    const [app, sample] = i % 2 === 0
                         ? [await ours(), await theirs()]
                         : await theirs().then(async (t) => [await ours(), t] as const);
+                    const llamaBench = sample.tps;
+                    if (cpuBackend == null && sample.cpuBackend != null) {
+                        // said early too, so a user learns before the whole run whether the anchor is the same machine code
+                        cpuBackend = sample.cpuBackend;
+                        process.stderr.write(formatAnchorEngine(await compareAnchorEngine(cpuBackend, prebuiltBinsDir())) + "\n");
+                    }
                     pairs.push({ model: path.basename(model), test: test.id, threads, llamaBench, app: app.app, engine: app.engine });
                     process.stderr.write(`${path.basename(model)} ${test.id} t=${threads} pair ${i + 1}/${args.pairs}: llama-bench ${llamaBench.toFixed(1)} · runner ${app.app.toFixed(1)} t/s\n`);
                 }
             }
     const options = { target: args.target };
+    const anchorEngine = await compareAnchorEngine(cpuBackend ?? null, prebuiltBinsDir());
+    console.log(formatAnchorEngine(anchorEngine));
     console.log(formatFidelity(pairs, options));
     if (args.json != null) {
         const summary = fidelitySummaries(pairs, options);
-        await writeFile(args.json, JSON.stringify({ settings: { ...args, tests: args.tests.map((t) => t.id) }, pairs, summary }, null, 2) + "\n");
+        await writeFile(args.json, JSON.stringify({ settings: { ...args, tests: args.tests.map((t) => t.id) }, anchorEngine, pairs, summary }, null, 2) + "\n");
     }
     return exitCodes.ok;
 }
