@@ -30,6 +30,12 @@ export interface RunChildOptions {
     childEntry?: string;
     /** Extra environment for the child. */
     env?: NodeJS.ProcessEnv;
+    /**
+     * Harness work running beside this child's start (the run's machine probe). The child is told to start only
+     * once it settles, so that work never runs beside the model; a rejection kills the child, and the outcome is
+     * `failed` with its message.
+     */
+    startAfter?: Promise<unknown>;
 }
 
 const defaultChildEntry = fileURLToPath(new URL("../measure/child.ts", import.meta.url));
@@ -78,6 +84,7 @@ export async function runChild(config: Config, modelPath: string, options: RunCh
         let childError: string | undefined;
         let skippedReason: string | undefined;
         let forced: "timeout" | "interrupted" | undefined;
+        let notStarted: string | undefined;
         let timer: NodeJS.Timeout | undefined;
         let settled = false;
 
@@ -106,11 +113,24 @@ export async function runChild(config: Config, modelPath: string, options: RunCh
         child.on("message", (raw) => {
             const message = raw as ChildToParent;
             switch (message.type) {
-                case "ready":
+                case "ready": {
                     startMs = performance.now() - forkedAt;
-                    arm(timeoutMs, "timed out");
-                    send(child, { type: "start", config, modelPath, echo: options.echo ?? false });
+                    const start = () => {
+                        if (settled || forced != null) return;
+                        arm(timeoutMs, "timed out");
+                        send(child, { type: "start", config, modelPath, echo: options.echo ?? false });
+                    };
+                    if (options.startAfter == null) start();
+                    else {
+                        // waiting on the parent's own work is no fault of the child's: no start timeout meanwhile
+                        clearTimeout(timer);
+                        options.startAfter.then(start, (error: unknown) => {
+                            notStarted = error instanceof Error ? error.message : String(error);
+                            child.kill("SIGKILL");
+                        });
+                    }
                     break;
+                }
                 case "progress":
                     phase = message.phase;
                     options.onProgress?.(message);
@@ -141,6 +161,7 @@ export async function runChild(config: Config, modelPath: string, options: RunCh
             options.signal?.removeEventListener("abort", onAbort);
             const tail = stderr.trim();
             if (forced === "interrupted") resolve({ status: "interrupted", stderr: tail });
+            else if (notStarted != null) resolve({ status: "failed", error: `not started: ${notStarted}`, stderr: tail });
             else if (forced === "timeout") resolve({ status: "timeout", error: childError ?? "timed out", stderr: tail });
             else if (spawnError != null) resolve({ status: "crashed", error: `could not start the child: ${spawnError.message}`, stderr: tail });
             else if (skippedReason != null) resolve({ status: "skipped", error: skippedReason, stderr: tail });

@@ -19,7 +19,12 @@ export interface SuiteRunHooks {
 }
 
 export interface RunSuiteOptions {
-    run: RunRecord;
+    /**
+     * The run the configs belong to. A promise while harness work (the machine probe) still runs beside the first
+     * child's start: that child is told to start only once it resolves, and nothing is saved before. A rejection
+     * kills the child and rejects runSuite with that error, with nothing saved.
+     */
+    run: RunRecord | Promise<RunRecord>;
     /** Configs to run now (on --resume: only the missing ones). */
     configs: Config[];
     store: Store;
@@ -41,7 +46,10 @@ export interface RunSuiteResult {
 }
 
 export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult> {
-    const { configs, store, run, hooks = {} } = options;
+    const { configs, store, hooks = {} } = options;
+    const runReady = Promise.resolve(options.run);
+    runReady.catch(() => undefined); // a rejection is raised where a config is saved
+    const save = async (record: ConfigRecord) => store.saveConfig((await runReady).id, record);
     const downloads = new PQueue({ concurrency: 1 });
     const prefetches = new Map<string, Promise<void>>();
     const prefetch = (config: Config | undefined) => {
@@ -66,7 +74,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
         } catch (error) {
             if (options.signal?.aborted) return { records, interrupted: true };
             const record = configRecord(config, null, { status: "failed", error: oneLine(error) }, startedAt, new Date());
-            store.saveConfig(run.id, record);
+            await save(record);
             records.push(record);
             hooks.onConfigDone?.(record, index, configs.length);
             continue;
@@ -78,11 +86,12 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
             echo: options.echo ?? false,
             ...(options.signal != null ? { signal: options.signal } : {}),
             onProgress: (progress) => hooks.onProgress?.(config, progress),
-            onText: (text) => hooks.onText?.(text)
+            onText: (text) => hooks.onText?.(text),
+            ...(index === 0 ? { startAfter: runReady } : {})
         });
         if (outcome.status === "interrupted") return { records, interrupted: true };
         const record = configRecord(config, model, outcome, startedAt, new Date());
-        store.saveConfig(run.id, record);
+        await save(record);
         records.push(record);
         hooks.onConfigDone?.(record, index, configs.length);
     }

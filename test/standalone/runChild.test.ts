@@ -62,4 +62,21 @@ describe("runChild turns what a child does into one outcome", () => {
         const pending = run("hang", { signal: controller.signal, onProgress: (p) => p.phase === "decode" && controller.abort() });
         expect((await pending).status).toBe("interrupted");
     });
+
+    test("with startAfter, the child is told to start only once that work is done", async () => {
+        let done = false;
+        const steps: string[] = [];
+        const gate = new Promise<void>((resolve) => setTimeout(() => { done = true; resolve(); }, 1500));
+        const outcome = await run("ok", { startAfter: gate, onProgress: (p) => steps.push(`${p.step} after gate: ${done}`) });
+        expect(outcome.status).toBe("ok");
+        expect(steps).toEqual(["loading abc123 after gate: true"]);
+    });
+
+    test("a failed startAfter kills the ready child before it starts: `failed`, with the reason", async () => {
+        const steps: string[] = [];
+        const gate = new Promise<void>((_, reject) => setTimeout(() => reject(new Error("could not read the machine's facts: boom")), 100));
+        const outcome = await run("ok", { startAfter: gate, onProgress: (p) => steps.push(p.step) });
+        expect(outcome).toMatchObject({ status: "failed", error: "not started: could not read the machine's facts: boom" });
+        expect(steps).toEqual([]);
+    });
 });

@@ -99,21 +99,28 @@ export async function benchCommand(argv: string[]): Promise<number> {
     }
 
     const configs: Config[] = resumeOf == null ? planned : planned.filter((config) => !resumeOf!.done.has(config.id));
-    const machine = await probeMachine(suite.defaults.gpu);
+    // the machine probe (about 1 s) runs beside the first child's start; that child measures only after it is done
+    const machine = probeMachine(suite.defaults.gpu);
     const store = new Store(openDatabase(args.db));
+    const progress = new ProgressLine();
     try {
-        const run: RunRecord = resumeOf?.run ?? {
-            id: newRunId(suite.name),
-            suite: { name: suite.name, path: displayPath(suite.path), sha256: suite.sha256 },
-            startedAt: new Date().toISOString(),
-            finishedAt: null,
-            status: "running",
-            git: gitInfo(process.cwd()),
-            machine
-        };
-        if (resumeOf == null) store.createRun(run);
-        console.error(`run ${run.id}: ${configs.length} config(s)${resumeOf != null ? ` missing of ${planned.length}` : ""} · ${machine.cpu} · ${machine.backend}`);
-
+        const started = new Date().toISOString();
+        const runReady: Promise<RunRecord> = machine.then((facts) => {
+            const run: RunRecord = resumeOf?.run ?? {
+                id: newRunId(suite.name),
+                suite: { name: suite.name, path: displayPath(suite.path), sha256: suite.sha256 },
+                startedAt: started,
+                finishedAt: null,
+                status: "running",
+                git: gitInfo(process.cwd()),
+                machine: facts
+            };
+            if (resumeOf == null) store.createRun(run);
+            progress.clear();
+            console.error(`run ${run.id}: ${configs.length} config(s)${resumeOf != null ? ` missing of ${planned.length}` : ""} · ${facts.cpu} · ${facts.backend}`);
+            return run;
+        });
+        runReady.catch(() => undefined); // raised below, after runSuite
         const controller = new AbortController();
         const onSigint = () => {
             if (controller.signal.aborted) process.exit(exitCodes.interrupted);
@@ -121,9 +128,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
             controller.abort();
         };
         process.on("SIGINT", onSigint);
-        const progress = new ProgressLine();
         const { interrupted } = await runSuite({
-            run,
+            run: runReady,
             configs,
             store,
             resolveModel: sources.resolve,
@@ -138,6 +144,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
                 onConfigDone: (record) => (adhoc ? process.stdout.write("\n") : progress.configDone(record))
             }
         }).finally(() => process.off("SIGINT", onSigint));
+        const run = await runReady;
 
         const statuses = [...store.configStatuses(run.id).values()];
         const status = interrupted ? "interrupted" : "completed";

@@ -1,0 +1,56 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { runSuite } from "../../runner/exec/runSuite.ts";
+import type { ResolvedModel } from "../../runner/models/types.ts";
+import type { Config } from "../../runner/plan/types.ts";
+import type { RunRecord } from "../../runner/results.ts";
+import { openDatabase } from "../../runner/store/db.ts";
+import { Store } from "../../runner/store/store.ts";
+import { defaultSettings } from "../../runner/suite/types.ts";
+
+const childEntry = fileURLToPath(new URL("./fixtures/fakeChild.ts", import.meta.url));
+const configs: Config[] = ["a", "b"].map((id) => ({
+    id, label: `fake ${id}`, model: { source: "path", path: "/nowhere.gguf" },
+    params: { ...defaultSettings, timeout: 5 }, prompts: [{ id: "p", text: "hi", kind: "chat" }], tests: []
+}));
+const model: ResolvedModel = {
+    ref: { source: "path", path: "/nowhere.gguf" }, source: "path", file: "nowhere.gguf", path: "/nowhere.gguf",
+    sha256: "cd".repeat(32), sizeBytes: 1000, quant: "Q8_0", arch: "llama", parameters: 1000
+} as ResolvedModel;
+const run: RunRecord = {
+    id: "r1", suite: { name: "s", path: "s.yaml", sha256: "ab".repeat(32) }, startedAt: "2026-11-25T00:00:00.000Z",
+    finishedAt: null, status: "running", git: { commit: "01".repeat(20), dirty: false },
+    machine: { os: "linux", arch: "x64", cpu: "Test CPU", cores: 2, memoryBytes: 2 ** 30, node: "v20", nodeLlamaCpp: "3", llamaCpp: "b1", backend: "cpu", gpus: [] }
+} as RunRecord;
+const options = (store: Store, runOrPromise: RunRecord | Promise<RunRecord>) => ({
+    run: runOrPromise, configs, store, resolveModel: async () => model,
+    childOptions: { childEntry, env: { FAKE_CHILD_MODE: "ok" } }
+});
+
+describe("runSuite with the run still being made (the machine probe beside the first child's start)", () => {
+    it("starts the first config only once the run exists, then saves every config to it", async () => {
+        const store = new Store(openDatabase(":memory:"));
+        const phases: string[] = [];
+        const ready = new Promise<RunRecord>((resolve) => setTimeout(() => {
+            phases.push("run made");
+            store.createRun(run);
+            resolve(run);
+        }, 1500));
+        const result = await runSuite({ ...options(store, ready), hooks: { onProgress: (config) => phases.push(`${config.id} started`) } });
+        expect(phases).toEqual(["run made", "a started", "b started"]);
+        expect(result.records.map((r) => r.status)).toEqual(["ok", "ok"]);
+        expect([...store.configStatuses("r1").values()]).toEqual(["ok", "ok"]);
+        store.close();
+    });
+
+    it("a failed probe kills the first child before it starts, saves nothing and rejects with the reason", async () => {
+        const store = new Store(openDatabase(":memory:"));
+        const started: string[] = [];
+        const failed = new Promise<RunRecord>((_, reject) => setTimeout(() => reject(new Error("could not read the machine's facts: boom")), 100));
+        await expect(runSuite({ ...options(store, failed), hooks: { onProgress: (config) => started.push(config.id) } }))
+            .rejects.toThrow("could not read the machine's facts: boom");
+        expect(started).toEqual([]);
+        expect(store.getRun("latest")).toBeNull();
+        store.close();
+    });
+});
