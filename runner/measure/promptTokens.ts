@@ -13,8 +13,16 @@ export function promptTokens(model: LlamaModel, prompt: Prompt): Token[] {
     return completionPromptTokens(model, prompt.text);
 }
 
+/**
+ * resolveChatWrapper renders the model's Jinja template against node-llama-cpp's known wrappers: 230–350 ms on the
+ * synthetic ChatML model, every call (measured). The answer depends on the model alone, so a config with several chat
+ * prompts resolves it once.
+ */
+const chatWrappers = new WeakMap<LlamaModel, ReturnType<typeof resolveChatWrapper>>();
+
 export function chatPromptTokens(model: LlamaModel, text: string): Token[] {
-    const chatWrapper = resolveChatWrapper(model);
+    let chatWrapper = chatWrappers.get(model);
+    if (chatWrapper == null) chatWrappers.set(model, chatWrapper = resolveChatWrapper(model));
     const supportsSystem = chatWrapper.settings.supportsSystemMessages;
     const history: ChatHistoryItem[] = [
         ...(supportsSystem == null || supportsSystem ? chatWrapper.generateInitialChatHistory() : []),

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getLlama, LlamaChatSession, type Llama, type Token } from "node-llama-cpp";
+import { chatPromptTokens } from "../../runner/measure/promptTokens.ts";
 import { writeSyntheticModel } from "../../runner/models/synthetic.ts";
 import { syntheticQuants, type SyntheticQuant } from "../../runner/models/syntheticPresets.ts";
 import { SYNTHETIC_VOCAB_SIZE } from "../../runner/models/syntheticVocab.ts";
@@ -81,6 +82,12 @@ describe("synthetic tiny models load and run in node-llama-cpp", () => {
                 const fed = sequence.contextTokens.map(t => model.detokenize([t], true));
                 expect(fed).toContain("<|im_start|>");
                 expect(fed).toContain("<|im_end|>");
+                // the runner's chat prompt is exactly what the session fed before its answer, also when the
+                // resolved chat wrapper is reused for a second prompt of the same model
+                const ours = chatPromptTokens(model, "Hello, how are you?");
+                expect(sequence.contextTokens.slice(0, ours.length)).toEqual(ours);
+                expect(chatPromptTokens(model, "Hello, how are you?")).toEqual(ours);
+                expect(chatPromptTokens(model, "Something else.")).not.toEqual(ours);
             } finally {
                 await context.dispose();
             }
