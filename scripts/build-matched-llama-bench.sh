@@ -57,7 +57,7 @@ cp "$bins"/libllama.v*.so "$same/libllama.so.0"
 cp "$bins"/libggml.v*.so "$same/libggml.so.0"
 cp "$bins/libggml-base.so" "$same/libggml-base.so.0"
 cp "$bins/libllama-common.so" "$same/libllama-common.so.0"
-cp "$bins"/libggml-cpu-*.so "$same/"   # ggml loads the best CPU variant from the executable's folder
+cp "$bins"/libggml-cpu*.so "$same/"   # ggml loads the best CPU variant from the executable's folder
 cat >"$same/llama-bench" <<'WRAP'
 #!/bin/sh
 # llama-bench's own code over node-llama-cpp's prebuilt engine files (see scripts/build-matched-llama-bench.sh)
