@@ -3,11 +3,17 @@
  * depth handling in main): the sequence is cleared, `depth` random tokens are evaluated untimed, then
  * - pp N: N random tokens (BOS first when the model adds one) evaluated with no sampling; node-llama-cpp splits them
  *   into batches of the context's `batchSize`, as llama-bench does with `n_batch`;
- * - tg N: N single-token decodes of random tokens (BOS first), each awaited before the next, no sampling;
+ * - tg N: N single-token decodes of random tokens (BOS first), each awaited before the next, each computing the
+ *   logits of its token as llama-bench's decodes do;
  * - pg: pp then tg, timed back to back as llama-bench times the pair.
- * Difference from llama-bench: `evaluateWithoutGeneratingNewTokens` asks for no logits, so llama.cpp skips the
- * output layer (0 outputs) where llama-bench computes it for the last token of each decode; on a large vocabulary
- * that makes tg here a little cheaper per token than llama-bench's.
+ * The tg decodes ask for the next token (greedy), because that is node-llama-cpp's only public way to have llama.cpp
+ * compute a token's logits: without it llama.cpp skips the output layer, which is a tenth of a token's work on the
+ * 360M synthetic model (tg128 at one thread, measured in one process: 36.0 tok/s without logits, 32.6 with, against
+ * llama-bench's 32.7). The greedy pick itself is what every generating application does; it is not llama-bench's,
+ * and it shows on tiny models (25M: 788 → 630 tok/s, about 0.3 ms per token with the extra call into the addon).
+ * Engine counters (llama.cpp's eval time) cover the same work as llama-bench's figure; the application figure adds
+ * the pick. pp asks for no logits, where llama-bench computes them for the last token of each batch: one row of
+ * the output layer per batch.
  */
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import type { BenchTest } from "../suite/types.ts";
@@ -48,7 +54,7 @@ export async function runBenchTest(sequence: LlamaContextSequence, test: BenchTe
     if (tgTokens.length > 0) {
         env.onPhase?.("decode");
         const tgStart = performance.now();
-        for (const token of tgTokens) await sequence.evaluateWithoutGeneratingNewTokens([token]);
+        for (const token of tgTokens) await sequence.controlledEvaluate([[token, { generateNext: { token: true } }]]);
         run.tgMs = performance.now() - tgStart;
     }
     return run;
