@@ -37,6 +37,9 @@ export interface Summary {
     max: number;
 }
 
+/** Summaries of a config's measurements: prompt or test id → metric name → Summary (never joined into one key). */
+export type Summaries = Record<string, Record<string, Summary>>;
+
 export interface ModelInfo {
     source: "path" | "hf" | "synthetic";
     repo?: string;
@@ -84,8 +87,8 @@ export interface ConfigRecord {
     peakRssBytes: number | null;
     vramBytes: number | null;
     measurements: Measurement[];
-    /** Keyed `<kind>:<prompt>:<metric>` is not used; keyed by `<prompt>.<metric>` for prompts/tests. */
-    summary: Record<string, Summary>;
+    /** Median, sd, … of every metric per prompt/test, recomputed from `measurements` (see `summarizeMeasurements`). */
+    summary: Summaries;
     outputs: Record<string, string>;
     rssTimeline: RssSample[];
     warnings: string[];

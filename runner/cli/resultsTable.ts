@@ -1,23 +1,18 @@
 /** The final table: one row per config and prompt/test, medians ± sd over the measured repetitions. */
 import type { ConfigRecord, Summary } from "../results.ts";
 import { formatBytes } from "../format/bytes.ts";
+import { metricDef, metricTitle } from "../metrics/catalogue.ts";
+
+/** Metrics shown per prompt/test, in this order; titles and decimals come from the metric catalogue. */
+const columnMetrics = ["ttftMs", "prefillTps", "decodeTps", "engineDecodeTps", "itlP90Ms", "e2eMs", "pgTps"] as const;
 
 interface Column {
     title: string;
-    /** Metric name inside the summary (`<item>.<metric>`). */
     metric: string;
     digits: number;
 }
 
-const columns: Column[] = [
-    { title: "TTFT ms", metric: "ttftMs", digits: 1 },
-    { title: "prefill t/s", metric: "prefillTps", digits: 1 },
-    { title: "decode t/s", metric: "decodeTps", digits: 1 },
-    { title: "engine decode t/s", metric: "engineDecodeTps", digits: 1 },
-    { title: "ITL p90 ms", metric: "itlP90Ms", digits: 2 },
-    { title: "e2e ms", metric: "e2eMs", digits: 0 },
-    { title: "pg t/s", metric: "pgTps", digits: 1 }
-];
+const columns: Column[] = columnMetrics.map((metric) => ({ title: metricTitle(metric), metric, digits: metricDef(metric)!.digits }));
 
 export function formatResultsTable(records: ConfigRecord[]): string {
     const rows: string[][] = [];
@@ -33,7 +28,7 @@ export function formatResultsTable(records: ConfigRecord[]): string {
         }
         for (const item of items) {
             const cells = columns.map((column) => {
-                const summary = record.summary[`${item}.${column.metric}`];
+                const summary = record.summary[item]?.[column.metric];
                 if (summary == null) return "";
                 used.add(column);
                 return formatSummary(summary, column.digits);

@@ -1,20 +1,19 @@
-/** Summaries of a config's repetitions, keyed `<prompt>.<metric>` (e.g. `explain.decodeTps`, `tg128.decodeTps`). */
-import type { Measurement, Summary } from "../results.ts";
+/**
+ * Summaries of a config's repetitions, keyed structurally: prompt (or test) id → metric → Summary. A prompt id may
+ * hold a dot, so keys are never joined into one string.
+ */
+import type { Measurement, Summaries, Summary } from "../results.ts";
 import { computeStatistics } from "./computeStatistics.ts";
 
-/** The key a prompt's (or test's) metric is summarised under. */
-export function summaryKey(prompt: string, metric: string): string {
-    return `${prompt}.${metric}`;
-}
-
-/** Raw samples per `<prompt>.<metric>`, in the order the repetitions were given. */
-export function samplesByKey(measurements: readonly Measurement[]): Map<string, number[]> {
-    const samples = new Map<string, number[]>();
+/** Raw samples per prompt (in first-seen order) and metric, in the order the repetitions were given. */
+export function samplesByPrompt(measurements: readonly Measurement[]): Map<string, Map<string, number[]>> {
+    const samples = new Map<string, Map<string, number[]>>();
     for (const measurement of measurements) {
+        let byMetric = samples.get(measurement.prompt);
+        if (byMetric == null) samples.set(measurement.prompt, byMetric = new Map());
         for (const [metric, value] of Object.entries(measurement.metrics)) {
-            const key = summaryKey(measurement.prompt, metric);
-            const list = samples.get(key);
-            if (list == null) samples.set(key, [value]);
+            const list = byMetric.get(metric);
+            if (list == null) byMetric.set(metric, [value]);
             else list.push(value);
         }
     }
@@ -22,19 +21,24 @@ export function samplesByKey(measurements: readonly Measurement[]): Map<string, 
 }
 
 /**
- * One `Summary` per `<prompt>.<metric>` over the repetitions, keys sorted. A metric missing from some
- * repetitions is summarised over the ones that have it. Throws (from `computeStatistics`) on a non-finite value:
- * a metric that could not be measured must be left out, not recorded as NaN.
+ * One `Summary` per prompt and metric over the repetitions, prompts and metrics sorted. A metric missing from
+ * some repetitions is summarised over the ones that have it. Throws (from `computeStatistics`) on a non-finite
+ * value: a metric that could not be measured must be left out, not recorded as NaN.
  */
-export function summarizeMeasurements(measurements: readonly Measurement[]): Record<string, Summary> {
-    const summary: Record<string, Summary> = {};
-    const samples = samplesByKey(measurements);
-    for (const key of [...samples.keys()].sort()) {
-        try {
-            summary[key] = computeStatistics(samples.get(key)!);
-        } catch (error) {
-            throw new RangeError(`Cannot summarise \`${key}\`: ${(error as Error).message}`);
+export function summarizeMeasurements(measurements: readonly Measurement[]): Summaries {
+    const summaries: Summaries = {};
+    const samples = samplesByPrompt(measurements);
+    for (const prompt of [...samples.keys()].sort()) {
+        const byMetric = samples.get(prompt)!;
+        const summary: Record<string, Summary> = {};
+        for (const metric of [...byMetric.keys()].sort()) {
+            try {
+                summary[metric] = computeStatistics(byMetric.get(metric)!);
+            } catch (error) {
+                throw new RangeError(`Cannot summarise \`${metric}\` of \`${prompt}\`: ${(error as Error).message}`);
+            }
         }
+        summaries[prompt] = summary;
     }
-    return summary;
+    return summaries;
 }

@@ -67,9 +67,11 @@ export function runFileJson(run: RunRecord, configs: readonly ConfigRecord[], op
                 rep: m.rep,
                 metrics: sortedKeys(m.metrics) satisfies Metrics
             })),
-            summary: Object.fromEntries(Object.entries(summarizeMeasurements(config.measurements)).map(
-                ([key, s]) => [key, { n: s.n, mean: s.mean, sd: s.sd, median: s.median, min: s.min, max: s.max } satisfies Summary]
-            )),
+            // schema 1 keys summaries as `<prompt>.<metric>`
+            summary: Object.fromEntries(Object.entries(summarizeMeasurements(config.measurements)).flatMap(
+                ([prompt, metrics]) => Object.entries(metrics).map(([metric, s]): [string, Summary] =>
+                    [`${prompt}.${metric}`, { n: s.n, mean: s.mean, sd: s.sd, median: s.median, min: s.min, max: s.max }])
+            ).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
             outputs: { ...config.outputs },
             warnings: [...config.warnings]
         }))

@@ -50,7 +50,7 @@ function makeConfig(id: string): ConfigRecord {
             { kind: "prompt", prompt: "explain", rep: 2, metrics: { ttftMs: 78, decodeTps: 14, e2eMs: 990 }, tokenTimesMs: [78, 160] }
         ],
         // stale on purpose: the run file recomputes it from the measurements
-        summary: { "explain.decodeTps": { n: 99, mean: 0, sd: 0, median: 0, min: 0, max: 0 } },
+        summary: { explain: { decodeTps: { n: 99, mean: 0, sd: 0, median: 0, min: 0, max: 0 } } },
         outputs: { explain: "Qubits…" },
         rssTimeline: [{ t: 0, bytes: 1, phase: "load" }],
         warnings: ["explain.decodeTps varies 17 % (sd/mean): close other programs, or raise `repetitions`"],

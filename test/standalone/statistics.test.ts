@@ -78,7 +78,7 @@ function rep(prompt: string, index: number, metrics: Record<string, number>, kin
 }
 
 describe("summarizeMeasurements", () => {
-    it("summarises each metric of each prompt over its repetitions, keyed <prompt>.<metric>", () => {
+    it("summarises each metric of each prompt over its repetitions, keyed by prompt, then metric", () => {
         const summary = summarizeMeasurements([
             rep("explain", 0, { decodeTps: 10, genTokens: 128 }),
             rep("explain", 1, { decodeTps: 12, genTokens: 128 }),
@@ -86,23 +86,30 @@ describe("summarizeMeasurements", () => {
             rep("tg128", 0, { decodeTps: 50 }, "tg"),
             rep("tg128", 1, { decodeTps: 54 }, "tg")
         ]);
-        expect(Object.keys(summary)).toEqual(["explain.decodeTps", "explain.genTokens", "tg128.decodeTps"]);
+        expect(Object.keys(summary)).toEqual(["explain", "tg128"]);
+        expect(Object.keys(summary.explain!)).toEqual(["decodeTps", "genTokens"]);
         // 10, 12, 14: mean 12, sd √((4+0+4)/2) = 2
-        expect(summary["explain.decodeTps"]).toEqual({ n: 3, mean: 12, sd: 2, median: 12, min: 10, max: 14 });
-        expect(summary["explain.genTokens"]).toEqual({ n: 3, mean: 128, sd: 0, median: 128, min: 128, max: 128 });
+        expect(summary.explain?.decodeTps).toEqual({ n: 3, mean: 12, sd: 2, median: 12, min: 10, max: 14 });
+        expect(summary.explain?.genTokens).toEqual({ n: 3, mean: 128, sd: 0, median: 128, min: 128, max: 128 });
         // 50, 54: mean 52, sd √((4+4)/1) = 2√2, median 52
-        expect(summary["tg128.decodeTps"]).toEqual({ n: 2, mean: 52, sd: expect.closeTo(2 * Math.SQRT2, 12), median: 52, min: 50, max: 54 });
+        expect(summary.tg128?.decodeTps).toEqual({ n: 2, mean: 52, sd: expect.closeTo(2 * Math.SQRT2, 12), median: 52, min: 50, max: 54 });
     });
 
     it("summarises a metric over only the repetitions that have it", () => {
         const summary = summarizeMeasurements([rep("a", 0, { x: 1, y: 5 }), rep("a", 1, { x: 3 })]);
-        expect(summary["a.x"]?.n).toBe(2);
-        expect(summary["a.y"]).toEqual({ n: 1, mean: 5, sd: 0, median: 5, min: 5, max: 5 });
+        expect(summary.a?.x?.n).toBe(2);
+        expect(summary.a?.y).toEqual({ n: 1, mean: 5, sd: 0, median: 5, min: 5, max: 5 });
+    });
+
+    it("keeps a prompt id holding a dot apart from its metric names", () => {
+        const summary = summarizeMeasurements([rep("v1.2", 0, { decodeTps: 3 }), rep("v1", 0, { "2.decodeTps": 4 })]);
+        expect(summary["v1.2"]?.decodeTps?.median).toBe(3);
+        expect(summary.v1?.["2.decodeTps"]?.median).toBe(4);
     });
 
     it("is empty without measurements and names the key of a non-finite sample", () => {
         expect(summarizeMeasurements([])).toEqual({});
-        expect(() => summarizeMeasurements([rep("a", 0, { decodeTps: Number.NaN })])).toThrow(/`a\.decodeTps`/);
+        expect(() => summarizeMeasurements([rep("a", 0, { decodeTps: Number.NaN })])).toThrow(/`decodeTps` of `a`/);
     });
 });
 

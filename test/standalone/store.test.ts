@@ -88,13 +88,15 @@ describe("Store on :memory:", () => {
             {
                 ...a,
                 summary: {
-                    // 10, 12, 14: mean 12, sd √((4+0+4)/2) = 2
-                    "explain.decodeTps": { n: 3, mean: 12, sd: 2, median: 12, min: 10, max: 14 },
-                    // 1000, 1010, 990: mean 1000, sd √((0+100+100)/2) = 10, median 1000
-                    "explain.e2eMs": { n: 3, mean: 1000, sd: 10, median: 1000, min: 990, max: 1010 },
-                    "explain.genTokens": { n: 3, mean: 128, sd: 0, median: 128, min: 128, max: 128 },
+                    explain: {
+                        // 10, 12, 14: mean 12, sd √((4+0+4)/2) = 2
+                        decodeTps: { n: 3, mean: 12, sd: 2, median: 12, min: 10, max: 14 },
+                        // 1000, 1010, 990: mean 1000, sd √((0+100+100)/2) = 10, median 1000
+                        e2eMs: { n: 3, mean: 1000, sd: 10, median: 1000, min: 990, max: 1010 },
+                        genTokens: { n: 3, mean: 128, sd: 0, median: 128, min: 128, max: 128 }
+                    },
                     // 50, 54: mean 52, sd √8
-                    "tg128.decodeTps": { n: 2, mean: 52, sd: expect.closeTo(Math.sqrt(8), 12), median: 52, min: 50, max: 54 }
+                    tg128: { decodeTps: { n: 2, mean: 52, sd: expect.closeTo(Math.sqrt(8), 12), median: 52, min: 50, max: 54 } }
                 }
             },
             { ...b, summary: {} }
@@ -152,7 +154,7 @@ describe("Store on :memory:", () => {
         const got = store.getRun("r1")!;
         expect(got.configs.map((c) => [c.id, c.status])).toEqual([["a", "ok"], ["b", "ok"]]);
         expect(got.configs[0]!.measurements).toEqual(retried.measurements);
-        expect(got.configs[0]!.summary).toEqual({ "tg128.decodeTps": { n: 1, mean: 60, sd: 0, median: 60, min: 60, max: 60 } });
+        expect(got.configs[0]!.summary).toEqual({ tg128: { decodeTps: { n: 1, mean: 60, sd: 0, median: 60, min: 60, max: 60 } } });
         // old rows are gone: b's 11 metrics + a's 1; b's 3 rss samples only
         expect(count(store, "metrics")).toBe(12);
         expect(count(store, "rss_samples")).toBe(3);
@@ -256,7 +258,7 @@ describe("openDatabase on a file", () => {
         writer.close();
 
         const reader = Store.open(path, { readonly: true });
-        expect(reader.getRun("latest")!.configs[0]!.summary["explain.decodeTps"]!.mean).toBe(12);
+        expect(reader.getRun("latest")!.configs[0]!.summary.explain!.decodeTps!.mean).toBe(12);
         expect(() => reader.createRun(makeRun("r2"))).toThrow(/readonly/);
         expect(() => reader.saveConfig("r1", makeConfig("b"))).toThrow(/readonly/);
         reader.close();

@@ -1,0 +1,94 @@
+/**
+ * The one catalogue of metrics: name, label, unit, which direction is better, how to format it. The CLI table,
+ * warnings, compare and the report read it from here; a metric missing from it is shown raw and never judged.
+ */
+import { formatBytes } from "../format/bytes.ts";
+
+/** Which way is better: `higher` (tok/s, agreement), `lower` (ms, bytes, perplexity, divergence), or `none` (counts, settings). */
+export type Direction = "higher" | "lower" | "none";
+
+/** What a metric measures, for grouping in tables and charts. */
+export type MetricGroup = "speed" | "latency" | "memory" | "count" | "quality";
+
+export interface MetricDef {
+    /** The name in run files, the database and `--metric`, e.g. `decodeTps`. */
+    name: string;
+    /** Short label for table headers and chart axes, e.g. `decode`. */
+    label: string;
+    /** Unit as shown after the value: `tok/s`, `ms`, `bytes`, `tokens`, `%`, `nats`, or `""` for a plain number. */
+    unit: string;
+    better: Direction;
+    group: MetricGroup;
+    /** Decimals shown (bytes are formatted in binary units instead). */
+    digits: number;
+    /** One sentence: what it is, as DESIGN.md defines it. */
+    description: string;
+}
+
+const speed = (name: string, label: string, description: string): MetricDef =>
+    ({ name, label, unit: "tok/s", better: "higher", group: "speed", digits: 1, description });
+const latency = (name: string, label: string, digits: number, description: string): MetricDef =>
+    ({ name, label, unit: "ms", better: "lower", group: "latency", digits, description });
+const count = (name: string, label: string, description: string): MetricDef =>
+    ({ name, label, unit: "tokens", better: "none", group: "count", digits: 0, description });
+const memory = (name: string, label: string, description: string): MetricDef =>
+    ({ name, label, unit: "bytes", better: "lower", group: "memory", digits: 0, description });
+
+const definitions: readonly MetricDef[] = [
+    // per measurement: prompts (stream and batch mode)
+    count("promptTokens", "prompt tokens", "Tokens fed after the chat template (or the pp size of a test)."),
+    count("genTokens", "generated tokens", "Tokens generated (or the tg size of a test)."),
+    latency("ttftMs", "TTFT", 1, "From submitting the prompt to the first generated token in hand: prefill, first decode and sampling."),
+    latency("prefillMs", "prefill time", 1, "llama.cpp's prompt-eval time for the request."),
+    speed("prefillTps", "prefill", "Prompt tokens per second: promptTokens / prefill time (pp tests: pp / timed pp)."),
+    latency("decodeMs", "decode time", 1, "From the first to the last generated token."),
+    speed("decodeTps", "decode", "(genTokens − 1) / decodeMs for prompts; tg / timed tg for tests."),
+    latency("itlP50Ms", "ITL p50", 2, "Median gap between consecutive generated tokens (time to first token excluded)."),
+    latency("itlP90Ms", "ITL p90", 2, "90th percentile gap between consecutive generated tokens."),
+    latency("itlP99Ms", "ITL p99", 2, "99th percentile gap between consecutive generated tokens."),
+    latency("e2eMs", "e2e", 0, "The whole request, from submitting the prompt to the last token."),
+    speed("e2eTps", "e2e", "Generated tokens per second over the whole request (batch mode)."),
+    speed("engineDecodeTps", "engine decode", "llama.cpp's own counters for the same decode work."),
+    speed("enginePrefillTps", "engine prefill", "llama.cpp's own counters for the same prompt work."),
+    // per measurement: llama-bench style tests
+    { name: "depth", label: "depth", unit: "tokens", better: "none", group: "count", digits: 0, description: "Tokens already in the context before the timed work." },
+    latency("ppMs", "pp time", 1, "Timed prompt processing of a pp or pg test."),
+    latency("tgMs", "tg time", 1, "Timed generation of a tg or pg test."),
+    latency("pgMs", "pg time", 1, "pp then tg, timed together as llama-bench does."),
+    speed("pgTps", "pg", "(pp + tg) / (ppMs + tgMs), as llama-bench reports pg."),
+    // per config
+    latency("loadMs", "load", 0, "Model load time in the child."),
+    latency("startMs", "child start", 0, "From forking the child to its ready message (Node, node-llama-cpp, backend)."),
+    latency("warmupMs", "warm-up", 0, "Wall time of the unmeasured warm-up runs."),
+    memory("peakRssBytes", "peak RSS", "The child's resident-memory high-water mark (getrusage maxRSS)."),
+    memory("vramBytes", "VRAM", "Device memory taken by the model and context, where the backend reports it."),
+    memory("sizeBytes", "file size", "Size of the model's GGUF file(s).")
+];
+
+/** Every known metric by name. */
+export const metricCatalogue: ReadonlyMap<string, MetricDef> = new Map(definitions.map((def) => [def.name, def]));
+
+/** The definition of `name`, or `undefined` for a metric the catalogue does not know. */
+export function metricDef(name: string): MetricDef | undefined {
+    return metricCatalogue.get(name);
+}
+
+/** `higher is better` / `lower is better`, or `""` where neither applies. */
+export function directionText(name: string): string {
+    const better = metricDef(name)?.better;
+    return better === "higher" ? "higher is better" : better === "lower" ? "lower is better" : "";
+}
+
+/** A value as a table shows it, without its unit: bytes in binary units, others with the metric's decimals. */
+export function formatMetricValue(name: string, value: number, digits?: number): string {
+    const def = metricDef(name);
+    if (def?.unit === "bytes") return formatBytes(value);
+    return value.toFixed(digits ?? def?.digits ?? 2);
+}
+
+/** A header for a column or axis: label and unit, e.g. `decode tok/s`, `TTFT ms`, `peak RSS`. */
+export function metricTitle(name: string): string {
+    const def = metricDef(name);
+    if (def == null) return name;
+    return def.unit === "bytes" || def.unit === "" ? def.label : `${def.label} ${def.unit}`;
+}
