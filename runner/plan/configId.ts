@@ -7,19 +7,21 @@ import fs from "node:fs";
 import path from "node:path";
 import type { BenchTest, Prompt, Settings } from "../suite/types.ts";
 import { canonicalJson } from "./canonicalJson.ts";
-import type { ModelRef } from "./types.ts";
+import type { ModelRef, QualityPlan } from "./types.ts";
 
 /** Settings that change how long or how often a config runs, not what one measurement measures. */
 const notIdentity = ["repetitions", "warmup", "timeout"] as const satisfies readonly (keyof Settings)[];
 
-export function configId(config: { model: ModelRef; params: Settings; prompts: Prompt[]; tests: BenchTest[] }): string {
+export function configId(config: { model: ModelRef; params: Settings; prompts: Prompt[]; tests: BenchTest[]; quality?: QualityPlan }): string {
     const params: Partial<Settings> = { ...config.params };
     for (const key of notIdentity) delete params[key];
     const identity = {
         model: modelIdentity(config.model),
         params,
         prompts: config.prompts.map((p) => ({ id: p.id, kind: p.kind, sha256: sha256(p.text) })),
-        tests: config.tests.map((t) => ({ id: t.id, pp: t.pp, tg: t.tg, depth: t.depth }))
+        tests: config.tests.map((t) => ({ id: t.id, pp: t.pp, tg: t.tg, depth: t.depth })),
+        // only when present: ids of configs without a quality pass stay what they were
+        ...(config.quality != null ? { quality: qualityIdentity(config.quality) } : {})
     };
     return sha256(canonicalJson(identity)).slice(0, 12);
 }
@@ -36,6 +38,16 @@ export function modelIdentity(ref: ModelRef): Record<string, unknown> {
             : { source: "hf", repo: ref.repo, revision: ref.revision, quant: ref.quant };
         case "synthetic": return { source: "synthetic", preset: ref.preset, quant: ref.quant, seed: ref.seed };
     }
+}
+
+function qualityIdentity(quality: QualityPlan): Record<string, unknown> {
+    return {
+        corpus: quality.sha256,
+        context: quality.context,
+        chunks: quality.chunks,
+        topK: quality.topK,
+        reference: quality.reference == null ? null : modelIdentity(quality.reference.model)
+    };
 }
 
 function sha256(text: string): string {

@@ -6,6 +6,7 @@ import path from "node:path";
 import { InputError } from "../errors.ts";
 import type { Settings, SweepableKey, Suite } from "../suite/types.ts";
 import { configId } from "./configId.ts";
+import { qualityPlan } from "./qualityPlan.ts";
 import type { Config, ModelRef } from "./types.ts";
 
 export interface PlanOptions {
@@ -26,7 +27,10 @@ export function planConfigs(suite: Suite, opts: PlanOptions = {}): Config[] {
         for (const point of points) {
             const params: Settings = { ...suite.defaults, ...point };
             if (opts.repetitions !== undefined) params.repetitions = opts.repetitions;
-            const base = { model, params, prompts: suite.prompts, tests: suite.tests };
+            const base = {
+                model, params, prompts: suite.prompts, tests: suite.tests,
+                ...(suite.quality != null ? { quality: qualityPlan(suite.quality, model) } : {})
+            };
             const config: Config = { id: configId(base), label: [modelLabel(model), ...pointLabel(point)].join(" "), ...base };
             const twin = byId.get(config.id);
             if (twin) throw new InputError(`${suite.path}: configs \`${twin.label}\` and \`${config.label}\` are the same (id ${config.id}): is a model listed twice?`);

@@ -1,4 +1,4 @@
-import type { BenchTest, Prompt, Settings } from "../suite/types.ts";
+import type { BenchTest, Prompt, QualitySpec, Settings } from "../suite/types.ts";
 
 /** One model after the plan expanded quant lists: what a config runs. Resolution to a file comes later. */
 export type ModelRef =
@@ -6,6 +6,12 @@ export type ModelRef =
     | { source: "hf"; repo: string; revision: string; file: string }
     | { source: "hf"; repo: string; revision: string; quant: string }
     | { source: "synthetic"; preset: string; quant: string; seed: number };
+
+/** A config's quality pass: the suite's `quality:` block with its reference resolved for the config's model. */
+export interface QualityPlan extends Omit<QualitySpec, "reference"> {
+    /** The model to compare with, and its name as the suite wrote it; null: perplexity only. */
+    reference: { name: string; model: ModelRef } | null;
+}
 
 /** One point of the matrix: one model with one set of settings, run in one child process. */
 export interface Config {
@@ -17,4 +23,6 @@ export interface Config {
     params: Settings;
     prompts: Prompt[];
     tests: BenchTest[];
+    /** The quality pass after the prompts and tests, when the suite has a `quality:` block. */
+    quality?: QualityPlan;
 }

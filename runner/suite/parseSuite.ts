@@ -2,10 +2,9 @@
  * Parses and validates a suite file into a `Suite`: the edge where all user input is checked, once.
  *
  * Shape and value ranges come from suite.schema.json (the schema editors use); what a schema cannot know is checked
- * here: files exist, GGUF headers read, ids are unique. Every problem is one InputError line:
+ * here: files exist, GGUF headers read, ids are unique, the quality block fits the models (parseQuality.ts). Every problem is one InputError line:
  * `<file>:<line>:<col> <key path>: expected <what>, got <value> (<type>)`.
  */
-import fs from "node:fs";
 import path from "node:path";
 import suiteSchema from "../../suite.schema.json" with { type: "json" };
 import { InputError, describeValue } from "../errors.ts";
@@ -13,6 +12,8 @@ import { syntheticQuants } from "../models/syntheticPresets.ts";
 import { checkGgufHeader } from "./checkGgufHeader.ts";
 import { SchemaChecker, type SchemaPath } from "./checkSchema.ts";
 import { loadYamlFile } from "./loadYamlFile.ts";
+import { toQuality, type RawQuality } from "./parseQuality.ts";
+import { isFile, readTextFile, type Expected } from "./readTextFile.ts";
 import { defaultSettings, type BenchTest, type ModelSpec, type Prompt, type Settings, type Suite } from "./types.ts";
 
 const checker = new SchemaChecker(suiteSchema);
@@ -43,6 +44,7 @@ export function parseSuite(file: string): Suite {
     }
     // From here on the shape is the schema's; the casts below only name it.
     const doc = raw as RawSuite;
+    const models = doc.models.map((model, i) => toModelSpec(model, ["models", i], dir, fail, expected));
 
     return {
         name: doc.name,
@@ -50,15 +52,15 @@ export function parseSuite(file: string): Suite {
         path: absolute,
         sha256: yaml.sha256,
         defaults: { ...defaultSettings, ...doc.defaults },
-        models: doc.models.map((model, i) => toModelSpec(model, ["models", i], dir, fail, expected)),
+        models,
         matrix: doc.matrix ?? {},
         prompts: toPrompts(doc.prompts ?? [], dir, expected),
-        tests: toTests(doc.tests ?? [], expected)
+        tests: toTests(doc.tests ?? [], expected),
+        ...(doc.quality !== undefined ? { quality: toQuality(doc.quality, models, dir, expected) } : {})
     };
 }
 
 type Fail = (at: SchemaPath, message: string, where?: "key" | "value") => never;
-type Expected = (at: SchemaPath, what: string, value: unknown) => never;
 
 interface RawSuite {
     name: string;
@@ -68,6 +70,7 @@ interface RawSuite {
     matrix?: Suite["matrix"];
     prompts?: { id: string; text?: string; file?: string; kind?: Prompt["kind"] }[];
     tests?: { pp?: number; tg?: number; depth?: number }[];
+    quality?: RawQuality;
 }
 
 type RawModel =
@@ -102,20 +105,8 @@ function toPrompts(prompts: NonNullable<RawSuite["prompts"]>, dir: string, expec
     return prompts.map((prompt, i) => {
         if (seen.has(prompt.id)) expected(["prompts", i, "id"], "a unique prompt id", prompt.id);
         seen.add(prompt.id);
-        let text = prompt.text;
-        if (prompt.file !== undefined) {
-            const file = path.resolve(dir, prompt.file);
-            if (!isFile(file)) expected(["prompts", i, "file"], `an existing file (looked for ${file})`, prompt.file);
-            const bytes = fs.readFileSync(file);
-            try {
-                if (bytes.includes(0)) throw new Error("NUL");
-                text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-            } catch {
-                expected(["prompts", i, "file"], "a UTF-8 text file (it looks binary)", prompt.file);
-            }
-            if (!/\S/u.test(text!)) expected(["prompts", i, "file"], "a file with non-empty text", prompt.file);
-        }
-        return { id: prompt.id, text: text!, kind: prompt.kind ?? "chat" };
+        const text = prompt.file !== undefined ? readTextFile(["prompts", i, "file"], prompt.file, dir, expected).text : prompt.text!;
+        return { id: prompt.id, text, kind: prompt.kind ?? "chat" };
     });
 }
 
@@ -146,12 +137,4 @@ function formatPath(at: SchemaPath): string {
 /** describeValue, except that non-finite numbers (`.inf`, `.nan` in YAML) show as themselves, not `null`. */
 function shown(value: unknown): string {
     return typeof value === "number" && !Number.isFinite(value) ? `\`${value}\` (number)` : describeValue(value);
-}
-
-function isFile(file: string): boolean {
-    try {
-        return fs.statSync(file).isFile();
-    } catch {
-        return false;
-    }
 }

@@ -93,6 +93,39 @@ export interface BenchTest {
     depth: number;
 }
 
+/** A model named by `quality.reference` directly (not as a quant of each entry). */
+export type ReferenceModelSpec =
+    | { source: "path"; path: string }
+    | { source: "hf"; repo: string; file: string; revision: string };
+
+/** `quality.reference`: a quant of each config's own model entry, or one model for every config. */
+export type ReferenceSpec =
+    | { name: string; quant: string }
+    | { name: string; model: ReferenceModelSpec };
+
+/** Reference tokens kept per position for KLD: `all` (exact), a number, or `auto` (see runner/plan/qualityPlan.ts). */
+export type TopK = "auto" | "all" | number;
+
+/** The suite's `quality:` block: perplexity of every config on a corpus, and its divergence from a reference. */
+export interface QualitySpec {
+    /** Absolute path of the corpus file. */
+    corpus: string;
+    /** The corpus text (read at parse time). */
+    text: string;
+    /** sha256 of the corpus file's bytes. */
+    sha256: string;
+    /** Tokens per chunk, as llama-perplexity's `-c`. Defaults to `512`. */
+    context: number;
+    /** Score only the first N chunks; null scores every whole chunk. Defaults to `null`. */
+    chunks: number | null;
+    /** What KLD, Δp and same-top-1 compare with; null: perplexity and top-1 accuracy only. Defaults to `null`. */
+    reference: ReferenceSpec | null;
+    /** Reference tokens kept per position for KLD. Defaults to `"auto"`. */
+    topK: TopK;
+}
+
+export const defaultQualityContext = 512;
+
 export interface Suite {
     name: string;
     description?: string;
@@ -105,4 +138,6 @@ export interface Suite {
     matrix: Partial<{ [K in SweepableKey]: Settings[K][] }>;
     prompts: Prompt[];
     tests: BenchTest[];
+    /** The `quality:` block, if any. */
+    quality?: QualitySpec;
 }
