@@ -4,7 +4,7 @@ import type { Settings } from "./suite/types.ts";
 export type ConfigStatus = "ok" | "failed" | "crashed" | "timeout" | "skipped";
 export type RunStatus = "running" | "completed" | "interrupted" | "failed";
 export type MeasurementKind = "prompt" | "pp" | "tg" | "pg";
-export type Phase = "idle" | "load" | "warmup" | "prefill" | "decode" | "unload";
+export type Phase = "idle" | "load" | "warmup" | "prefill" | "decode" | "quality" | "unload";
 
 /** Metric name → value, names as in DESIGN.md (ms, tokens, bytes, tokens/s). */
 export type Metrics = Record<string, number>;
@@ -52,6 +52,60 @@ export interface ModelInfo {
     parameters: number;
 }
 
+/**
+ * Raw samples of a scored corpus, one entry per scored position, in corpus order (chunk after chunk, each
+ * `context − 1 − context/2` positions): what every quality figure is computed from (runner/stats/qualityFigures.ts).
+ */
+export interface QualityPositions {
+    /** The token each position predicts. */
+    token: number[];
+    /** −ln q(token): the model's negative log-likelihood, in nats. */
+    nll: number[];
+    /** The model's most likely token (the first with the largest logit). */
+    top1: number[];
+    /** −ln p(token) under the reference. */
+    nllRef?: number[];
+    /** The reference's most likely token. */
+    top1Ref?: number[];
+    /** KL(reference ‖ model) in nats: exact, or from the reference's top K plus its tail (see `QualityReference.topK`). */
+    kld?: number[];
+    /** Top-K form: the reference's probability outside its K tokens (what the KLD approximation cannot see inside). */
+    tailRef?: number[];
+}
+
+/** The reference a config was compared with. */
+export interface QualityReference {
+    /** As the suite names it, e.g. `F16` or `models/base.gguf`. */
+    name: string;
+    file: string;
+    sha256: string;
+    /** Tokens kept per position, or null: every token (exact KLD). */
+    topK: number | null;
+    /** The reference file's cache key (file name under the bench cache). */
+    cacheKey: string;
+    /** Bytes of the cached reference file. */
+    cacheBytes: number;
+    /** ms the reference pass took when it was computed (perhaps by an earlier run). */
+    computeMs: number;
+}
+
+/** A config's quality pass: what was scored and the raw samples. */
+export interface QualityRecord {
+    corpus: { path: string; sha256: string };
+    /** Tokens per chunk. */
+    context: number;
+    /** Chunks scored. */
+    chunks: number;
+    /** Tokens of the whole corpus, BOS included. */
+    corpusTokens: number;
+    reference: QualityReference | null;
+    /** Wall time of the quality pass in the child (chunks evaluated and scored), ms. */
+    ms: number;
+    /** The child's resident-memory high-water mark at the end of the quality pass (the config's `peakRssBytes` is taken before it). */
+    peakRssBytes: number;
+    positions: QualityPositions;
+}
+
 /** What the child measured for one config. */
 export interface ChildResult {
     loadMs: number;
@@ -67,6 +121,8 @@ export interface ChildResult {
     /** Backend the child loaded: metal, cuda, vulkan or cpu. */
     backend: string;
     measurements: Measurement[];
+    /** The quality pass, when the suite has a `quality:` block. */
+    quality?: QualityRecord;
     rssTimeline: RssSample[];
     outputs: Record<string, string>;
     warnings: string[];
@@ -89,6 +145,8 @@ export interface ConfigRecord {
     measurements: Measurement[];
     /** Median, sd, … of every metric per prompt/test, recomputed from `measurements` (see `summarizeMeasurements`). */
     summary: Summaries;
+    /** The quality pass with its raw samples; null when the suite has no `quality:` block or the config did not run. */
+    quality: QualityRecord | null;
     outputs: Record<string, string>;
     rssTimeline: RssSample[];
     warnings: string[];

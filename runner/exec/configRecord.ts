@@ -48,6 +48,7 @@ export function configRecord(
             vramBytes: null,
             measurements: [],
             summary: {},
+            quality: null,
             outputs: {},
             rssTimeline: [],
             warnings: []
@@ -67,6 +68,7 @@ export function configRecord(
         vramBytes: result.vramBytes,
         measurements: result.measurements,
         summary: summarizeMeasurements(result.measurements),
+        quality: result.quality ?? null,
         outputs: result.outputs,
         rssTimeline: result.rssTimeline,
         warnings: [...result.warnings, ...measurementWarnings(result.measurements)]

@@ -3,11 +3,11 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Config } from "../plan/types.ts";
 import type { ChildResult, Phase } from "../results.ts";
-import type { ChildToParent, ParentToChild } from "./protocol.ts";
+import type { ChildToParent, ParentToChild, ReferenceDone, ReferenceInput, ReferenceJob } from "./protocol.ts";
 import { bundleEntry } from "./childBundle.ts";
 
-export type ChildOutcome = (
-    | { status: "ok"; result: ChildResult; stderr: string }
+export type ChildOutcome<R = ChildResult> = (
+    | { status: "ok"; result: R; stderr: string }
     | { status: "failed" | "crashed" | "timeout" | "skipped"; error: string; stderr: string }
     | { status: "interrupted"; stderr: string }
 ) & {
@@ -36,6 +36,8 @@ export interface RunChildOptions {
      * `failed` with its message.
      */
     startAfter?: Promise<unknown>;
+    /** The cached reference the config's quality pass compares with. Defaults to none. */
+    reference?: ReferenceInput;
 }
 
 const defaultChildEntry = fileURLToPath(new URL("../measure/child.ts", import.meta.url));
@@ -47,7 +49,20 @@ process.on("exit", () => {
     for (const child of liveChildren) child.kill("SIGKILL");
 });
 
-export async function runChild(config: Config, modelPath: string, options: RunChildOptions = {}): Promise<ChildOutcome> {
+/** Measures `config` in a child: the ok outcome carries what it measured. */
+export function runChild(config: Config, modelPath: string, options: RunChildOptions = {}): Promise<ChildOutcome> {
+    const start: ParentToChild = {
+        type: "start", config, modelPath, echo: options.echo ?? false, ...(options.reference != null ? { reference: options.reference } : {})
+    };
+    return forkChild<ChildResult>(config, start, options);
+}
+
+/** Computes the reference file `job` asks for, with the model at `modelPath`, in a child of its own. */
+export function runReferenceChild(config: Config, modelPath: string, job: ReferenceJob, options: RunChildOptions = {}): Promise<ChildOutcome<ReferenceDone>> {
+    return forkChild<ReferenceDone>(config, { type: "reference", config, modelPath, job }, options);
+}
+
+async function forkChild<R>(config: Config, startMessage: ParentToChild, options: RunChildOptions): Promise<ChildOutcome<R>> {
     const startTimeoutMs = options.startTimeoutMs ?? 120_000;
     const timeoutMs = options.timeoutMs ?? config.params.timeout * 1000;
 
@@ -62,7 +77,7 @@ export async function runChild(config: Config, modelPath: string, options: RunCh
 
     return new Promise((resolveOutcome) => {
         let startMs: number | undefined;
-        const resolve = (outcome: ChildOutcome) => resolveOutcome(startMs == null ? outcome : { ...outcome, startMs });
+        const resolve = (outcome: ChildOutcome<R>) => resolveOutcome(startMs == null ? outcome : { ...outcome, startMs });
         const forkedAt = performance.now();
         // the TS entry as an (unused) argument: `ps` then names it, not just a hashed bundle (test/model/cliHarness.ts
         // finds the measure children by it)
@@ -80,7 +95,7 @@ export async function runChild(config: Config, modelPath: string, options: RunCh
 
         let stderr = "";
         let phase: Phase = "idle";
-        let result: ChildResult | undefined;
+        let result: R | undefined;
         let childError: string | undefined;
         let skippedReason: string | undefined;
         let forced: "timeout" | "interrupted" | undefined;
@@ -118,7 +133,7 @@ export async function runChild(config: Config, modelPath: string, options: RunCh
                     const start = () => {
                         if (settled || forced != null) return;
                         arm(timeoutMs, "timed out");
-                        send(child, { type: "start", config, modelPath, echo: options.echo ?? false });
+                        send(child, startMessage);
                     };
                     if (options.startAfter == null) start();
                     else {
@@ -139,7 +154,10 @@ export async function runChild(config: Config, modelPath: string, options: RunCh
                     options.onText?.(message.text);
                     break;
                 case "result":
-                    result = message.result;
+                    result = message.result as R;
+                    break;
+                case "referenceDone":
+                    result = message.done as R;
                     break;
                 case "skipped":
                     skippedReason = message.reason;

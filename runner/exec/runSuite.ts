@@ -5,14 +5,18 @@
 import PQueue from "p-queue";
 import type { Config, ModelRef } from "../plan/types.ts";
 import type { ResolvedModel } from "../models/types.ts";
-import type { ConfigRecord, ConfigStatus, Phase, RunRecord } from "../results.ts";
+import type { ConfigRecord, ConfigStatus, Phase, QualityReference, RunRecord } from "../results.ts";
 import type { Store } from "../store/store.ts";
 import { configRecord } from "./configRecord.ts";
+import type { ReferenceInput } from "./protocol.ts";
+import { ReferenceError, References } from "./references.ts";
 import { runChild, type RunChildOptions } from "./runChild.ts";
 
 export interface SuiteRunHooks {
     onConfigStart?(config: Config, index: number, total: number): void;
-    onProgress?(config: Config, progress: { phase: Phase; step: string; tps?: number }): void;
+    onProgress?(config: Config, progress: { phase: Phase; step: string; tps?: number; fraction?: number }): void;
+    /** A config's quality reference is ready: read from the cache (`computed` false) or just computed. */
+    onReference?(config: Config, reference: QualityReference, computed: boolean): void;
     onDownload?(config: Config, done: number, total: number): void;
     onText?(text: string): void;
     onConfigDone?(record: ConfigRecord, index: number, total: number): void;
@@ -37,6 +41,8 @@ export interface RunSuiteOptions {
     hooks?: SuiteRunHooks;
     /** Options passed to every child (tests inject a fake child here). */
     childOptions?: Pick<RunChildOptions, "childEntry" | "env" | "startTimeoutMs">;
+    /** The quality references: computed once, cached. Defaults to `References` over `resolveModel` and the bench cache. */
+    references?: Pick<References, "ensure">;
 }
 
 export interface RunSuiteResult {
@@ -61,6 +67,11 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
         prefetches.set(key, task.then(() => undefined, () => undefined));
     };
 
+    const references = options.references ?? new References({
+        resolveModel: (ref) => options.resolveModel(ref),
+        ...(options.childOptions != null ? { childOptions: options.childOptions } : {})
+    });
+
     const records: ConfigRecord[] = [];
     for (const [index, config] of configs.entries()) {
         if (options.signal?.aborted) return { records, interrupted: true };
@@ -81,12 +92,34 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
         }
         prefetch(configs[index + 1]);
 
+        // the reference first (a child of its own, or the cache), so this config's child only reads it
+        let reference: ReferenceInput | undefined;
+        if (config.quality?.reference != null) {
+            try {
+                const got = await references.ensure(config, model, {
+                    ...(options.signal != null ? { signal: options.signal } : {}),
+                    onProgress: (progress) => hooks.onProgress?.(config, progress),
+                    onReady: (info, computed) => hooks.onReference?.(config, info, computed)
+                });
+                if (got === "interrupted") return { records, interrupted: true };
+                reference = got;
+            } catch (error) {
+                if (!(error instanceof ReferenceError)) throw error;
+                const record = configRecord(config, model, { status: "failed", error: error.message }, startedAt, new Date());
+                await save(record);
+                records.push(record);
+                hooks.onConfigDone?.(record, index, configs.length);
+                continue;
+            }
+        }
+
         const outcome = await runChild(config, model.path, {
             ...options.childOptions,
             echo: options.echo ?? false,
             ...(options.signal != null ? { signal: options.signal } : {}),
             onProgress: (progress) => hooks.onProgress?.(config, progress),
             onText: (text) => hooks.onText?.(text),
+            ...(reference != null ? { reference } : {}),
             ...(index === 0 ? { startAfter: runReady } : {})
         });
         if (outcome.status === "interrupted") return { records, interrupted: true };

@@ -7,6 +7,7 @@
 import type { ChildToParent, ParentToChild } from "../exec/protocol.ts";
 import type { Phase } from "../results.ts";
 import { measureConfig } from "./measureConfig.ts";
+import { measureReference } from "./measureReference.ts";
 import { prepareBackend } from "./openModel.ts";
 import type { GpuBackend } from "../suite/types.ts";
 import { WillNotFitError } from "../plan/configFit.ts";
@@ -32,16 +33,22 @@ function oneLine(error: unknown): string {
     return message.replace(/\s*\n\s*/g, " ").trim() || "unknown error";
 }
 
-async function run(message: Extract<ParentToChild, { type: "start" }>): Promise<void> {
+async function run(message: Extract<ParentToChild, { type: "start" | "reference" }>): Promise<void> {
+    const onProgress = (progress: { phase: Phase; step: string; tps?: number; fraction?: number }) => {
+        phase = progress.phase;
+        void send({ type: "progress", ...progress } satisfies ChildToParent);
+    };
     try {
-        const result = await measureConfig(message.config, message.modelPath, {
-            onProgress(progress) {
-                phase = progress.phase;
-                void send({ type: "progress", ...progress } satisfies ChildToParent);
-            },
-            ...(message.echo ? { onText: (text: string) => void send({ type: "text", text } satisfies ChildToParent) } : {})
-        });
-        await send({ type: "result", result } satisfies ChildToParent);
+        if (message.type === "reference") {
+            const done = await measureReference(message.config, message.modelPath, message.job, { onProgress });
+            await send({ type: "referenceDone", done } satisfies ChildToParent);
+        } else {
+            const result = await measureConfig(message.config, message.modelPath, {
+                onProgress,
+                ...(message.echo ? { onText: (text: string) => void send({ type: "text", text } satisfies ChildToParent) } : {})
+            }, message.reference);
+            await send({ type: "result", result } satisfies ChildToParent);
+        }
         await send({ type: "done" } satisfies ChildToParent);
         process.exit(0);
     } catch (error) {
@@ -56,7 +63,7 @@ async function run(message: Extract<ParentToChild, { type: "start" }>): Promise<
 
 process.on("message", (message: ParentToChild) => {
     if (message.type === "stop") process.exit(0);
-    if (message.type === "start" && !started) {
+    if ((message.type === "start" || message.type === "reference") && !started) {
         started = true;
         void run(message);
     }

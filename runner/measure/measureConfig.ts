@@ -14,19 +14,24 @@
  *   left out. `ttftMs − prefillMs` is then node-llama-cpp's overhead plus the first sampling.
  * - `enginePrefillTps` / `engineDecodeTps`: llama.cpp's counters (engineTimings.ts) for each measured request.
  * - pp/tg/pg tests: wall clock around `evaluateWithoutGeneratingNewTokens` (runBenchTest.ts), plus the counters.
+ * - quality (the suite's `quality:` block): after the prompts and tests, in a context of its own (quality/measureQuality.ts);
+ *   `peakRssBytes` is read before it, so speed and memory figures are the same with or without a quality pass, and
+ *   the pass's own high-water mark goes with its record.
  * Threads: prompt and pp batches run at `threadsBatch`, single-token decodes at `threads` (threadSwitch.ts). The
  * switch to decode threads happens once the first token is in hand, so in stream mode and pg tests it falls inside
  * the timed request (one property store and one native getter for the check: microseconds, against a decode step).
  */
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
-import type { Config } from "../plan/types.ts";
-import type { ChildResult, Measurement, Metrics, Phase } from "../results.ts";
+import type { ReferenceInput } from "../exec/protocol.ts";
+import type { Config, QualityPlan } from "../plan/types.ts";
+import type { ChildResult, Measurement, Metrics, Phase, QualityRecord } from "../results.ts";
 import type { Prompt, Settings } from "../suite/types.ts";
 import { takeEngineTimings } from "./engineTimings.ts";
 import { generate } from "./generate.ts";
 import { LlamaLog } from "./llamaLog.ts";
 import { batchMetrics, benchTestMetrics, engineMetrics, streamMetrics } from "./metrics.ts";
-import { openModel, type OpenModel } from "./openModel.ts";
+import { createContext, openModel, type OpenModel } from "./openModel.ts";
+import { measureQuality, prepareCorpus } from "./quality/measureQuality.ts";
 import { readPeakRssBytes } from "./peakRss.ts";
 import { promptTokens } from "./promptTokens.ts";
 import { tokenRandom } from "./randomTokens.ts";
@@ -39,6 +44,8 @@ export interface MeasureProgress {
     step: string;
     /** Latest decode tokens/s, if known. */
     tps?: number;
+    /** Share of the config's runs and quality chunks done, 0 to 1. */
+    fraction?: number;
 }
 
 export interface MeasureHooks {
@@ -47,19 +54,37 @@ export interface MeasureHooks {
     onText?(text: string): void;
 }
 
-export async function measureConfig(config: Config, modelPath: string, hooks: MeasureHooks = {}): Promise<ChildResult> {
+/**
+ * The settings of a quality pass: the config's, with a context of the chunk size and llama-perplexity's default
+ * micro-batch (512, llama.cpp's n_ubatch), so a chunk is split into decode calls where llama-perplexity splits it.
+ */
+export function qualityParams(params: Config["params"], quality: QualityPlan): Config["params"] {
+    return { ...params, context: quality.context, batch: Math.min(512, quality.context) };
+}
+
+export async function measureConfig(config: Config, modelPath: string, hooks: MeasureHooks = {}, reference?: ReferenceInput): Promise<ChildResult> {
     const params = config.params;
     const log = new LlamaLog();
     const sampler = await startRssSampler();
+    const speed = config.prompts.length + config.tests.length > 0;
+    const units = { done: 0, total: (params.warmup + params.repetitions) * (config.prompts.length + config.tests.length) };
     const report = (phase: Phase, step: string, tps?: number) => {
         sampler.setPhase(phase);
-        hooks.onProgress?.(tps == null ? { phase, step } : { phase, step, tps });
+        const fraction = units.total > 0 ? Math.min(1, units.done / units.total) : undefined;
+        hooks.onProgress?.({ phase, step, ...(tps != null ? { tps } : {}), ...(fraction != null ? { fraction } : {}) });
     };
     let opened: OpenModel | undefined;
     try {
         report("load", `loading ${modelPath}`);
-        opened = await openModel(modelPath, params, log);
-        const { context, model } = opened;
+        // a quality-only config opens its one context at the quality pass's size
+        const openParams = speed || config.quality == null ? params : qualityParams(params, config.quality);
+        opened = await openModel(modelPath, openParams, log, config.quality?.context ?? params.context);
+        const { model } = opened;
+        let context = opened.context;
+        // tokenized now: a corpus or context that cannot make a chunk fails before any measuring, and the progress
+        // bar knows the whole config's work
+        const corpus = config.quality != null ? prepareCorpus(model, config.quality, opened.warnings) : undefined;
+        if (corpus != null) units.total += corpus.layout.chunks;
         const warnings = [...opened.warnings];
         const sequence = context.getSequence();
         const measurements: Measurement[] = [];
@@ -70,7 +95,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
             if (warning != null) threadWarnings.add(warning);
         };
         const warmup = { ms: 0 };
-        const run = { sequence, opened, log, sampler, report, warnings, hooks, checkThreads, warmup };
+        const run = { sequence, opened, log, sampler, report, warnings, hooks, checkThreads, warmup, units };
 
         for (const prompt of config.prompts) {
             const { measurements: promptMeasurements, output } = await measurePrompt(run, prompt, params);
@@ -83,13 +108,36 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
 
         warnings.push(...threadWarnings);
 
+        // speed and memory figures stop here, so they are the same whether or not a quality pass follows
+        const peakBeforeQuality = readPeakRssBytes();
+        let quality: QualityRecord | undefined;
+        if (config.quality != null && corpus != null) {
+            let qualitySequence = sequence;
+            if (speed) {
+                await context.dispose();
+                context = await createContext(model, qualityParams(params, config.quality), opened.threadSwitch, log, warnings);
+                qualitySequence = context.getSequence();
+            }
+            report("quality", "quality chunk 0");
+            quality = await measureQuality({
+                model, sequence: qualitySequence, plan: config.quality, corpus, ...(reference != null ? { reference } : {}),
+                beforeBatches: () => opened!.threadSwitch.batch(),
+                onChunk: (done, total) => {
+                    units.done++;
+                    report("quality", `quality chunk ${done}/${total}`);
+                }
+            });
+        }
+
         report("unload", "unloading");
         await context.dispose();
         opened.threadSwitch.release();
         await model.dispose();
         const rssTimeline = await sampler.stop();
-        const peakRssBytes = readPeakRssBytes();
-        const sampledPeak = peakSampledRss(rssTimeline);
+        const peakRssBytes = speed ? peakBeforeQuality : readPeakRssBytes();
+        // the cross-check covers what peakRssBytes covers: the samples before the quality pass, when it follows speed runs
+        const qualityFrom = rssTimeline.findIndex((sample) => sample.phase === "quality");
+        const sampledPeak = peakSampledRss(speed && qualityFrom >= 0 ? rssTimeline.slice(0, qualityFrom) : rssTimeline);
         if (sampledPeak > peakRssBytes * 1.01)
             warnings.push(`sampled RSS peak ${sampledPeak} B exceeds getrusage maxRSS ${peakRssBytes} B: check the maxRSS unit conversion`);
         warnings.push(...log.warnings());
@@ -102,6 +150,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
             threadsBatch: opened.threadsBatch,
             backend: opened.backend,
             measurements,
+            ...(quality != null ? { quality } : {}),
             rssTimeline,
             outputs,
             warnings
@@ -125,6 +174,8 @@ interface Run {
     checkThreads(kind: "batch" | "decode"): void;
     /** Model work of the warm-up runs, timed as the measured runs are (e2e; pp + tg). */
     warmup: { ms: number };
+    /** Runs and quality chunks done, of all the config has: the progress bar's fraction. */
+    units: { done: number; total: number };
 }
 
 async function measurePrompt(run: Run, prompt: Prompt, params: Settings): Promise<{ measurements: Measurement[]; output: string }> {
@@ -161,6 +212,7 @@ async function measurePrompt(run: Run, prompt: Prompt, params: Settings): Promis
             },
             onText: echo && stream ? hooks.onText : undefined
         });
+        run.units.done++;
         if (generation.tokens.length > 1) checkThreads("decode");
         const engine = await takeEngineTimings(context, log);
         if (echo && !stream) hooks.onText?.(model.detokenize(generation.tokens));
@@ -226,6 +278,7 @@ async function measureTests(run: Run, config: Config, params: Settings): Promise
                     if (measured) run.sampler.setPhase(phase);
                 }
             });
+            run.units.done++;
             checkThreads(test.tg > 0 ? "decode" : "batch");
             const engine = await takeEngineTimings(context, log);
             if (!measured) {

@@ -75,7 +75,12 @@ export async function prepareBackend(gpu: GpuBackend): Promise<void> {
     await sharedLlama(gpu).catch(() => undefined);
 }
 
-export async function openModel(modelPath: string, params: Settings, log: LlamaLog): Promise<OpenModel> {
+/**
+ * Loads the model and makes one context with `params`. `fitContext` is the largest context the config will make
+ * (a quality pass may need more than `params.context`): the memory check before loading uses it. Defaults to
+ * `params.context`.
+ */
+export async function openModel(modelPath: string, params: Settings, log: LlamaLog, fitContext = params.context): Promise<OpenModel> {
     const warnings: string[] = [];
     const llama = await withLlamaReason(log, () => sharedLlama(params.gpu));
     logTarget = log;
@@ -83,7 +88,7 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
     const vramBefore = llama.gpu === false ? undefined : (await llama.getVramState()).used;
 
     // a config that cannot fit is skipped with the reason instead of crashing into an OOM
-    const { fit } = await configFit(modelPath, params, llama);
+    const { fit } = await configFit(modelPath, { ...params, context: Math.max(params.context, fitContext) }, llama);
     if (!fit.fits) throw new WillNotFitError(fit.reason);
 
     const loadStart = performance.now();
@@ -100,32 +105,41 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
     if (params.flashAttention && !model.flashAttentionSupported)
         warnings.push("flashAttention: true, but llama.cpp does not support flash attention for this model: it ran without");
 
-    const kvType = kvCacheTypeOption(params.kvType);
-    if (!(kvType in GgmlType)) throw new Error(`kvType ${params.kvType} is not a ggml type this node-llama-cpp knows`);
     const threadSwitch = makeThreadSwitch(llama, threads, threadsBatch);
     let context: LlamaContext;
     try {
-        context = await withLlamaReason(log, () => model.createContext({
-            contextSize: params.context,
-            batchSize: Math.min(params.batch, params.context),
-            threads: threadSwitch.contextThreads,
-            flashAttention: params.flashAttention,
-            experimentalKvCacheKeyType: kvType,
-            experimentalKvCacheValueType: kvType,
-            performanceTracking: true,
-            failedCreationRemedy: false
-        }));
+        context = await createContext(model, params, threadSwitch, log, warnings);
     } catch (error) {
         threadSwitch.release();
         await model.dispose();
         throw error;
     }
+    const vramBytes = vramBefore == null ? null : Math.max(0, (await llama.getVramState()).used - vramBefore);
+    return { llama, model, context, loadMs, vramBytes, threads, threadsBatch, threadSwitch, backend, warnings };
+}
+
+/**
+ * A context with the config's settings (`params.context` cells, batches of `params.batch` capped to the context,
+ * the KV type, flash attention, the thread switch's count), checked against what llama.cpp reports; adjustments
+ * go to `warnings`.
+ */
+export async function createContext(model: LlamaModel, params: Settings, threadSwitch: ThreadSwitch, log: LlamaLog, warnings: string[]): Promise<LlamaContext> {
+    const kvType = kvCacheTypeOption(params.kvType);
+    if (!(kvType in GgmlType)) throw new Error(`kvType ${params.kvType} is not a ggml type this node-llama-cpp knows`);
+    const context = await withLlamaReason(log, () => model.createContext({
+        contextSize: params.context,
+        batchSize: Math.min(params.batch, params.context),
+        threads: threadSwitch.contextThreads,
+        flashAttention: params.flashAttention,
+        experimentalKvCacheKeyType: kvType,
+        experimentalKvCacheValueType: kvType,
+        performanceTracking: true,
+        failedCreationRemedy: false
+    }));
     if (context.kvCacheKeyType !== GgmlType[kvType] || context.kvCacheValueType !== GgmlType[kvType])
         warnings.push(`kvType ${params.kvType} requested, context reports K=${GgmlType[context.kvCacheKeyType]} V=${GgmlType[context.kvCacheValueType]}`);
     if (params.batch > params.context) warnings.push(`batch ${params.batch} > context ${params.context}: batch capped to ${params.context}`);
-
-    const vramBytes = vramBefore == null ? null : Math.max(0, (await llama.getVramState()).used - vramBefore);
     if (context.idealThreads !== threadSwitch.contextThreads)
         warnings.push(`context made with ${context.idealThreads} threads, not the ${threadSwitch.contextThreads} asked for`);
-    return { llama, model, context, loadMs, vramBytes, threads, threadsBatch, threadSwitch, backend, warnings };
+    return context;
 }

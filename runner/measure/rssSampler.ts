@@ -8,7 +8,7 @@
 import { Worker } from "node:worker_threads";
 import type { Phase, RssSample } from "../results.ts";
 
-export const phases: readonly Phase[] = ["idle", "load", "warmup", "prefill", "decode", "unload"];
+export const phases: readonly Phase[] = ["idle", "load", "warmup", "prefill", "decode", "quality", "unload"];
 export const defaultRssIntervalMs = 25;
 
 const workerSource = `

@@ -87,5 +87,54 @@ export const migrations: readonly string[] = [
     `
     ALTER TABLE configs ADD COLUMN start_ms REAL;
     ALTER TABLE configs ADD COLUMN warmup_ms REAL;
+    `,
+    // 3: a config's quality pass (the suite's quality: block) and its raw samples, one row per scored position; RSS
+    // samples may be tagged with the `quality` phase (SQLite cannot alter a CHECK, so that table is rebuilt)
+    `
+    CREATE TABLE quality (
+        run_id          TEXT NOT NULL,
+        config_id       TEXT NOT NULL,
+        corpus          TEXT NOT NULL,
+        corpus_sha256   TEXT NOT NULL,
+        context         INTEGER NOT NULL CHECK (context > 0),
+        chunks          INTEGER NOT NULL CHECK (chunks > 0),
+        corpus_tokens   INTEGER NOT NULL,
+        -- null: perplexity only; else the model compared with (name, file, sha256, topK, cache key and size)
+        reference       TEXT CHECK (reference IS NULL OR json_valid(reference)),
+        ms              REAL NOT NULL,
+        peak_rss_bytes  INTEGER NOT NULL,
+        PRIMARY KEY (run_id, config_id),
+        FOREIGN KEY (run_id, config_id) REFERENCES configs (run_id, id) ON DELETE CASCADE
+    ) STRICT;
+
+    -- the raw samples of a quality pass: what every quality figure is computed from (runner/stats/qualityFigures.ts)
+    CREATE TABLE quality_positions (
+        run_id     TEXT NOT NULL,
+        config_id  TEXT NOT NULL,
+        pos        INTEGER NOT NULL CHECK (pos >= 0),
+        token      INTEGER NOT NULL,
+        nll        REAL NOT NULL,
+        top1       INTEGER NOT NULL,
+        nll_ref    REAL,
+        top1_ref   INTEGER,
+        kld        REAL,
+        tail_ref   REAL,
+        PRIMARY KEY (run_id, config_id, pos),
+        FOREIGN KEY (run_id, config_id) REFERENCES quality (run_id, config_id) ON DELETE CASCADE
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE rss_samples_v3 (
+        run_id     TEXT NOT NULL,
+        config_id  TEXT NOT NULL,
+        seq        INTEGER NOT NULL,
+        t_ms       REAL NOT NULL,
+        bytes      INTEGER NOT NULL,
+        phase      TEXT NOT NULL CHECK (phase IN ('idle', 'load', 'warmup', 'prefill', 'decode', 'quality', 'unload')),
+        PRIMARY KEY (run_id, config_id, seq),
+        FOREIGN KEY (run_id, config_id) REFERENCES configs (run_id, id) ON DELETE CASCADE
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO rss_samples_v3 SELECT run_id, config_id, seq, t_ms, bytes, phase FROM rss_samples;
+    DROP TABLE rss_samples;
+    ALTER TABLE rss_samples_v3 RENAME TO rss_samples;
     `
 ];

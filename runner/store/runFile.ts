@@ -1,12 +1,14 @@
 /**
  * The committed run file `results/runs/<run-id>.json` (DESIGN.md): pretty, keys in the documented order, so two
- * runs diff cleanly. RSS timelines, token timestamps and stderr stay in the database.
+ * runs diff cleanly. RSS timelines, token timestamps, stderr and the per-position samples of quality passes stay in the
+ * database; a quality pass is written as its figures (recomputed from those samples) and what was scored.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import type { ConfigRecord, Metrics, ModelInfo, RunRecord, Summary } from "../results.ts";
+import type { ConfigRecord, Metrics, ModelInfo, QualityRecord, RunRecord, Summary } from "../results.ts";
+import { qualityFigures } from "../stats/qualityFigures.ts";
 import { defaultSettings } from "../suite/types.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 
@@ -72,6 +74,7 @@ export function runFileJson(run: RunRecord, configs: readonly ConfigRecord[], op
                 ([prompt, metrics]) => Object.entries(metrics).map(([metric, s]): [string, Summary] =>
                     [`${prompt}.${metric}`, { n: s.n, mean: s.mean, sd: s.sd, median: s.median, min: s.min, max: s.max }])
             ).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
+            ...(config.quality != null ? { quality: qualityJson(config.quality, toPortable) } : {}),
             outputs: { ...config.outputs },
             warnings: [...config.warnings]
         }))
@@ -130,6 +133,23 @@ function modelJson(model: ModelInfo, toPortable: (path: string) => string) {
         quant: model.quant,
         arch: model.arch,
         parameters: model.parameters
+    };
+}
+
+function qualityJson(quality: QualityRecord, toPortable: (path: string) => string) {
+    const ref = quality.reference;
+    return {
+        corpus: { path: toPortable(quality.corpus.path), sha256: quality.corpus.sha256 },
+        context: quality.context,
+        chunks: quality.chunks,
+        corpusTokens: quality.corpusTokens,
+        scored: quality.positions.nll.length,
+        reference: ref == null ? null : {
+            name: ref.name, file: ref.file, sha256: ref.sha256, topK: ref.topK, cacheKey: ref.cacheKey, cacheBytes: ref.cacheBytes, computeMs: ref.computeMs
+        },
+        ms: quality.ms,
+        peakRssBytes: quality.peakRssBytes,
+        figures: sortedKeys(qualityFigures(quality.positions))
     };
 }
 

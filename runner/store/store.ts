@@ -1,9 +1,10 @@
 /** Reads and writes runs in SQLite: one transaction per finished config, summaries recomputed from raw samples. */
 import type BetterSqlite3 from "better-sqlite3";
-import type { ConfigRecord, ConfigStatus, Measurement, MeasurementKind, ModelInfo, Phase, RssSample, RunRecord, RunStatus } from "../results.ts";
+import type { ConfigRecord, ConfigStatus, Measurement, MeasurementKind, ModelInfo, Phase, QualityRecord, RssSample, RunRecord, RunStatus } from "../results.ts";
 import type { Settings } from "../suite/types.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 import { openDatabase, type OpenDatabaseOptions } from "./db.ts";
+import { qualityStatements, type QualityStatements } from "./qualityRows.ts";
 
 type Db = BetterSqlite3.Database;
 
@@ -67,6 +68,7 @@ export const latestRunAlias = "latest";
 export class Store {
     readonly db: Db;
     private readonly statements;
+    private readonly quality: QualityStatements;
     private readonly saveConfigTransaction;
 
     constructor(db: Db) {
@@ -100,6 +102,7 @@ export class Store {
                 WHERE m.run_id = ? ORDER BY x.measurement_id, x.name`),
             rssSamples: prepare<RssRow>("SELECT config_id, t_ms, bytes, phase FROM rss_samples WHERE run_id = ? ORDER BY config_id, seq")
         };
+        this.quality = qualityStatements(db);
         this.saveConfigTransaction = db.transaction((runId: string, rec: ConfigRecord) => this.writeConfig(runId, rec));
     }
 
@@ -156,6 +159,7 @@ export class Store {
         });
         const rssByConfig = groupBy(this.statements.rssSamples.all(id), (r) => r.config_id,
             (r): RssSample => ({ t: r.t_ms, bytes: r.bytes, phase: r.phase }));
+        const qualityByConfig: Map<string, QualityRecord> = this.quality.read(id);
 
         const configs = this.statements.configs.all(id).map((c): ConfigRecord => {
             const measurements = measurementsByConfig.get(c.id) ?? [];
@@ -173,6 +177,7 @@ export class Store {
                 vramBytes: c.vram_bytes,
                 measurements,
                 summary: summarizeMeasurements(measurements),
+                quality: qualityByConfig.get(c.id) ?? null,
                 outputs: JSON.parse(c.outputs) as Record<string, string>,
                 rssTimeline: rssByConfig.get(c.id) ?? [],
                 warnings: JSON.parse(c.warnings) as string[],
@@ -225,6 +230,7 @@ export class Store {
             for (const [name, value] of Object.entries(m.metrics)) s.insertMetric.run(lastInsertRowid, name, value);
         }
         rec.rssTimeline.forEach((sample, seq) => s.insertRss.run(runId, rec.id, seq, sample.t, sample.bytes, sample.phase));
+        if (rec.quality != null) this.quality.write(runId, rec.id, rec.quality);
     }
 }
 

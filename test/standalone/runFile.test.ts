@@ -51,6 +51,7 @@ function makeConfig(id: string): ConfigRecord {
         ],
         // stale on purpose: the run file recomputes it from the measurements
         summary: { explain: { decodeTps: { n: 99, mean: 0, sd: 0, median: 0, min: 0, max: 0 } } },
+        quality: null,
         outputs: { explain: "Qubits…" },
         rssTimeline: [{ t: 0, bytes: 1, phase: "load" }],
         warnings: ["explain.decodeTps varies 17 % (sd/mean): close other programs, or raise `repetitions`"],
@@ -86,6 +87,24 @@ describe("runFileJson", () => {
         expect(Object.keys(config.summary)).toEqual(["explain.decodeTps", "explain.e2eMs", "explain.ttftMs"]);
         expect(Object.keys(config.summary["explain.decodeTps"])).toEqual(["n", "mean", "sd", "median", "min", "max"]);
         expect(file.configs.map((c: { id: string }) => c.id)).toEqual(["c1", "c2"]);
+    });
+
+    it("writes a quality pass as what was scored and its figures, recomputed from the samples that stay in the database", () => {
+        const config = { ...makeConfig("q"), quality: {
+            corpus: { path: `${homeDir}/work/corpora/sample.txt`, sha256: "ef".repeat(32) }, context: 128, chunks: 1, corpusTokens: 300,
+            reference: null, ms: 1000, peakRssBytes: 5,
+            positions: { token: [1, 2], nll: [Math.log(2), Math.log(8)], top1: [1, 3] }
+        } } satisfies ConfigRecord;
+        const written = JSON.parse(runFileJson(makeRun(), [config], options)).configs[0];
+        expect(Object.keys(written)).toEqual([
+            "id", "label", "status", "error", "model", "params", "startMs", "loadMs", "warmupMs", "peakRssBytes", "vramBytes",
+            "measurements", "summary", "quality", "outputs", "warnings"
+        ]);
+        expect(written.quality).toMatchObject({ corpus: { path: "~/work/corpora/sample.txt" }, context: 128, chunks: 1, scored: 2, reference: null });
+        // exp(mean(ln 2, ln 8)) = 4; one of the two top tokens was the target
+        expect(written.quality.figures.perplexity.value).toBeCloseTo(4, 12);
+        expect(written.quality.figures.top1Accuracy.value).toBe(50);
+        expect(JSON.stringify(written.quality)).not.toContain("nll");
     });
 
     it("recomputes the summary from the measurements it writes", () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InputError } from "../../runner/errors.ts";
-import type { ConfigRecord, RunRecord } from "../../runner/results.ts";
+import type { QualityRecord, ConfigRecord, RunRecord } from "../../runner/results.ts";
 import { openDatabase, schemaVersion } from "../../runner/store/db.ts";
 import { migrations } from "../../runner/store/migrations.ts";
 import { Store } from "../../runner/store/store.ts";
@@ -50,6 +50,7 @@ function makeConfig(id: string, overrides: Partial<ConfigRecord> = {}): ConfigRe
             { kind: "tg", prompt: "tg128", rep: 1, metrics: { decodeTps: 54 } }
         ],
         summary: {},
+        quality: null,
         outputs: { explain: "Quantum computers use qubits…" },
         rssTimeline: [
             { t: 0, bytes: 50_000_000, phase: "load" },
@@ -60,6 +61,20 @@ function makeConfig(id: string, overrides: Partial<ConfigRecord> = {}): ConfigRe
         startedAt: "2025-01-02T03:04:06.000Z",
         finishedAt: "2025-01-02T03:04:16.000Z",
         ...overrides
+    };
+}
+
+/** A top-K quality pass of three scored positions against a reference. */
+function makeQuality(): QualityRecord {
+    return {
+        corpus: { path: "/repo/corpora/sample.txt", sha256: "ef".repeat(32) },
+        context: 128, chunks: 1, corpusTokens: 300,
+        reference: { name: "F16", file: "tiny-f16.gguf", sha256: "12".repeat(32), topK: 64, cacheKey: "k".repeat(32), cacheBytes: 4096, computeMs: 321.5 },
+        ms: 1234.5, peakRssBytes: 210_000_000,
+        positions: {
+            token: [5, 6, 7], nll: [1.25, 2.5, 0.75], top1: [5, 9, 7],
+            nllRef: [1.0, 2.25, 0.5], top1Ref: [5, 6, 7], kld: [0.01, 0.125, 0.0], tailRef: [0.02, 0.5, 0.0]
+        }
     };
 }
 
@@ -186,11 +201,33 @@ describe("Store on :memory:", () => {
         expect(() => store.createRun(makeRun("r1"))).toThrow(/UNIQUE/);
     });
 
-    it("deletes a run's configs, measurements, samples and rss samples with it", () => {
+    it("deletes a run's configs, measurements, samples, rss samples and quality passes with it", () => {
         store.createRun(makeRun("r1"));
-        store.saveConfig("r1", makeConfig("a"));
+        store.saveConfig("r1", makeConfig("a", { quality: makeQuality() }));
         store.db.prepare("DELETE FROM runs WHERE id = 'r1'").run();
-        for (const table of ["configs", "measurements", "metrics", "rss_samples"]) expect(count(store, table)).toBe(0);
+        for (const table of ["configs", "measurements", "metrics", "rss_samples", "quality", "quality_positions"]) expect(count(store, table)).toBe(0);
+    });
+
+    it("round-trips a quality pass: one raw-sample row per scored position, figures recomputed from them", () => {
+        store.createRun(makeRun("r1"));
+        const quality = makeQuality();
+        store.saveConfig("r1", makeConfig("a", { quality, rssTimeline: [{ t: 5, bytes: 10, phase: "quality" }] }));
+        store.saveConfig("r1", makeConfig("b"));
+        expect(count(store, "quality_positions")).toBe(3);
+        const [a, b] = store.getRun("r1")!.configs;
+        expect(a!.quality).toEqual(quality);
+        expect(a!.rssTimeline[0]!.phase).toBe("quality");
+        expect(b!.quality).toBeNull();
+        // saved again (resume): replaced, not doubled
+        store.saveConfig("r1", makeConfig("a", { quality }));
+        expect(count(store, "quality_positions")).toBe(3);
+    });
+
+    it("keeps a perplexity-only pass without reference columns", () => {
+        store.createRun(makeRun("r1"));
+        const quality = { ...makeQuality(), reference: null, positions: { token: [5, 6], nll: [1.5, 2.5], top1: [5, 7] } };
+        store.saveConfig("r1", makeConfig("a", { quality }));
+        expect(store.getRun("r1")!.configs[0]!.quality).toEqual(quality);
     });
 });
 
@@ -227,12 +264,15 @@ describe("openDatabase on a file", () => {
                      VALUES ('old', 'default', 'suites/default.yaml', 'ab', '2026-11-24T00:00:00.000Z', 'completed', '{}')`).run();
         raw.prepare(`INSERT INTO configs (run_id, id, position, label, status, params, load_ms, outputs, warnings, started_at, finished_at)
                      VALUES ('old', 'c1', 0, 'tiny', 'ok', '{}', 12.5, '{}', '[]', '2026-11-24T00:00:00.000Z', '2026-11-24T00:00:01.000Z')`).run();
+        raw.prepare("INSERT INTO rss_samples (run_id, config_id, seq, t_ms, bytes, phase) VALUES ('old', 'c1', 0, 1.5, 4096, 'decode')").run();
         raw.close();
 
         const store = Store.open(path);
         expect(schemaVersion(store.db)).toBe(migrations.length);
         const config = store.getRun("old")!.configs[0]!;
-        expect(config).toMatchObject({ id: "c1", loadMs: 12.5, startMs: null, warmupMs: null });
+        expect(config).toMatchObject({ id: "c1", loadMs: 12.5, startMs: null, warmupMs: null, quality: null });
+        // the RSS samples survive the rebuild of their table (migration 3 widens its phase check)
+        expect(config.rssTimeline).toEqual([{ t: 1.5, bytes: 4096, phase: "decode" }]);
         // and new saves carry both
         store.saveConfig("old", makeConfig("c2"));
         expect(store.getRun("old")!.configs[1]).toMatchObject({ startMs: 1100.25, warmupMs: 330.5 });
