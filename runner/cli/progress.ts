@@ -20,13 +20,21 @@ export class ProgressLine {
         else this.#stream.write(`${this.#prefix} …\n`);
     }
 
-    progress(progress: { phase: Phase; step: string; tps?: number }) {
+    /** One bar per config: its runs and quality chunks (`fraction`), whatever phase they are in. */
+    progress(progress: { phase: Phase; step: string; tps?: number; fraction?: number }) {
         if (!this.#live) return;
         const now = Date.now();
         if (now - this.#lastDraw < 100) return;
         this.#lastDraw = now;
         const tps = progress.tps != null ? ` · ${progress.tps.toFixed(1)} tok/s` : "";
-        this.#draw(`${this.#prefix} · ${progress.step} · ${progress.phase}${tps}`);
+        const bar = progress.fraction != null ? ` ${progressBar(progress.fraction, 16)}` : "";
+        this.#draw(`${this.#prefix}${bar} · ${progress.step} · ${progress.phase}${tps}`);
+    }
+
+    /** A line of its own, above the live line (e.g. a reference just computed). */
+    note(text: string) {
+        this.clear();
+        this.#stream.write(`${text}\n`);
     }
 
     download(done: number, total: number) {
@@ -34,9 +42,7 @@ export class ProgressLine {
         const now = Date.now();
         if (now - this.#lastDraw < 200 && done < total) return;
         this.#lastDraw = now;
-        const width = 24;
-        const filled = total > 0 ? Math.round((done / total) * width) : 0;
-        this.#draw(`${this.#prefix} · downloading [${"#".repeat(filled)}${".".repeat(width - filled)}] ${formatBytes(done)} / ${formatBytes(total)}`);
+        this.#draw(`${this.#prefix} · downloading ${progressBar(total > 0 ? done / total : 0, 24)} ${formatBytes(done)} / ${formatBytes(total)}`);
     }
 
     configDone(record: ConfigRecord) {
@@ -53,4 +59,10 @@ export class ProgressLine {
         const columns = this.#stream.columns ?? 120;
         this.#stream.write(`\r\x1b[2K${text.slice(0, columns - 1)}`);
     }
+}
+
+/** `[#####...........]`: `fraction` (0–1) of `width` cells filled. */
+export function progressBar(fraction: number, width: number): string {
+    const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+    return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
 }

@@ -18,16 +18,23 @@ export interface WorkAccount {
     loadMs: number;
     warmupMs: number;
     measuredMs: number;
-    /** load + warm-up + measured: what the issue calls model work (child start, storage and report excluded). */
+    /** The configs' quality passes (chunks evaluated and scored). */
+    qualityMs: number;
+    /** Quality references computed by this run (each in a child of its own; cached ones cost nothing). */
+    referenceMs: number;
+    /** load + warm-up + measured + quality + references: what the issue calls model work (child start, storage and report excluded). */
     modelWorkMs: number;
 }
 
-export function workAccount(records: readonly ConfigRecord[]): WorkAccount {
+/** `referenceMs`: wall time of the reference passes this run computed. Defaults to `0`. */
+export function workAccount(records: readonly ConfigRecord[], referenceMs = 0): WorkAccount {
     let children = 0;
     let startMs = 0;
     let loadMs = 0;
     let warmupMs = 0;
+    let qualityMs = 0;
     for (const record of records) {
+        qualityMs += record.quality?.ms ?? 0;
         if (record.startMs != null) {
             children++;
             startMs += record.startMs;
@@ -36,7 +43,7 @@ export function workAccount(records: readonly ConfigRecord[]): WorkAccount {
         warmupMs += record.warmupMs ?? 0;
     }
     const measuredMs = measuredWorkMs(records);
-    return { children, startMs, loadMs, warmupMs, measuredMs, modelWorkMs: loadMs + warmupMs + measuredMs };
+    return { children, startMs, loadMs, warmupMs, measuredMs, qualityMs, referenceMs, modelWorkMs: loadMs + warmupMs + measuredMs + qualityMs + referenceMs };
 }
 
 /**
@@ -47,7 +54,9 @@ export function formatWorkAccount(wallMs: number, account: WorkAccount, formatMs
     const rest = Math.max(0, wallMs - account.modelWorkMs - account.startMs);
     const ratio = account.modelWorkMs > 0 ? `${(wallMs / account.modelWorkMs).toFixed(2)} × ` : "";
     return `wall ${formatMs(wallMs)} = ${ratio}model work ${formatMs(account.modelWorkMs)} ` +
-        `(load ${formatMs(account.loadMs)}, warm-up ${formatMs(account.warmupMs)}, measured ${formatMs(account.measuredMs)}); ` +
+        `(load ${formatMs(account.loadMs)}, warm-up ${formatMs(account.warmupMs)}, measured ${formatMs(account.measuredMs)}` +
+        (account.qualityMs > 0 ? `, quality ${formatMs(account.qualityMs)}` : "") +
+        (account.referenceMs > 0 ? `, references ${formatMs(account.referenceMs)}` : "") + "); " +
         `child start ${formatMs(account.startMs)} over ${account.children} ${account.children === 1 ? "child" : "children"}; ` +
         `storage and the rest ${formatMs(rest)}`;
 }

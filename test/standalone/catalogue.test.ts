@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { directionText, formatMetricValue, metricCatalogue, metricDef, metricTitle } from "../../runner/metrics/catalogue.ts";
 import { batchMetrics, benchTestMetrics, engineMetrics, streamMetrics } from "../../runner/measure/metrics.ts";
 import { visible, visibleLines } from "../../runner/format/visible.ts";
+import { qualityFigures } from "../../runner/stats/qualityFigures.ts";
 
 describe("metric catalogue", () => {
     it("knows every metric the measuring code produces", () => {
@@ -12,6 +13,20 @@ describe("metric catalogue", () => {
             ...Object.keys(engineMetrics({ promptEvalMs: 1, promptEvalTokens: 2, evalMs: 3, evalRuns: 4 }))
         ]);
         expect([...produced].filter((name) => !metricCatalogue.has(name))).toEqual([]);
+    });
+
+    it("knows every quality figure, in the quality group: lower is better but for top-1 agreement, accuracy and Δp mean", () => {
+        const figures = qualityFigures({
+            token: [1, 2], nll: [1, 2], top1: [1, 3], nllRef: [1, 1.5], top1Ref: [1, 2], kld: [0.1, 0.2], tailRef: [0.01, 0.02]
+        });
+        const names = Object.keys(figures);
+        expect(names.filter((name) => metricDef(name)?.group !== "quality")).toEqual([]);
+        const higher = names.filter((name) => metricDef(name)!.better === "higher").sort();
+        expect(higher).toEqual(["deltaPMean", "sameTop1", "top1Accuracy"]);
+        expect(metricDef("kldP999")?.better).toBe("lower");
+        expect(metricDef("perplexity")?.better).toBe("lower");
+        // the share of the reference the top-K approximation cannot see describes the method, not the model
+        expect(metricDef("kldTailMass")?.better).toBe("none");
     });
 
     it("says tokens per second are better higher and milliseconds and bytes lower", () => {

@@ -15,10 +15,14 @@ import { probeMachine } from "../../exec/probeMachine.ts";
 import { gitInfo } from "../../exec/gitInfo.ts";
 import { newRunId } from "../../exec/runId.ts";
 import { modelSources } from "../modelSources.ts";
+import { checkQualityModels } from "../../models/checkQualityModels.ts";
 import { adhocSuite } from "../adhocSuite.ts";
 import { printDryRun } from "../dryRun.ts";
 import { ProgressLine } from "../progress.ts";
 import { formatResultsTable } from "../resultsTable.ts";
+import { formatQualityTable } from "../qualityTable.ts";
+import { formatBytes } from "../../format/bytes.ts";
+import { visible } from "../../format/visible.ts";
 import { warningLines } from "../warningLines.ts";
 import { formatWorkAccount, workAccount } from "../../stats/measuredWork.ts";
 import { formatMs } from "../../format/duration.ts";
@@ -92,6 +96,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         throw new InputError(`--resume ${resumeOf.run.id}: ${suitePath} changed since that run started (sha256 differs); start a new run instead`);
     const planned = planConfigs(suite, { ...(args.filter != null ? { filter: args.filter } : {}), ...(args.repetitions != null ? { repetitions: args.repetitions } : {}) });
     await sources.checkAll(planned.map((config) => config.model));
+    await checkQualityModels(suite.path, planned);
 
     if (args.dryRun) {
         await printDryRun(planned, sources);
@@ -128,6 +133,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
             controller.abort();
         };
         process.on("SIGINT", onSigint);
+        let referenceMs = 0;
         const { interrupted } = await runSuite({
             run: runReady,
             configs,
@@ -140,6 +146,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
                 onConfigStart: (config, index, total) => (adhoc ? undefined : progress.configStart(config, index, total)),
                 onProgress: (_, p) => (adhoc ? undefined : progress.progress(p)),
                 onDownload: (_, done, total) => progress.download(done, total),
+                onReference: (_, reference, computed) => {
+                    if (!computed) return;
+                    referenceMs += reference.computeMs;
+                    progress.note(`reference ${visible(reference.name)} (${visible(reference.file)}): computed in ${formatMs(reference.computeMs)}, cached in ${formatBytes(reference.cacheBytes)}`);
+                },
                 onText: (text) => process.stdout.write(text),
                 onConfigDone: (record) => (adhoc ? process.stdout.write("\n") : progress.configDone(record))
             }
@@ -152,11 +163,14 @@ export async function benchCommand(argv: string[]): Promise<number> {
         const saved = store.getRun(run.id)!;
         const runFile = adhoc ? null : await writeRunFile(args.results, saved.run, saved.configs, { baseDir: process.cwd() });
 
-        console.log(formatResultsTable(saved.configs));
+        // a suite with only a quality block has no speed figures: its table would be all blanks
+        if (saved.configs.some((record) => record.measurements.length > 0 || record.status !== "ok")) console.log(formatResultsTable(saved.configs));
+        const quality = formatQualityTable(saved.configs);
+        if (quality.table !== "") console.log(`\n${quality.table}`);
         const wallMs = Date.now() - invokedAt;
-        const account = workAccount(saved.configs.filter((record) => configs.some((config) => config.id === record.id)));
+        const account = workAccount(saved.configs.filter((record) => configs.some((config) => config.id === record.id)), referenceMs);
         console.error(formatWorkAccount(wallMs, account, formatMs));
-        for (const line of warningLines(saved.configs)) console.error(`warning: ${line}`);
+        for (const line of [...warningLines(saved.configs), ...quality.warnings]) console.error(`warning: ${line}`);
         console.error(`saved run ${run.id} in ${args.db}${runFile != null ? ` and ${displayPath(runFile)}` : ""}`);
         if (interrupted) {
             console.error(`resume with: npm run bench -- --resume ${run.id}`);
