@@ -115,6 +115,8 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
             let qualitySequence = sequence;
             if (speed) {
                 await context.dispose();
+                // back to the context's full thread count (decode left the budget at the decode threads)
+                opened.threadSwitch.forContext();
                 context = await createContext(model, qualityParams(params, config.quality), opened.threadSwitch, log, warnings);
                 qualitySequence = context.getSequence();
             }

@@ -28,6 +28,8 @@ export interface ThreadSwitch {
     readonly contextThreads: number;
     batch(): void;
     decode(): void;
+    /** Before making another context: the budget back at the context's count (as when the switch was made). */
+    forContext(): void;
     /** After a decode of the given kind: undefined when llama.cpp used the expected count, else a warning. */
     check(context: ThreadReport, kind: "batch" | "decode"): string | undefined;
     /** Back to no budget (the Llama is shared by every config measured in this process). */
@@ -48,6 +50,9 @@ export function makeThreadSwitch(llama: ThreadBudget, decodeThreads: number, bat
         },
         decode() {
             if (split) llama.maxThreads = decodeThreads;
+        },
+        forContext() {
+            llama.maxThreads = split ? contextThreads : 0;
         },
         check(context, kind) {
             const expected = kind === "batch" ? batchThreads : decodeThreads;

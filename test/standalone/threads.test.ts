@@ -73,6 +73,10 @@ test("the thread switch budgets batches and decodes separately, and says when th
     expect(threads.check(engine.context, "decode")).toBe(
         "node-llama-cpp ran a single-token decode at 2 threads, not the 1 asked for: the batch/decode thread split did not take effect"
     );
+    // a second context (the quality pass) is made at the full count again, not at the decode count left behind
+    threads.decode();
+    threads.forContext();
+    expect(engine.llama.maxThreads).toBe(2);
     threads.release();
     expect(engine.llama.maxThreads).toBe(0);
 });

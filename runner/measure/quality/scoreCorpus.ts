@@ -54,9 +54,11 @@ export async function scoreCorpus(sequence: LlamaContextSequence, options: Score
             rows.nll[k] = lse - logitOf(output, targets[k]!);
             rows.top1[k] = top1;
             if (ref != null) {
-                rows.kld[k] = exact
+                const kl = exact
                     ? klExact(ref.logProbs!.subarray(k * V, (k + 1) * V), output.logits!, lse)
                     : klTopK(ref.topIds!.subarray(k * topK!, (k + 1) * topK!), ref.topLogProbs!.subarray(k * topK!, (k + 1) * topK!), output.logits!, lse);
+                // a divergence is never negative; the reference's float32 log-probs can make an identical model's −1e-9
+                rows.kld[k] = Math.max(0, kl);
             }
             // a full-vocabulary map is large: drop it now, not when the whole chunk is done
             if (exact) (output.logits as Map<number, number>).clear();
