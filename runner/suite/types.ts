@@ -69,6 +69,9 @@ export const sweepableKeys = [
 ] as const satisfies readonly (keyof Settings)[];
 export type SweepableKey = typeof sweepableKeys[number];
 
+/** What a synthetic clone copies: a local GGUF file (absolute path) or a file of a Hub repo at a revision. */
+export type LikeRef = { path: string } | { repo: string; revision: string; file: string };
+
 /** One `models:` entry as written in the suite (paths already absolute). */
 export type ModelSpec =
     | { source: "path"; path: string }
