@@ -5,16 +5,19 @@ import { hubCacheDir, hubEndpoint, hubToken } from "../models/cacheDirs.ts";
 import { downloadHubFile } from "../models/hub.ts";
 import { HubUnreachableError } from "../models/hubErrors.ts";
 import { splitParts } from "../models/hubQuants.ts";
-import { resolveModel, resolveModelFile, type FileModelRef, type ResolveOptions } from "../models/resolve.ts";
+import { cloneHeaderFile, resolveModel, resolveModelFile, type CloneRef, type FileModelRef, type ResolveOptions } from "../models/resolve.ts";
 
 export interface ModelSources {
     /** Picks the file of every hf quant before anything runs: a missing quant is an InputError (exit 2). */
     checkAll(refs: ModelRef[]): Promise<void>;
     /** Downloads a Hub model's bytes (network only, no hashing: safe while another config measures). */
     prefetch(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<void>;
-    resolve(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<ResolvedModel>;
+    /** Downloads a Hub model or writes a synthetic model (`activity` says which), then describes it. */
+    resolve(ref: ModelRef, onProgress?: (done: number, total: number, activity: "downloading" | "writing") => void): Promise<ResolvedModel>;
     /** The file a ref points at once resolved, without downloading (for --dry-run). */
     fileOf(ref: ModelRef): Promise<FileModelRef>;
+    /** A synthetic clone's header alone, for estimates without writing the clone (for --dry-run). */
+    cloneHeader(ref: CloneRef): Promise<{ path: string; sizeBytes: number }>;
 }
 
 export function modelSources(options: ResolveOptions = {}, warn: (line: string) => void = (line) => console.error(`warning: ${line}`)): ModelSources {
@@ -27,6 +30,7 @@ export function modelSources(options: ResolveOptions = {}, warn: (line: string) 
     };
     return {
         fileOf,
+        cloneHeader: (ref) => cloneHeaderFile(ref, options),
         async checkAll(refs) {
             const warned = new Set<string>();
             for (const ref of refs) {
@@ -54,7 +58,7 @@ export function modelSources(options: ResolveOptions = {}, warn: (line: string) 
         },
         async resolve(ref, onProgress) {
             const file = ref.source === "hf" ? await fileOf(ref) : ref;
-            return resolveModel(file, { ...options, ...(onProgress != null ? { onProgress: (done, total) => onProgress(done, total) } : {}) });
+            return resolveModel(file, { ...options, ...(onProgress != null ? { onProgress: (done, total, _, activity) => onProgress(done, total, activity) } : {}) });
         }
     };
 }

@@ -29,14 +29,15 @@ export class ProgressLine {
         this.#draw(`${this.#prefix} · ${progress.step} · ${progress.phase}${tps}`);
     }
 
-    download(done: number, total: number) {
+    /** A model's bytes arriving (`downloading`) or being written (`writing`, a synthetic model). */
+    download(done: number, total: number, activity: "downloading" | "writing" = "downloading") {
         if (!this.#live) return;
         const now = Date.now();
         if (now - this.#lastDraw < 200 && done < total) return;
         this.#lastDraw = now;
         const width = 24;
         const filled = total > 0 ? Math.round((done / total) * width) : 0;
-        this.#draw(`${this.#prefix} · downloading [${"#".repeat(filled)}${".".repeat(width - filled)}] ${formatBytes(done)} / ${formatBytes(total)}`);
+        this.#draw(`${this.#prefix} · ${activity} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${formatBytes(done)} / ${formatBytes(total)}`);
     }
 
     configDone(record: ConfigRecord) {

@@ -129,7 +129,8 @@ function modelJson(model: ModelInfo, toPortable: (path: string) => string) {
         sizeBytes: model.sizeBytes,
         quant: model.quant,
         arch: model.arch,
-        parameters: model.parameters
+        parameters: model.parameters,
+        ...(model.clonedFrom != null ? { clonedFrom: model.clonedFrom } : {})
     };
 }
 

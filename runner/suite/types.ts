@@ -77,7 +77,9 @@ export type ModelSpec =
     | { source: "path"; path: string }
     | { source: "hf"; repo: string; file: string; revision: string }
     | { source: "hf"; repo: string; quants: string[]; revision: string }
-    | { source: "synthetic"; preset: string; quants: string[]; seed: number };
+    | { source: "synthetic"; preset: string; quants: string[]; seed: number }
+    /** A clone of `like`'s header with random weights; `quants` null: every tensor keeps its type. */
+    | { source: "synthetic"; like: LikeRef; quants: string[] | null; seed: number };
 
 export type PromptKind = "chat" | "completion";
 export interface Prompt {

@@ -20,8 +20,10 @@ import { printDryRun } from "../dryRun.ts";
 import { ProgressLine } from "../progress.ts";
 import { formatResultsTable } from "../resultsTable.ts";
 import { warningLines } from "../warningLines.ts";
+import { syntheticNote } from "../syntheticNote.ts";
 import { formatWorkAccount, workAccount } from "../../stats/measuredWork.ts";
 import { formatMs } from "../../format/duration.ts";
+import { visible } from "../../format/visible.ts";
 
 /** Arguments of `bench`. */
 export interface BenchArgs {
@@ -39,8 +41,10 @@ export interface BenchArgs {
     repetitions?: number;
     /** Finish an earlier run: its id or `latest`. */
     resume?: string;
-    /** Ad-hoc: a model path or OWNER/REPO/FILE.gguf, with `prompt`. */
+    /** Ad-hoc: a model path or OWNER/REPO/FILE.gguf (`like:` before it: a synthetic clone of it), with `prompt`. */
     model?: string;
+    /** Ad-hoc clone: the file type to re-type it to, as llama-quantize names it. Defaults to every tensor keeping its type. */
+    quant?: string;
     prompt?: string;
     maxTokens?: number;
     threads?: number;
@@ -48,6 +52,7 @@ export interface BenchArgs {
 
 const usage = `usage: npm run bench -- [SUITE.yaml] [options]
        npm run bench -- --model PATH|OWNER/REPO/FILE.gguf --prompt "..." [--max-tokens N] [--threads N]
+       npm run bench -- --model like:PATH|like:OWNER/REPO/FILE.gguf [--quant Q4_K_M] --prompt "..."
 
 Runs every config of a suite (default: suites/default.yaml, offline) in its own child process, stores every
 sample in SQLite and writes results/runs/<run-id>.json.
@@ -60,6 +65,8 @@ options:
   --repetitions N      measured repetitions for every config
   --resume RUN_ID      run only the configs missing from an earlier run (or: latest)
   --model, --prompt    one ad-hoc run that streams the answer, then prints its metrics
+  --model like:…       the same on a synthetic clone of that GGUF (its header only; random weights, gibberish
+                       text, real speed and memory); --quant re-types it as llama-quantize would
   -h, --help           this text
 
 exit codes: 0 all ok · 1 some configs failed, crashed or timed out · 2 invalid input (nothing ran) · 130 interrupted`;
@@ -86,7 +93,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         ? adhocSuite(args.model!, args.prompt ?? "", {
             ...(args.maxTokens != null ? { maxTokens: args.maxTokens } : {}),
             ...(args.threads != null ? { threads: args.threads } : {})
-        })
+        }, args.quant)
         : await parseSuite(path.resolve(suitePath));
     if (resumeOf != null && resumeOf.run.suite.sha256 !== suite.sha256)
         throw new InputError(`--resume ${resumeOf.run.id}: ${suitePath} changed since that run started (sha256 differs); start a new run instead`);
@@ -99,6 +106,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
     }
 
     const configs: Config[] = resumeOf == null ? planned : planned.filter((config) => !resumeOf!.done.has(config.id));
+    if (adhoc && configs[0]?.model.source === "synthetic")
+        console.error(`note: ${visible(configs[0].label)} has random weights: the answer below is gibberish; its speed and memory are real`);
     // the machine probe (about 1 s) runs beside the first child's start; that child measures only after it is done
     const machine = probeMachine(suite.defaults.gpu);
     const store = new Store(openDatabase(args.db));
@@ -139,7 +148,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
             hooks: {
                 onConfigStart: (config, index, total) => (adhoc ? undefined : progress.configStart(config, index, total)),
                 onProgress: (_, p) => (adhoc ? undefined : progress.progress(p)),
-                onDownload: (_, done, total) => progress.download(done, total),
+                onDownload: (_, done, total, activity) => progress.download(done, total, activity),
                 onText: (text) => process.stdout.write(text),
                 onConfigDone: (record) => (adhoc ? process.stdout.write("\n") : progress.configDone(record))
             }
@@ -157,6 +166,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         const account = workAccount(saved.configs.filter((record) => configs.some((config) => config.id === record.id)));
         console.error(formatWorkAccount(wallMs, account, formatMs));
         for (const line of warningLines(saved.configs)) console.error(`warning: ${line}`);
+        const note = syntheticNote(saved.configs);
+        if (note != null) console.error(`note: ${note}`);
         console.error(`saved run ${run.id} in ${args.db}${runFile != null ? ` and ${displayPath(runFile)}` : ""}`);
         if (interrupted) {
             console.error(`resume with: npm run bench -- --resume ${run.id}`);
@@ -172,7 +183,7 @@ function parseBenchArgs(argv: string[]): BenchArgs | null {
     const { values, positionals } = parseCommandArgs("bench", argv, {
         db: { type: "string" }, results: { type: "string" }, "dry-run": { type: "boolean" }, filter: { type: "string" },
         repetitions: { type: "string" }, resume: { type: "string" }, model: { type: "string" }, prompt: { type: "string" },
-        "max-tokens": { type: "string" }, threads: { type: "string" }, help: { type: "boolean", short: "h" }
+        "max-tokens": { type: "string" }, threads: { type: "string" }, quant: { type: "string" }, help: { type: "boolean", short: "h" }
     });
     if (values.help) return null;
     if (positionals.length > 1) throw new InputError(`bench: expected at most one suite file, got ${positionals.join(" ")}`);
@@ -188,6 +199,7 @@ function parseBenchArgs(argv: string[]): BenchArgs | null {
         ...(values.resume != null ? { resume: values.resume } : {}),
         ...(values.model != null ? { model: values.model } : {}),
         ...(values.prompt != null ? { prompt: values.prompt } : {}),
+        ...(values.quant != null ? { quant: values.quant } : {}),
         ...(values["max-tokens"] != null ? { maxTokens: positiveInt("--max-tokens", values["max-tokens"]) } : {}),
         ...(values.threads != null ? { threads: positiveInt("--threads", values.threads) } : {})
     };
