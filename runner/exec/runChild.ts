@@ -50,6 +50,8 @@ process.on("exit", () => {
 export async function runChild(config: Config, modelPath: string, options: RunChildOptions = {}): Promise<ChildOutcome> {
     const startTimeoutMs = options.startTimeoutMs ?? 120_000;
     const timeoutMs = options.timeoutMs ?? config.params.timeout * 1000;
+    // startAfter may reject before the child is ready and its handler attached below: that is not unhandled
+    options.startAfter?.catch(() => undefined);
 
     // plain node on a prebuilt bundle, not tsx: ~0.9 s less start per config (measured; see childBundle.ts)
     const entry = options.childEntry ?? defaultChildEntry;
