@@ -99,13 +99,13 @@ export async function benchCommand(argv: string[]): Promise<number> {
     }
 
     const configs: Config[] = resumeOf == null ? planned : planned.filter((config) => !resumeOf!.done.has(config.id));
-    // the machine probe (about 1 s) runs beside the first child's start; that child measures only after it is done
-    const machine = probeMachine(suite.defaults.gpu);
     const store = new Store(openDatabase(args.db));
     const progress = new ProgressLine();
     try {
         const started = new Date().toISOString();
-        const runReady: Promise<RunRecord> = machine.then((facts) => {
+        // the machine probe (about 1 s) runs beside the first child's start; that child measures only after it is
+        // done. Its failure is handled on this very chain (raised below, after runSuite), never left unobserved.
+        const runReady: Promise<RunRecord> = probeMachine(suite.defaults.gpu).then((facts) => {
             const run: RunRecord = resumeOf?.run ?? {
                 id: newRunId(suite.name),
                 suite: { name: suite.name, path: displayPath(suite.path), sha256: suite.sha256 },
@@ -120,7 +120,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
             console.error(`run ${run.id}: ${configs.length} config(s)${resumeOf != null ? ` missing of ${planned.length}` : ""} · ${facts.cpu} · ${facts.backend}`);
             return run;
         });
-        runReady.catch(() => undefined); // raised below, after runSuite
+        runReady.catch(() => undefined);
         const controller = new AbortController();
         const onSigint = () => {
             if (controller.signal.aborted) process.exit(exitCodes.interrupted);
