@@ -7,13 +7,15 @@
  * reports no progress, writes no `refs/<revision>`, always asks the Hub (`paths-info`) before looking in the cache,
  * and so fails offline even when the file is there.
  */
-import { lstat, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { lstat, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
 import { listFiles } from "@huggingface/hub";
 import { InputError } from "../errors.ts";
-import { commitHashPattern, cachedCommit, exists, linkSnapshot, normalizeEtag, repoFolder } from "./hubCache.ts";
+import { cachedCommit, exists, linkSnapshot, normalizeEtag, repoFolder } from "./hubCache.ts";
 import { httpError, HubUnreachableError, requestTimeoutMs, sameOrigin, unreachable } from "./hubErrors.ts";
+import { assertHubNames, checkHubAnswer, commitHashPattern, hubNameProblem } from "./hubNames.ts";
+import { visible } from "../format/visible.ts";
+import { pathInside, prepareInside } from "./insideRoot.ts";
 
 export interface HubOptions {
     /** Hub base URL. Defaults to `hubEndpoint()` at the call site (`HF_ENDPOINT` or `https://huggingface.co`). */
@@ -42,6 +44,7 @@ const idleTimeoutMs = 60_000;
 
 /** The repo's `.gguf` files at `revision` (recursive), through @huggingface/hub's `listFiles`. */
 export async function listGgufFiles(repo: string, revision: string, opts: HubOptions): Promise<HubFile[]> {
+    assertHubNames({ repo, revision }, `listing ${repo}`);
     let errorCode: string | null = null;
     // our own fetch: the token goes in as a header (any token format), and we keep X-Error-Code for the message
     const hubFetch: typeof fetch = async (input, init) => {
@@ -54,9 +57,14 @@ export async function listGgufFiles(repo: string, revision: string, opts: HubOpt
     const files: HubFile[] = [];
     try {
         for await (const entry of listFiles({ repo, revision, recursive: true, hubUrl: opts.endpoint, fetch: hubFetch })) {
-            if (entry.type === "file" && /\.gguf$/i.test(entry.path)) files.push({ path: entry.path, sizeBytes: entry.lfs?.size ?? entry.size });
+            if (entry.type !== "file" || !/\.gguf$/i.test(entry.path)) continue;
+            // a listing is a Hub's answer, not ours: a name no Hub can hold never becomes a file to fetch
+            if (hubNameProblem("file", entry.path) != null)
+                throw new InputError(`${opts.endpoint} listed \`${visible(entry.path.slice(0, 200))}\` in ${repo}, which is not a path inside a repo: is HF_ENDPOINT a Hugging Face Hub?`);
+            files.push({ path: entry.path, sizeBytes: entry.lfs?.size ?? entry.size });
         }
     } catch (error) {
+        if (error instanceof InputError) throw error;
         const status = (error as { statusCode?: unknown }).statusCode;
         if (typeof status === "number") throw httpError(status, errorCode, { ...opts, repo, revision }, `listing ${repo}`);
         throw unreachable(opts.endpoint, `listing ${repo}`, error);
@@ -101,6 +109,7 @@ async function fileMetadata(repo: string, revision: string, file: string, opts: 
         const etag = response.headers.get("X-Linked-Etag") ?? response.headers.get("ETag");
         if (commit == null || etag == null) throw new Error(`${opts.endpoint} sent no X-Repo-Commit/ETag for ${repo}/${file}: is HF_ENDPOINT a Hugging Face Hub?`);
         const size = Number(response.headers.get("X-Linked-Size") ?? response.headers.get("Content-Length") ?? NaN);
+        checkHubAnswer(opts.endpoint, `${repo}/${file}`, commit, normalizeEtag(etag));
         return {
             commit,
             etag: normalizeEtag(etag),
@@ -126,9 +135,11 @@ const inFlight = new Map<string, Promise<void>>();
  * the snapshot `refs/<revision>` points at.
  */
 export async function downloadHubFile(repo: string, revision: string, file: string, opts: DownloadOptions): Promise<string> {
+    // the one door into the cache: names from a suite, an argument or a Hub listing are checked here again
+    assertHubNames({ repo, revision, file }, `downloading ${repo}/${file}`);
     const storage = repoFolder(opts.cacheDir, repo);
     if (commitHashPattern.test(revision)) {
-        const pointer = path.join(storage, "snapshots", revision, file);
+        const pointer = pathInside(storage, "snapshots", revision, file);
         if (await exists(pointer)) return pointer;
     }
 
@@ -138,36 +149,37 @@ export async function downloadHubFile(repo: string, revision: string, file: stri
     } catch (error) {
         if (!(error instanceof HubUnreachableError)) throw error;
         const commit = await cachedCommit(storage, revision);
-        const pointer = commit == null ? undefined : path.join(storage, "snapshots", commit, file);
+        const pointer = commit == null ? undefined : pathInside(storage, "snapshots", commit, file);
         if (pointer != null && await exists(pointer)) return pointer;
         throw error;
     }
 
     if (revision !== meta.commit) {
-        const ref = path.join(storage, "refs", revision);
-        await mkdir(path.dirname(ref), { recursive: true });
+        const ref = pathInside(storage, "refs", revision);
+        await prepareInside(storage, ref);
         if (await readFile(ref, "utf8").catch(() => "") !== meta.commit) await writeFile(ref, meta.commit);
     }
-    const pointer = path.join(storage, "snapshots", meta.commit, file);
+    const pointer = pathInside(storage, "snapshots", meta.commit, file);
     if (await exists(pointer)) return pointer;
 
-    const blob = path.join(storage, "blobs", meta.etag);
+    const blob = pathInside(storage, "blobs", meta.etag);
     if (!await exists(blob)) {
         let pending = inFlight.get(blob);
         if (pending == null) {
-            pending = fetchBlob(blob, meta, { repo, revision, file }, opts).finally(() => inFlight.delete(blob));
+            pending = prepareInside(storage, blob)
+                .then(() => fetchBlob(blob, meta, { repo, revision, file }, opts))
+                .finally(() => inFlight.delete(blob));
             inFlight.set(blob, pending);
         }
         await pending;
     }
-    await linkSnapshot(blob, pointer);
+    await linkSnapshot(storage, blob, pointer);
     return pointer;
 }
 
 async function fetchBlob(blob: string, meta: FileMetadata, target: Target, opts: DownloadOptions): Promise<void> {
     const doing = `downloading ${target.repo}/${target.file}`;
     const incomplete = `${blob}.incomplete`;
-    await mkdir(path.dirname(blob), { recursive: true });
     const total = meta.size ?? 0;
     let lastReport = 0;
     const report = (done: number, force = false): void => {

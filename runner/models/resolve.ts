@@ -5,6 +5,7 @@ import type { ModelRef } from "../plan/types.ts";
 import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "./cacheDirs.ts";
 import { downloadHubFile, listGgufFiles } from "./hub.ts";
 import { listCachedGgufFiles } from "./hubCache.ts";
+import { realInside } from "./insideRoot.ts";
 import { HubUnreachableError } from "./hubErrors.ts";
 import { matchQuant, splitParts } from "./hubQuants.ts";
 import { describeLocalModel } from "./localFile.ts";
@@ -66,7 +67,7 @@ export async function resolveModel(ref: ModelRef, opts: ResolveOptions = {}): Pr
                 }));
             }
             const model = await describeLocalModel(local[0]!, { ref, source: "hf", repo, file }, shaCacheDir);
-            if (local.length === 1) await checkBlobSha(model, local[0]!);
+            if (local.length === 1) await checkBlobSha(model, local[0]!, opts.cacheDir ?? hubCacheDir());
             return model;
         }
     }
@@ -77,12 +78,18 @@ function hubOptions(opts: ResolveOptions): { endpoint: string; token?: string } 
     return { endpoint: opts.endpoint ?? hubEndpoint(), ...token != null ? { token } : {} };
 }
 
-/** LFS blobs are named by their sha256: a mismatch means a corrupt (e.g. badly resumed) download; drop it. */
-async function checkBlobSha(model: ResolvedModel, snapshotPath: string): Promise<void> {
+/**
+ * LFS blobs are named by their sha256: a mismatch means a corrupt (e.g. badly resumed) download; drop it, but only
+ * where the snapshot's link really leads into the cache (never delete what a link points at elsewhere).
+ */
+async function checkBlobSha(model: ResolvedModel, snapshotPath: string, cacheDir: string): Promise<void> {
     const blob = await realpath(snapshotPath);
     const expected = path.basename(blob);
     if (!/^[0-9a-f]{64}$/.test(expected) || expected === model.sha256) return;
-    await rm(blob, { force: true });
-    await rm(snapshotPath, { force: true });
-    throw new Error(`${model.repo}/${model.file}: sha256 ${model.sha256} differs from the Hub's ${expected}; removed the corrupt download, run again`);
+    const removable = await realInside(cacheDir, blob) && await realInside(cacheDir, path.dirname(snapshotPath));
+    if (removable) {
+        await rm(blob, { force: true });
+        await rm(snapshotPath, { force: true });
+    }
+    throw new Error(`${model.repo}/${model.file}: sha256 ${model.sha256} differs from the Hub's ${expected}; ${removable ? "removed the corrupt download, run again" : `${snapshotPath} leads outside the cache, left as it is`}`);
 }

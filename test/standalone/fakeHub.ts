@@ -34,6 +34,11 @@ export interface FakeHubOptions {
     token?: string;
     /** Tree entries per page. Defaults to `1000`. */
     pageSize?: number;
+    /**
+     * A careless or hostile Hub: this repo's first file answers every resolve request, whatever its revision and
+     * path (even one the URL parser folded `..` out of). Defaults to none.
+     */
+    lenientRepo?: string;
 }
 
 export interface RecordedRequest {
@@ -162,32 +167,40 @@ export async function startFakeHub(opts: FakeHubOptions): Promise<FakeHub> {
             return;
         }
 
+        const lenient = opts.lenientRepo == null ? undefined : opts.repos[opts.lenientRepo];
+        if (lenient != null && (req.method === "GET" || req.method === "HEAD") && parts[2] !== "resolve") {
+            return resolveAnswer(req, res, opts.lenientRepo!, lenient.files[0]!);
+        }
         if (parts[2] === "resolve" && (req.method === "GET" || req.method === "HEAD")) {
             const name = `${parts[0]}/${parts[1]}`;
+            if (lenient != null && name === opts.lenientRepo) return resolveAnswer(req, res, name, lenient.files[0]!);
             const repo = findRepo(req, res, name, parts[3] ?? "");
             if (repo == null) return;
             const filePath = parts.slice(4).join("/");
             const file = repo.files.find((candidate) => candidate.path === filePath);
             if (file == null) return fail(res, 404, "EntryNotFound", `${filePath} does not exist on "main"`);
-            const common = { "X-Repo-Commit": commitOf(name) };
-            if (isLfs(file)) {
-                const sha = sha256(file.content);
-                res.writeHead(302, {
-                    ...common,
-                    "X-Linked-Etag": `"${file.announcedSha256 ?? sha}"`,
-                    "X-Linked-Size": String(file.content.length),
-                    ETag: `"${gitOid(Buffer.from(`oid sha256:${sha}`))}"`,
-                    Location: `${cdnEndpoint}/cdn/${sha}`,
-                    "Content-Length": "0"
-                });
-                res.end();
-                return;
-            }
-            sendBytes(req, res, file.content, { ...common, ETag: `"${gitOid(file.content)}"` }, false);
-            return;
+            return resolveAnswer(req, res, name, file);
         }
         fail(res, 404, undefined, "no such route");
     });
+
+    const resolveAnswer = (req: IncomingMessage, res: ServerResponse, name: string, file: FakeFile): void => {
+        const common = { "X-Repo-Commit": commitOf(name) };
+        if (isLfs(file)) {
+            const sha = sha256(file.content);
+            res.writeHead(302, {
+                ...common,
+                "X-Linked-Etag": `"${file.announcedSha256 ?? sha}"`,
+                "X-Linked-Size": String(file.content.length),
+                ETag: `"${gitOid(Buffer.from(`oid sha256:${sha}`))}"`,
+                Location: `${cdnEndpoint}/cdn/${sha}`,
+                "Content-Length": "0"
+            });
+            res.end();
+            return;
+        }
+        sendBytes(req, res, file.content, { ...common, ETag: `"${gitOid(file.content)}"` }, false);
+    };
 
     const treeEntries = (repo: FakeRepo, prefix: string, recursive: boolean): object[] => {
         const under = prefix === "" ? "" : `${prefix}/`;
