@@ -1,5 +1,6 @@
 /** How the bench command reaches models: an early check, download-only prefetch, and full resolution. */
 import type { ModelRef } from "../plan/types.ts";
+import { visible } from "../format/visible.ts";
 import type { ResolvedModel } from "../models/types.ts";
 import { hubCacheDir, hubEndpoint, hubToken } from "../models/cacheDirs.ts";
 import { downloadHubFile } from "../models/hub.ts";
@@ -17,7 +18,7 @@ export interface ModelSources {
     fileOf(ref: ModelRef): Promise<FileModelRef>;
 }
 
-export function modelSources(options: ResolveOptions = {}, warn: (line: string) => void = (line) => console.error(`warning: ${line}`)): ModelSources {
+export function modelSources(options: ResolveOptions = {}, warn: (line: string) => void = (line) => console.error(`warning: ${visible(line)}`)): ModelSources {
     const files = new Map<string, Promise<FileModelRef>>();
     const fileOf = (ref: ModelRef) => {
         const key = JSON.stringify(ref);

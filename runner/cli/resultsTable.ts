@@ -2,6 +2,7 @@
 import type { ConfigRecord, Summary } from "../results.ts";
 import { formatBytes } from "../format/bytes.ts";
 import { metricDef, metricTitle } from "../metrics/catalogue.ts";
+import { visible } from "../format/visible.ts";
 
 /** Metrics shown per prompt/test, in this order; titles and decimals come from the metric catalogue. */
 const columnMetrics = ["ttftMs", "prefillTps", "decodeTps", "engineDecodeTps", "itlP90Ms", "e2eMs", "pgTps"] as const;
@@ -40,7 +41,7 @@ export function formatResultsTable(records: ConfigRecord[]): string {
     const header = ["config", "prompt/test", "status", "peak RSS", ...columns.map((column) => column.title)];
     const keep = (cells: string[]) => cells.filter((_, i) => i < 4 || shown[i - 4]);
     const table = renderTable([keep(header), ...rows.map((row) => keep(row.length > 4 ? row : [...row, ...columns.map(() => "")]))]);
-    return errors.length > 0 ? `${table}\n\n${errors.join("\n")}` : table;
+    return errors.length > 0 ? `${table}\n\n${errors.map(visible).join("\n")}` : table;
 }
 
 function itemsOf(record: ConfigRecord): string[] {
@@ -54,7 +55,9 @@ export function formatSummary(summary: Summary, digits: number): string {
     return summary.n > 1 ? `${median} ± ${summary.sd.toFixed(digits)}` : median;
 }
 
-export function renderTable(rows: string[][]): string {
+/** Columns padded to their widest cell; every cell is shown through `visible`, and widths are those of what is shown. */
+export function renderTable(cells: string[][]): string {
+    const rows = cells.map((row) => row.map(visible));
     const widths: number[] = [];
     for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
     const line = (row: string[]) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd();

@@ -22,6 +22,8 @@ import { formatResultsTable } from "../resultsTable.ts";
 import { warningLines } from "../warningLines.ts";
 import { formatWorkAccount, workAccount } from "../../stats/measuredWork.ts";
 import { formatMs } from "../../format/duration.ts";
+import { visible } from "../../format/visible.ts";
+import { terminalHooks } from "../terminalHooks.ts";
 
 /** Arguments of `bench`. */
 export interface BenchArgs {
@@ -117,7 +119,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
             };
             if (resumeOf == null) store.createRun(run);
             progress.clear();
-            console.error(`run ${run.id}: ${configs.length} config(s)${resumeOf != null ? ` missing of ${planned.length}` : ""} · ${facts.cpu} · ${facts.backend}`);
+            console.error(`run ${run.id}: ${configs.length} config(s)${resumeOf != null ? ` missing of ${planned.length}` : ""} · ${visible(facts.cpu)} · ${visible(facts.backend)}`);
             return run;
         });
         runReady.catch(() => undefined);
@@ -136,13 +138,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
             prefetchModel: sources.prefetch,
             signal: controller.signal,
             echo: adhoc,
-            hooks: {
-                onConfigStart: (config, index, total) => (adhoc ? undefined : progress.configStart(config, index, total)),
-                onProgress: (_, p) => (adhoc ? undefined : progress.progress(p)),
-                onDownload: (_, done, total) => progress.download(done, total),
-                onText: (text) => process.stdout.write(text),
-                onConfigDone: (record) => (adhoc ? process.stdout.write("\n") : progress.configDone(record))
-            }
+            hooks: terminalHooks(adhoc, progress)
         }).finally(() => process.off("SIGINT", onSigint));
         const run = await runReady;
 
@@ -156,8 +152,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         const wallMs = Date.now() - invokedAt;
         const account = workAccount(saved.configs.filter((record) => configs.some((config) => config.id === record.id)));
         console.error(formatWorkAccount(wallMs, account, formatMs));
-        for (const line of warningLines(saved.configs)) console.error(`warning: ${line}`);
-        console.error(`saved run ${run.id} in ${args.db}${runFile != null ? ` and ${displayPath(runFile)}` : ""}`);
+        for (const line of warningLines(saved.configs)) console.error(`warning: ${visible(line)}`);
+        console.error(`saved run ${run.id} in ${visible(args.db)}${runFile != null ? ` and ${visible(displayPath(runFile))}` : ""}`);
         if (interrupted) {
             console.error(`resume with: npm run bench -- --resume ${run.id}`);
             return exitCodes.interrupted;
