@@ -4,11 +4,12 @@
  */
 import os from "node:os";
 import { getLlama, GgmlType, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel, type LlamaOptions } from "node-llama-cpp";
-import type { GpuBackend, KvType, Settings } from "../suite/types.ts";
+import type { GpuBackend, Settings } from "../suite/types.ts";
 import { withLlamaReason, type LlamaLog } from "./llamaLog.ts";
 import { oversubscriptionWarning, resolveThreads, resolveThreadsBatch } from "./resolveThreads.ts";
 import { makeThreadSwitch, type ThreadSwitch } from "./threadSwitch.ts";
 import { configFit, WillNotFitError } from "../plan/configFit.ts";
+import { kvGgmlType } from "../plan/fit.ts";
 
 export interface OpenModel {
     llama: Llama;
@@ -30,11 +31,6 @@ export interface OpenModel {
 /** `gpu` setting → `getLlama({ gpu })`. */
 export function gpuOption(gpu: GpuBackend): LlamaOptions["gpu"] {
     return gpu === "auto" ? "auto" : gpu;
-}
-
-/** KV cache type setting → node-llama-cpp's `experimentalKvCacheKeyType` / `...ValueType` (a GgmlType name). */
-export function kvCacheTypeOption(kvType: KvType): keyof typeof GgmlType {
-    return kvType.toUpperCase() as keyof typeof GgmlType;
 }
 
 /**
@@ -100,8 +96,7 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
     if (params.flashAttention && !model.flashAttentionSupported)
         warnings.push("flashAttention: true, but llama.cpp does not support flash attention for this model: it ran without");
 
-    const kvType = kvCacheTypeOption(params.kvType);
-    if (!(kvType in GgmlType)) throw new Error(`kvType ${params.kvType} is not a ggml type this node-llama-cpp knows`);
+    const kvType = kvGgmlType(params.kvType);
     const threadSwitch = makeThreadSwitch(llama, threads, threadsBatch);
     let context: LlamaContext;
     try {
@@ -120,7 +115,7 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
         await model.dispose();
         throw error;
     }
-    if (context.kvCacheKeyType !== GgmlType[kvType] || context.kvCacheValueType !== GgmlType[kvType])
+    if (context.kvCacheKeyType !== kvType || context.kvCacheValueType !== kvType)
         warnings.push(`kvType ${params.kvType} requested, context reports K=${GgmlType[context.kvCacheKeyType]} V=${GgmlType[context.kvCacheValueType]}`);
     if (params.batch > params.context) warnings.push(`batch ${params.batch} > context ${params.context}: batch capped to ${params.context}`);
 

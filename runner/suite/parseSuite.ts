@@ -11,11 +11,14 @@ import suiteSchema from "../../suite.schema.json" with { type: "json" };
 import { InputError, describeValue } from "../errors.ts";
 import { syntheticQuants } from "../models/syntheticPresets.ts";
 import { checkGgufHeader } from "./checkGgufHeader.ts";
+import { checkRunnable } from "./checkRunnable.ts";
 import { SchemaChecker, type SchemaPath } from "./checkSchema.ts";
 import { loadYamlFile } from "./loadYamlFile.ts";
 import { defaultSettings, type BenchTest, type ModelSpec, type Prompt, type Settings, type Suite } from "./types.ts";
 
-const checker = new SchemaChecker(suiteSchema);
+/** The checker of suite.schema.json, also used for command-line flags that set a suite setting. */
+export const suiteSchemaChecker = new SchemaChecker(suiteSchema);
+const checker = suiteSchemaChecker;
 
 /** Synchronous: reads the suite, prompt files and GGUF headers from disk. Throws `InputError` on any bad input. */
 export function parseSuite(file: string): Suite {
@@ -44,7 +47,7 @@ export function parseSuite(file: string): Suite {
     // From here on the shape is the schema's; the casts below only name it.
     const doc = raw as RawSuite;
 
-    return {
+    const suite: Suite = {
         name: doc.name,
         ...(doc.description !== undefined ? { description: doc.description } : {}),
         path: absolute,
@@ -55,6 +58,10 @@ export function parseSuite(file: string): Suite {
         prompts: toPrompts(doc.prompts ?? [], dir, expected),
         tests: toTests(doc.tests ?? [], expected)
     };
+    checkRunnable({
+        defaults: doc.defaults ?? {}, matrix: suite.matrix, effective: suite.defaults, hasPrompts: suite.prompts.length > 0, tests: suite.tests
+    }, fail);
+    return suite;
 }
 
 type Fail = (at: SchemaPath, message: string, where?: "key" | "value") => never;
