@@ -11,9 +11,9 @@ import { resolveModel, resolveModelFile, type FileModelRef, type ResolveOptions 
 export interface ModelSources {
     /** Picks the file of every hf quant before anything runs: a missing quant is an InputError (exit 2). */
     checkAll(refs: ModelRef[]): Promise<void>;
-    /** Downloads a Hub model's bytes (network only, no hashing: safe while another config measures). */
-    prefetch(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<void>;
-    resolve(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<ResolvedModel>;
+    /** Downloads a Hub model's bytes (network only, no hashing: safe while another config measures); `signal` stops it. */
+    prefetch(ref: ModelRef, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void>;
+    resolve(ref: ModelRef, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<ResolvedModel>;
     /** The file a ref points at once resolved, without downloading (for --dry-run). */
     fileOf(ref: ModelRef): Promise<FileModelRef>;
 }
@@ -26,6 +26,7 @@ export function modelSources(options: ResolveOptions = {}, warn: (line: string) 
         if (file == null) files.set(key, (file = resolveModelFile(ref, options)));
         return file;
     };
+    const onWait = (owner: string, file: string) => warn(`${owner} is downloading ${file} into the same cache: waiting for it`);
     return {
         fileOf,
         async checkAll(refs) {
@@ -40,7 +41,7 @@ export function modelSources(options: ResolveOptions = {}, warn: (line: string) 
                 }
             }
         },
-        async prefetch(ref, onProgress) {
+        async prefetch(ref, onProgress, signal) {
             if (ref.source !== "hf") return;
             const file = await fileOf(ref);
             if (file.source !== "hf") return;
@@ -50,12 +51,19 @@ export function modelSources(options: ResolveOptions = {}, warn: (line: string) 
                     endpoint: options.endpoint ?? hubEndpoint(),
                     cacheDir: options.cacheDir ?? hubCacheDir(),
                     ...(token != null ? { token } : {}),
-                    ...(onProgress != null ? { onProgress } : {})
+                    ...(onProgress != null ? { onProgress } : {}),
+                    ...(signal != null ? { signal } : {}),
+                    onWait: (owner) => onWait(owner, part)
                 });
         },
-        async resolve(ref, onProgress) {
+        async resolve(ref, onProgress, signal) {
             const file = ref.source === "hf" ? await fileOf(ref) : ref;
-            return resolveModel(file, { ...options, ...(onProgress != null ? { onProgress: (done, total) => onProgress(done, total) } : {}) });
+            return resolveModel(file, {
+                ...options,
+                ...(onProgress != null ? { onProgress: (done, total) => onProgress(done, total) } : {}),
+                ...(signal != null ? { signal } : {}),
+                onWait
+            });
         }
     };
 }

@@ -16,12 +16,15 @@ import { httpError, HubUnreachableError, requestTimeoutMs, sameOrigin, unreachab
 import { assertHubNames, checkHubAnswer, commitHashPattern, hubNameProblem } from "./hubNames.ts";
 import { visible } from "../format/visible.ts";
 import { pathInside, prepareInside } from "./insideRoot.ts";
+import { withCacheLock } from "./cacheLock.ts";
 
 export interface HubOptions {
     /** Hub base URL. Defaults to `hubEndpoint()` at the call site (`HF_ENDPOINT` or `https://huggingface.co`). */
     endpoint: string;
     /** Sent as `Authorization: Bearer` to the Hub's own origin only; never written anywhere. Defaults to none. */
     token?: string;
+    /** Aborts the requests (Ctrl-C): a download stops at once and keeps its `.incomplete` file to resume. Defaults to none. */
+    signal?: AbortSignal;
 }
 
 export interface DownloadOptions extends HubOptions {
@@ -29,6 +32,14 @@ export interface DownloadOptions extends HubOptions {
     cacheDir: string;
     /** Called as bytes arrive (at most ~10 times a second, and once at the end). Defaults to none. */
     onProgress?: (done: number, total: number) => void;
+    /** Called when another process is downloading the same file and this one waits for it. Defaults to none. */
+    onWait?: (owner: string) => void;
+}
+
+/** A request's own time limit, and the caller's abort. */
+function requestSignal(opts: HubOptions): AbortSignal {
+    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    return opts.signal == null ? timeout : AbortSignal.any([opts.signal, timeout]);
 }
 
 export interface HubFile {
@@ -50,7 +61,7 @@ export async function listGgufFiles(repo: string, revision: string, opts: HubOpt
     const hubFetch: typeof fetch = async (input, init) => {
         const headers = new Headers(init?.headers);
         if (opts.token != null) headers.set("Authorization", `Bearer ${opts.token}`);
-        const response = await fetch(input, { ...init, headers, signal: AbortSignal.timeout(requestTimeoutMs) });
+        const response = await fetch(input, { ...init, headers, signal: requestSignal(opts) });
         if (!response.ok) errorCode = response.headers.get("X-Error-Code");
         return response;
     };
@@ -65,6 +76,7 @@ export async function listGgufFiles(repo: string, revision: string, opts: HubOpt
         }
     } catch (error) {
         if (error instanceof InputError) throw error;
+        opts.signal?.throwIfAborted();
         const status = (error as { statusCode?: unknown }).statusCode;
         if (typeof status === "number") throw httpError(status, errorCode, { ...opts, repo, revision }, `listing ${repo}`);
         throw unreachable(opts.endpoint, `listing ${repo}`, error);
@@ -94,9 +106,10 @@ async function fileMetadata(repo: string, revision: string, file: string, opts: 
                 method: "HEAD",
                 redirect: "manual",
                 headers: { "Accept-Encoding": "identity", ...opts.token != null && sameOrigin(url, opts.endpoint) ? { Authorization: `Bearer ${opts.token}` } : {} },
-                signal: AbortSignal.timeout(requestTimeoutMs)
+                signal: requestSignal(opts)
             });
         } catch (error) {
+            opts.signal?.throwIfAborted();
             throw unreachable(opts.endpoint, doing, error);
         }
         const location = response.headers.get("Location");
@@ -147,7 +160,7 @@ export async function downloadHubFile(repo: string, revision: string, file: stri
     try {
         meta = await fileMetadata(repo, revision, file, opts);
     } catch (error) {
-        if (!(error instanceof HubUnreachableError)) throw error;
+        if (!(error instanceof HubUnreachableError) || opts.signal?.aborted) throw error;
         const commit = await cachedCommit(storage, revision);
         const pointer = commit == null ? undefined : pathInside(storage, "snapshots", commit, file);
         if (pointer != null && await exists(pointer)) return pointer;
@@ -166,8 +179,11 @@ export async function downloadHubFile(repo: string, revision: string, file: stri
     if (!await exists(blob)) {
         let pending = inFlight.get(blob);
         if (pending == null) {
+            // one download per blob in this process (inFlight), and across processes (the lock beside the blob)
             pending = prepareInside(storage, blob)
-                .then(() => fetchBlob(blob, meta, { repo, revision, file }, opts))
+                .then(() => withCacheLock(`${blob}.gguf-bench-lock`, async () => {
+                    if (!await exists(blob)) await fetchBlob(blob, meta, { repo, revision, file }, opts);
+                }, { ...opts.signal != null ? { signal: opts.signal } : {}, ...opts.onWait != null ? { onWait: opts.onWait } : {} }))
                 .finally(() => inFlight.delete(blob));
             inFlight.set(blob, pending);
         }
@@ -204,6 +220,7 @@ async function fetchBlob(blob: string, meta: FileMetadata, target: Target, opts:
                 offset = await fetchRange(incomplete, offset, meta, target, opts, report);
             } catch (error) {
                 if (error instanceof InputError) throw error;
+                opts.signal?.throwIfAborted(); // Ctrl-C: stop now, keep what arrived for the next run
                 offset = (await lstat(incomplete).catch(() => undefined))?.size ?? 0;
                 failures = offset > before ? 0 : failures + 1;
                 if (failures >= 3) throw error instanceof HubUnreachableError ? error : unreachable(opts.endpoint, doing, error);
@@ -231,8 +248,9 @@ async function fetchRange(
     // a stalled connection fails after `idleTimeoutMs` without bytes, and the retry loop resumes it
     const controller = new AbortController();
     const idle = setTimeout(() => controller.abort(new Error(`no data for ${idleTimeoutMs / 1000} s`)), idleTimeoutMs);
+    const signal = opts.signal == null ? controller.signal : AbortSignal.any([opts.signal, controller.signal]);
     try {
-        return await receive(incomplete, offset, meta.url, headers, controller.signal, idle, target, opts, report);
+        return await receive(incomplete, offset, meta.url, headers, signal, idle, target, opts, report);
     } finally {
         clearTimeout(idle);
     }

@@ -21,6 +21,10 @@ export interface ResolveOptions {
     token?: string;
     /** Download progress of each file in bytes. Defaults to none. */
     onProgress?: (done: number, total: number, file: string) => void;
+    /** Called when another process holds the download of the same file and this one waits. Defaults to none. */
+    onWait?: (owner: string, file: string) => void;
+    /** Aborts Hub requests and downloads (Ctrl-C). Defaults to none. */
+    signal?: AbortSignal;
 }
 
 /** A ModelRef whose Hub file is known (quant picked). */
@@ -63,7 +67,8 @@ export async function resolveModel(ref: ModelRef, opts: ResolveOptions = {}): Pr
                 local.push(await downloadHubFile(repo, revision, part, {
                     ...hubOptions(opts),
                     cacheDir: opts.cacheDir ?? hubCacheDir(),
-                    onProgress: opts.onProgress == null ? undefined : (done, total) => opts.onProgress!(done, total, part)
+                    onProgress: opts.onProgress == null ? undefined : (done, total) => opts.onProgress!(done, total, part),
+                    onWait: opts.onWait == null ? undefined : (owner) => opts.onWait!(owner, part)
                 }));
             }
             const model = await describeLocalModel(local[0]!, { ref, source: "hf", repo, file }, shaCacheDir);
@@ -73,9 +78,9 @@ export async function resolveModel(ref: ModelRef, opts: ResolveOptions = {}): Pr
     }
 }
 
-function hubOptions(opts: ResolveOptions): { endpoint: string; token?: string } {
+function hubOptions(opts: ResolveOptions): { endpoint: string; token?: string; signal?: AbortSignal } {
     const token = opts.token ?? hubToken();
-    return { endpoint: opts.endpoint ?? hubEndpoint(), ...token != null ? { token } : {} };
+    return { endpoint: opts.endpoint ?? hubEndpoint(), ...token != null ? { token } : {}, ...opts.signal != null ? { signal: opts.signal } : {} };
 }
 
 /**

@@ -56,6 +56,8 @@ export interface FakeHub {
     commitOf(repo: string): string;
     /** The next CDN GET sends `bytes` bytes of the body, then drops the connection. */
     cutNextDownloadAfter(bytes: number): void;
+    /** CDN bodies stop after their first half until the returned function is called. */
+    holdDownloads(): () => void;
     close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startFakeHub(opts: FakeHubOptions): Promise<FakeHub> {
     const requests: RecordedRequest[] = [];
     const blobs = new Map<string, Buffer>();
     let cutAfter: number | undefined;
+    let held: Promise<void> | undefined;
     const commitOf = (repo: string): string => opts.repos[repo]?.commit ?? createHash("sha1").update(repo).digest("hex");
     const isLfs = (file: FakeFile): boolean => file.lfs ?? file.path.endsWith(".gguf");
     for (const repo of Object.values(opts.repos)) for (const file of repo.files) blobs.set(sha256(file.content), file.content);
@@ -129,6 +132,14 @@ export async function startFakeHub(opts: FakeHubOptions): Promise<FakeHub> {
             const keep = cutAfter;
             cutAfter = undefined;
             res.write(body.subarray(0, keep), () => setTimeout(() => res.socket?.destroy(), 20));
+            return;
+        }
+        if (cut && held != null && body.length > 1) {
+            const half = Math.floor(body.length / 2);
+            const wait = held;
+            res.write(body.subarray(0, half), () => void wait.then(() => {
+                if (!res.destroyed) res.end(body.subarray(half));
+            }));
             return;
         }
         res.end(body);
@@ -234,6 +245,14 @@ export async function startFakeHub(opts: FakeHubOptions): Promise<FakeHub> {
         commitOf,
         cutNextDownloadAfter(bytes: number) {
             cutAfter = bytes;
+        },
+        holdDownloads() {
+            let release = () => {};
+            held = new Promise<void>((resolve) => (release = resolve));
+            return () => {
+                held = undefined;
+                release();
+            };
         },
         async close() {
             for (const server of [hub, cdn]) {

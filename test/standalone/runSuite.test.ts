@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runSuite } from "../../runner/exec/runSuite.ts";
+import { runExitCode, runSuite } from "../../runner/exec/runSuite.ts";
 import type { ResolvedModel } from "../../runner/models/types.ts";
 import type { Config } from "../../runner/plan/types.ts";
 import type { RunRecord } from "../../runner/results.ts";
@@ -52,5 +52,21 @@ describe("runSuite with the run still being made (the machine probe beside the f
         expect(started).toEqual([]);
         expect(store.getRun("latest")).toBeNull();
         store.close();
+    });
+});
+
+describe("runExitCode: 0 only when configs ran and none failed", () => {
+    it("is 0 when every config ran, or some were skipped as too big beside others that ran", () => {
+        expect(runExitCode(["ok", "ok"])).toBe(0);
+        expect(runExitCode(["ok", "skipped"])).toBe(0);
+    });
+
+    it("is 1 when a config failed, crashed or timed out", () => {
+        for (const bad of ["failed", "crashed", "timeout"] as const) expect(runExitCode(["ok", bad]), bad).toBe(1);
+    });
+
+    it("is 1 when every config was skipped: nothing ran", () => {
+        expect(runExitCode(["skipped"])).toBe(1);
+        expect(runExitCode(["skipped", "skipped", "skipped"])).toBe(1);
     });
 });
