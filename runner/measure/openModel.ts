@@ -4,7 +4,8 @@
  */
 import os from "node:os";
 import { getLlama, GgmlType, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel, type LlamaOptions } from "node-llama-cpp";
-import type { GpuBackend, Settings } from "../suite/types.ts";
+import { kvTypes, parseGpuBackend, type GpuBackend, type Settings } from "../suite/types.ts";
+import type { RanSettings } from "../results.ts";
 import { withLlamaReason, type LlamaLog } from "./llamaLog.ts";
 import { oversubscriptionWarning, resolveThreads, resolveThreadsBatch } from "./resolveThreads.ts";
 import { makeThreadSwitch, type ThreadSwitch } from "./threadSwitch.ts";
@@ -25,6 +26,8 @@ export interface OpenModel {
     /** Call `batch()` / `decode()` before each phase; `release()` after the context is gone. */
     threadSwitch: ThreadSwitch;
     backend: string;
+    /** The settings as they ran, read back from the model and context (see ChildResult.ran). */
+    ran: RanSettings;
     warnings: string[];
 }
 
@@ -122,5 +125,13 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
     const vramBytes = vramBefore == null ? null : Math.max(0, (await llama.getVramState()).used - vramBefore);
     if (context.idealThreads !== threadSwitch.contextThreads)
         warnings.push(`context made with ${context.idealThreads} threads, not the ${threadSwitch.contextThreads} asked for`);
-    return { llama, model, context, loadMs, vramBytes, threads, threadsBatch, threadSwitch, backend, warnings };
+    const ran: RanSettings = {
+        context: context.contextSize,
+        batch: context.batchSize,
+        flashAttention: params.flashAttention && model.flashAttentionSupported,
+        kvType: kvTypes.find((type) => kvGgmlType(type) === context.kvCacheValueType) ?? params.kvType,
+        gpuLayers: model.gpuLayers,
+        gpu: parseGpuBackend(backend === "cpu" ? "false" : backend) ?? params.gpu
+    };
+    return { llama, model, context, loadMs, vramBytes, threads, threadsBatch, threadSwitch, backend, ran, warnings };
 }

@@ -40,6 +40,11 @@ describe("runSuite with the run still being made (the machine probe beside the f
         expect(phases).toEqual(["run made", "a started", "b started"]);
         expect(result.records.map((r) => r.status)).toEqual(["ok", "ok"]);
         expect([...store.configStatuses("r1").values()]).toEqual(["ok", "ok"]);
+        // the fake child reports what ran (a context of 256, 0 layers on the CPU): params say that, asked says the rest
+        const saved = store.getRun("r1")!.configs[0]!;
+        expect(saved.id).toBe("a");
+        expect(saved.params).toMatchObject({ context: 256, batch: 256, gpuLayers: 0, gpu: false, threads: 1, threadsBatch: 1 });
+        expect(saved.asked).toEqual({ context: 2048, batch: 512, gpuLayers: "max", gpu: "auto", threads: "auto", threadsBatch: "auto" });
         store.close();
     });
 
