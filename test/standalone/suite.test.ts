@@ -318,6 +318,13 @@ describe("suite.schema.json", () => {
         expect(quant.test("Q5_K")).toBe(false);
     });
 
+    it("the README marks exactly the sweepable settings, and says what `path:` is relative to", () => {
+        const readme = fs.readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+        const marked = [...readme.matchAll(/⇄ `(\w+)`/g)].map((match) => match[1]);
+        expect(new Set(marked)).toEqual(new Set(sweepableKeys));
+        expect(readme).toMatch(/`path:` \(a model\) and `file:` \(a prompt\) are relative to the folder of the suite file/);
+    });
+
     it("cannot say more than the checker enforces: an unchecked keyword is refused", () => {
         expect(() => new SchemaChecker({ type: "object", maxProperties: 3 })).toThrow(/keyword `maxProperties`/);
     });
