@@ -1,5 +1,5 @@
 /**
- * Hugging Face Hub access: list a repo's GGUF files, pick the file of a quant, download into the standard HF cache
+ * Hugging Face Hub downloads (listing is hubList.ts): one file into the standard HF cache
  * (`models--owner--name/blobs/<etag>`, `snapshots/<commit>/<file>` → `../../blobs/<etag>`, `refs/<revision>`), the
  * layout huggingface_hub and @huggingface/hub's `downloadFileToCacheDir` use, so each reuses the other's files.
  *
@@ -7,16 +7,16 @@
  * reports no progress, writes no `refs/<revision>`, always asks the Hub (`paths-info`) before looking in the cache,
  * and so fails offline even when the file is there.
  */
-import { lstat, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, open, readFile, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { listFiles } from "@huggingface/hub";
 import { InputError } from "../errors.ts";
+import { formatBytes } from "../format/bytes.ts";
+import { withCacheLock } from "./cacheLock.ts";
 import { cachedCommit, exists, linkSnapshot, normalizeEtag, repoFolder } from "./hubCache.ts";
 import { httpError, HubUnreachableError, requestTimeoutMs, sameOrigin, unreachable } from "./hubErrors.ts";
-import { assertHubNames, checkHubAnswer, commitHashPattern, hubNameProblem } from "./hubNames.ts";
-import { visible } from "../format/visible.ts";
+import { assertHubNames, checkHubAnswer, commitHashPattern } from "./hubNames.ts";
 import { pathInside, prepareInside } from "./insideRoot.ts";
-import { withCacheLock } from "./cacheLock.ts";
 
 export interface HubOptions {
     /** Hub base URL. Defaults to `hubEndpoint()` at the call site (`HF_ENDPOINT` or `https://huggingface.co`). */
@@ -37,55 +37,12 @@ export interface DownloadOptions extends HubOptions {
 }
 
 /** A request's own time limit, and the caller's abort. */
-function requestSignal(opts: HubOptions): AbortSignal {
+export function requestSignal(opts: HubOptions): AbortSignal {
     const timeout = AbortSignal.timeout(requestTimeoutMs);
     return opts.signal == null ? timeout : AbortSignal.any([opts.signal, timeout]);
 }
 
-export interface HubFile {
-    /** Path within the repo, e.g. `Q4_K_M/model-Q4_K_M-00001-of-00002.gguf`. */
-    path: string;
-    sizeBytes: number;
-}
-
-
 const idleTimeoutMs = 60_000;
-
-// ---------------------------------------------------------------- listing
-
-/** The repo's `.gguf` files at `revision` (recursive), through @huggingface/hub's `listFiles`. */
-export async function listGgufFiles(repo: string, revision: string, opts: HubOptions): Promise<HubFile[]> {
-    assertHubNames({ repo, revision }, `listing ${repo}`);
-    let errorCode: string | null = null;
-    // our own fetch: the token goes in as a header (any token format), and we keep X-Error-Code for the message
-    const hubFetch: typeof fetch = async (input, init) => {
-        const headers = new Headers(init?.headers);
-        if (opts.token != null) headers.set("Authorization", `Bearer ${opts.token}`);
-        const response = await fetch(input, { ...init, headers, signal: requestSignal(opts) });
-        if (!response.ok) errorCode = response.headers.get("X-Error-Code");
-        return response;
-    };
-    const files: HubFile[] = [];
-    try {
-        for await (const entry of listFiles({ repo, revision, recursive: true, hubUrl: opts.endpoint, fetch: hubFetch })) {
-            if (entry.type !== "file" || !/\.gguf$/i.test(entry.path)) continue;
-            // a listing is a Hub's answer, not ours: a name no Hub can hold never becomes a file to fetch
-            if (hubNameProblem("file", entry.path) != null)
-                throw new InputError(`${opts.endpoint} listed \`${visible(entry.path.slice(0, 200))}\` in ${repo}, which is not a path inside a repo: is HF_ENDPOINT a Hugging Face Hub?`);
-            files.push({ path: entry.path, sizeBytes: entry.lfs?.size ?? entry.size });
-        }
-    } catch (error) {
-        if (error instanceof InputError) throw error;
-        opts.signal?.throwIfAborted();
-        const status = (error as { statusCode?: unknown }).statusCode;
-        if (typeof status === "number") throw httpError(status, errorCode, { ...opts, repo, revision }, `listing ${repo}`);
-        throw unreachable(opts.endpoint, `listing ${repo}`, error);
-    }
-    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-
-// ---------------------------------------------------------------- download
 
 interface FileMetadata {
     commit: string;
@@ -207,6 +164,7 @@ async function fetchBlob(blob: string, meta: FileMetadata, target: Target, opts:
         }
     };
 
+    await checkRoom(blob, meta.size, doing);
     let failures = 0;
     for (;;) {
         let offset = (await lstat(incomplete).catch(() => undefined))?.size ?? 0;
@@ -235,6 +193,17 @@ async function fetchBlob(blob: string, meta: FileMetadata, target: Target, opts:
     }
     await rename(incomplete, blob);
     report(meta.size ?? (await stat(blob)).size, true);
+}
+
+/** A file the Hub says is larger than the free space of the cache's disk is refused before a byte is written. */
+async function checkRoom(blob: string, size: number | undefined, doing: string): Promise<void> {
+    if (size == null) return;
+    const have = (await lstat(`${blob}.incomplete`).catch(() => undefined))?.size ?? 0;
+    const disk = await statfs(path.dirname(blob)).catch(() => undefined);
+    if (disk == null) return;
+    const free = disk.bavail * disk.bsize;
+    if (size - have > free)
+        throw new Error(`${doing}: the Hub says it is ${formatBytes(size)}, and the cache's disk has ${formatBytes(free)} free (${path.dirname(blob)})`);
 }
 
 /** GET from `offset` (Range when > 0), appending to `incomplete`; returns the new size. */

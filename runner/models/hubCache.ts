@@ -1,7 +1,7 @@
 /** The standard Hugging Face cache layout: `models--owner--name/{blobs,snapshots,refs}`. */
 import { copyFile, readdir, readFile, rm, stat, symlink } from "node:fs/promises";
 import path from "node:path";
-import type { HubFile } from "./hub.ts";
+import type { HubFile } from "./hubList.ts";
 import { commitHashPattern } from "./hubNames.ts";
 import { pathInside, prepareInside } from "./insideRoot.ts";
 

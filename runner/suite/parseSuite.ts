@@ -104,6 +104,9 @@ function toModelSpec(model: RawModel, at: SchemaPath, dir: string, fail: Fail, e
     return { source: "synthetic", preset, quants, seed: seed ?? 1 };
 }
 
+/** The largest prompt file read: a prompt is text for a context, not a corpus (and not /var/log read whole). */
+export const maxPromptBytes = 1 << 20;
+
 function toPrompts(prompts: NonNullable<RawSuite["prompts"]>, dir: string, expected: Expected): Prompt[] {
     const seen = new Set<string>();
     return prompts.map((prompt, i) => {
@@ -113,6 +116,8 @@ function toPrompts(prompts: NonNullable<RawSuite["prompts"]>, dir: string, expec
         if (prompt.file !== undefined) {
             const file = path.resolve(dir, prompt.file);
             if (!isFile(file)) expected(["prompts", i, "file"], `an existing file (looked for ${file})`, prompt.file);
+            const size = fs.statSync(file).size;
+            if (size > maxPromptBytes) expected(["prompts", i, "file"], `a text file of at most ${maxPromptBytes} bytes (1 MiB), not one of ${size}`, prompt.file);
             const bytes = fs.readFileSync(file);
             try {
                 if (bytes.includes(0)) throw new Error("NUL");

@@ -9,7 +9,7 @@ import type { Suite } from "../../suite/types.ts";
 import type { RunRecord } from "../../results.ts";
 import { openDatabase } from "../../store/db.ts";
 import { Store } from "../../store/store.ts";
-import { benchCacheDir, hubCacheDir, hubEndpoint } from "../../models/cacheDirs.ts";
+import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "../../models/cacheDirs.ts";
 import { writeRunFile } from "../../store/runFile.ts";
 import { runSuite, runExitCode } from "../../exec/runSuite.ts";
 import { probeMachine } from "../../exec/probeMachine.ts";
@@ -98,7 +98,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
     if (resumeOf != null && resumeOf.run.suite.sha256 !== suite.sha256)
         throw new InputError(`--resume ${resumeOf.run.id}: ${suitePath} changed since that run started (sha256 differs); start a new run instead`);
     const usesHub = suite.models.some((model) => model.source === "hf");
-    if (usesHub) hubEndpoint(); // a malformed HF_ENDPOINT is bad input, not a failed config
+    // a malformed HF_ENDPOINT or token is bad input, not a failed config
+    if (usesHub) {
+        hubEndpoint();
+        hubToken();
+    }
     const planned = planConfigs(suite, { ...(args.filter != null ? { filter: args.filter } : {}), ...(args.repetitions != null ? { repetitions: args.repetitions } : {}) });
     await sources.checkAll(planned.map((config) => config.model));
 
