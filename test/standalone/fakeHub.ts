@@ -18,6 +18,8 @@ export interface FakeFile {
     lfs?: boolean;
     /** Override the sha256 the Hub announces (to simulate corruption). Defaults to the real one. */
     announcedSha256?: string;
+    /** Override the size the Hub announces (`X-Linked-Size`), a lie about the bytes the CDN sends. Defaults to the real one. */
+    announcedSize?: number;
 }
 
 export interface FakeRepo {
@@ -26,6 +28,11 @@ export interface FakeRepo {
     commit?: string;
     /** Needs `Authorization: Bearer <token>`. Defaults to `false`. */
     private?: boolean;
+    /**
+     * How a broken or hostile Hub answers this repo's resolve requests instead of the file: a status code (e.g. 500),
+     * `no-commit` (no X-Repo-Commit header) or `redirect-loop` (a relative redirect to itself, forever). Defaults to none.
+     */
+    misbehave?: number | "no-commit" | "redirect-loop";
 }
 
 export interface FakeHubOptions {
@@ -187,6 +194,12 @@ export async function startFakeHub(opts: FakeHubOptions): Promise<FakeHub> {
             if (lenient != null && name === opts.lenientRepo) return resolveAnswer(req, res, name, lenient.files[0]!);
             const repo = findRepo(req, res, name, parts[3] ?? "");
             if (repo == null) return;
+            if (typeof repo.misbehave === "number") return fail(res, repo.misbehave, undefined, "misbehaving on purpose");
+            if (repo.misbehave === "redirect-loop") {
+                res.writeHead(307, { Location: url.pathname });
+                res.end();
+                return;
+            }
             const filePath = parts.slice(4).join("/");
             const file = repo.files.find((candidate) => candidate.path === filePath);
             if (file == null) return fail(res, 404, "EntryNotFound", `${filePath} does not exist on "main"`);
@@ -196,13 +209,13 @@ export async function startFakeHub(opts: FakeHubOptions): Promise<FakeHub> {
     });
 
     const resolveAnswer = (req: IncomingMessage, res: ServerResponse, name: string, file: FakeFile): void => {
-        const common = { "X-Repo-Commit": commitOf(name) };
+        const common: Record<string, string> = opts.repos[name]?.misbehave === "no-commit" ? {} : { "X-Repo-Commit": commitOf(name) };
         if (isLfs(file)) {
             const sha = sha256(file.content);
             res.writeHead(302, {
                 ...common,
                 "X-Linked-Etag": `"${file.announcedSha256 ?? sha}"`,
-                "X-Linked-Size": String(file.content.length),
+                "X-Linked-Size": String(file.announcedSize ?? file.content.length),
                 ETag: `"${gitOid(Buffer.from(`oid sha256:${sha}`))}"`,
                 Location: `${cdnEndpoint}/cdn/${sha}`,
                 "Content-Length": "0"
