@@ -190,6 +190,25 @@ describe(`bench on ${models.real ? "real" : "synthetic"} models`, () => {
         expect(rows.map((row) => [JSON.parse(row.params).context, JSON.parse(row.asked).context])).toEqual([[256, 128], [512, undefined]]);
     });
 
+    test("two bench processes on one database at once: both runs complete, and SQLite's integrity check passes", async () => {
+        const s = await scenario("two-at-once", {
+            name: "cli-two", defaults: { ...quick, repetitions: 2, warmup: 0, maxTokens: 8 }, models: [{ path: stories }], prompts
+        });
+        const [a, b] = await Promise.all([runBench([s.suitePath, ...s.storeArgs], s.env), runBench([s.suitePath, ...s.storeArgs], s.env)]);
+        expect(a.code, a.stderr).toBe(0);
+        expect(b.code, b.stderr).toBe(0);
+        const db = new Database(s.db, { readonly: true });
+        try {
+            expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
+            const runs = db.prepare("SELECT status FROM runs").pluck().all();
+            expect(runs).toEqual(["completed", "completed"]);
+            expect(db.prepare("SELECT count(*) FROM measurements").pluck().get()).toBe(2 * 2 * 2); // 2 runs × 2 prompts × 2 reps
+        } finally {
+            db.close();
+        }
+        expect(runFileNames(s.results)).toHaveLength(2);
+    });
+
     test("SIGKILL of a measure child: that config is `crashed` naming SIGKILL, the others run, exit 1", async () => {
         const s = await scenario("sigkill", {
             name: "cli-sigkill",
