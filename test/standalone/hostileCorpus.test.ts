@@ -7,7 +7,7 @@
  * control character reaches the terminal.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -78,6 +78,8 @@ interface Case {
     says: RegExp;
     /** Extra checks on the root and the fake Hub's requests after the run. */
     after?(root: string): void;
+    /** Undo what setup did that would stop the root from being removed. */
+    cleanup?(root: string): void;
 }
 
 const suite = (root: string, body: string, name = "suite.yaml") => {
@@ -141,9 +143,44 @@ async function runCase(c: Case): Promise<void> {
         expect(gitStatus()).toBe(gitBefore);
         c.after?.(root);
     } finally {
+        c.cleanup?.(root);
         rmSync(root, { recursive: true, force: true });
     }
 }
+
+/**
+ * Makes `dir` refuse new files: `chattr +i` as root (who may write anywhere else; EPERM, as the issue saw), else
+ * mode 0555. Returns whether it worked here (no chattr, or a file system without it: the case is skipped).
+ */
+function makeReadOnly(dir: string): boolean {
+    mkdirSync(dir, { recursive: true });
+    if (process.getuid?.() !== 0) {
+        chmodSync(dir, 0o555);
+        return true;
+    }
+    try {
+        execFileSync("chattr", ["+i", dir], { stdio: "ignore" });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+function undoReadOnly(dir: string): void {
+    if (process.getuid?.() === 0) execFileSync("chattr", ["-i", dir], { stdio: "ignore" });
+    else chmodSync(dir, 0o755);
+}
+
+const readOnlyWorks = (() => {
+    const probe = mkdtempSync(path.join(tmpdir(), "gguf-bench-ro-probe-"));
+    try {
+        const worked = makeReadOnly(path.join(probe, "d"));
+        if (worked) undoReadOnly(path.join(probe, "d"));
+        return worked;
+    } finally {
+        rmSync(probe, { recursive: true, force: true });
+    }
+})();
 
 // ------------------------------------------------------------------ the cases
 
@@ -314,6 +351,24 @@ describe("the hostile corpus: how each case ends, nothing written outside the ca
                 }, 60_000);
         });
     }
+
+    describe("read-only places (found before anything runs, not after the whole run)", () => {
+        it.skipIf(!readOnlyWorks)("a read-only results folder → exit 2", async () => {
+            await runCase({
+                name: "read-only results", code: 2, says: /results folder .*runs: cannot write in .*runs \((EPERM|EACCES)\)$/,
+                setup: (r) => { makeReadOnly(path.join(r, "runs")); return { argv: [synthetic(r), ...store(r)] }; },
+                cleanup: (r) => undoReadOnly(path.join(r, "runs"))
+            });
+        });
+
+        it.skipIf(!readOnlyWorks)("a read-only folder for the database → exit 2", async () => {
+            await runCase({
+                name: "read-only database folder", code: 2, says: /folder of the database .*: cannot write in .*dbs \((EPERM|EACCES)\)$/,
+                setup: (r) => { makeReadOnly(path.join(r, "dbs")); return { argv: [synthetic(r), "--db", path.join(r, "dbs", "bench.db"), "--results", path.join(r, "runs")] }; },
+                cleanup: (r) => undoReadOnly(path.join(r, "dbs"))
+            });
+        });
+    });
 
     it("holds at least 40 cases", () => {
         expect(suites.length + ggufs.length + args.length + envs.length + hubs.length).toBeGreaterThanOrEqual(40);
