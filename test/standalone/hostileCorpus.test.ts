@@ -256,6 +256,7 @@ const ggufs: Case[] = [
 const synthetic = (r: string) => suite(r, `name: c\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\n${tail}`);
 const args: Case[] = [
     { name: "--db \"\"", code: 2, says: /^gguf-bench: --db: expected a value, got an empty one$/, setup: (r) => ({ argv: [synthetic(r), "--db", ""] }) },
+    { name: "--db :memory: (a throwaway database)", code: 2, says: /^gguf-bench: --db: expected a database file, got `:memory:`/, setup: (r) => ({ argv: [synthetic(r), "--db", ":memory:"] }) },
     { name: "--db naming a folder", code: 2, says: /database .*: expected a file, found a folder$/,
         setup: (r) => { mkdirSync(path.join(r, "dbdir")); return { argv: [synthetic(r), "--db", path.join(r, "dbdir"), "--results", path.join(r, "runs")] }; } },
     { name: "--db naming a text file (not a database; left as it is)", code: 2, says: /cannot use it as the database \(SQLITE_NOTADB/,

@@ -208,6 +208,7 @@ function parseBenchArgs(argv: string[]): BenchArgs | null {
     for (const flag of ["db", "results", "resume", "filter"] as const)
         if (values[flag] === "") throw new InputError(`--${flag}: expected a value, got an empty one`);
     if (positionals[0] === "") throw new InputError("bench: expected a suite file, got an empty name");
+    if (values.db === ":memory:") throw new InputError("--db: expected a database file, got `:memory:`, which would throw the results away");
     return {
         ...(positionals[0] != null ? { suite: positionals[0] } : {}),
         // an empty variable counts as unset, as huggingface_hub treats HF_HOME and friends
