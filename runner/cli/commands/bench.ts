@@ -5,7 +5,7 @@ import { parseCommandArgs } from "../parseCommandArgs.ts";
 import { parseSuite } from "../../suite/parseSuite.ts";
 import { planConfigs } from "../../plan/plan.ts";
 import type { Config } from "../../plan/types.ts";
-import type { Suite } from "../../suite/types.ts";
+import type { Suite, Threads } from "../../suite/types.ts";
 import type { RunRecord } from "../../results.ts";
 import { openDatabase } from "../../store/db.ts";
 import { Store } from "../../store/store.ts";
@@ -28,7 +28,6 @@ import { terminalHooks } from "../terminalHooks.ts";
 import { checkOutputs } from "../checkOutputs.ts";
 import { readResumedRun, type ResumedRun } from "../resumeRun.ts";
 import { settingFlag } from "../settingFlag.ts";
-import type { Threads } from "../../suite/types.ts";
 
 /** Arguments of `bench`. */
 export interface BenchArgs {
