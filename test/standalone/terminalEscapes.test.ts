@@ -2,7 +2,9 @@
  * Text from a file, a suite, an argument or a model reaches the terminal with its control characters made visible:
  * the tables (widths computed on what is shown), the progress line and the ad-hoc answer.
  */
+import { LlamaLogLevel } from "node-llama-cpp";
 import { describe, expect, it } from "vitest";
+import { terminalLlamaLogger } from "../../runner/format/llamaLogger.ts";
 import { ProgressLine } from "../../runner/cli/progress.ts";
 import { formatResultsTable, renderTable } from "../../runner/cli/resultsTable.ts";
 import { terminalHooks } from "../../runner/cli/terminalHooks.ts";
@@ -78,5 +80,13 @@ describe("the ad-hoc answer", () => {
         const hooks = terminalHooks(true, new ProgressLine(fakeStream(false).stream), stream);
         hooks.onText?.(`line 1\n\tline 2${retitle}${clear}\r`);
         expect(written.join("")).toBe("line 1\n\tline 2\\x1b]0;pwned\\x07\\x1b[2J\\r");
+    });
+});
+
+describe("llama.cpp's log lines in info and --dry-run", () => {
+    it("go to stderr one line each, control characters escaped", () => {
+        const { written, stream } = fakeStream(false);
+        terminalLlamaLogger(stream)(LlamaLogLevel.warn, `load: bad special token: 'x${retitle}' = 1\n`);
+        expect(written).toEqual(["llama.cpp warn: load: bad special token: 'x\\x1b]0;pwned\\x07' = 1\n"]);
     });
 });
