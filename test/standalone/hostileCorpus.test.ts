@@ -3,7 +3,7 @@
  * a careless or hostile user, suite author or server could send. Each runs the real command in this process
  * (`main`, as `npm run bench` does) and states how it ends: the exit code and the one line it prints. In every case
  * nothing is written outside the model cache, the database and the results folder (a snapshot of the whole temp root
- * before and after, and `git status` of this checkout), an input error (exit 2) writes nothing at all, and no raw
+ * before and after, and the files git sees appear in this checkout), an input error (exit 2) stores nothing, and no raw
  * control character reaches the terminal.
  */
 import { execFileSync } from "node:child_process";
@@ -90,8 +90,14 @@ const tail = "prompts:\n  - { id: a, text: hi }\n";
 const hfSuite = (root: string, model: string) => suite(root, `name: corpus\ndefaults: { repetitions: 1, warmup: 0 }\nmodels:\n  - ${model}\n${tail}`);
 const store = (root: string) => ["--db", path.join(root, "bench.db"), "--results", path.join(root, "runs")];
 
-function gitStatus(): string {
-    return execFileSync("git", ["status", "--porcelain", "--untracked-files=all"], { encoding: "utf8" });
+/**
+ * Files of this checkout that git does not track, ignored ones included (results/bench.db is ignored), outside
+ * node_modules and .cache (the child bundles, gguf-bench's own cache). Edits to tracked files are left out, so a
+ * developer editing while the tests run does not trip it; a file a run wrongly creates here does.
+ */
+function newFilesInCheckout(): string[] {
+    const out = execFileSync("git", ["status", "--porcelain", "--untracked-files=all", "--ignored=matching", "--", ".", ":!node_modules", ":!.cache"], { encoding: "utf8" });
+    return out.split("\n").filter((line) => line.startsWith("?? ") || line.startsWith("!! ")).sort();
 }
 
 async function runCase(c: Case): Promise<void> {
@@ -99,7 +105,7 @@ async function runCase(c: Case): Promise<void> {
     try {
         const { argv, env = {}, command } = c.setup(root);
         const before = snapshotTree(root);
-        const gitBefore = gitStatus();
+        const checkoutBefore = newFilesInCheckout();
         const saved = { ...process.env };
         const base: Record<string, string | undefined> = {
             GGUF_BENCH_DB: undefined, GGUF_BENCH_RESULTS: undefined, GGUF_BENCH_CACHE: path.join(root, "cache"),
@@ -140,7 +146,7 @@ async function runCase(c: Case): Promise<void> {
             expect(changesOutside(before, snapshotTree(root), allowed)).toEqual([]);
         }
         expect(output.includes(ESC) || output.includes(BEL), "a raw control character reached the terminal").toBe(false);
-        expect(gitStatus()).toBe(gitBefore);
+        expect(newFilesInCheckout().filter((line) => !checkoutBefore.includes(line)), "files written into this checkout").toEqual([]);
         c.after?.(root);
     } finally {
         c.cleanup?.(root);
