@@ -7,9 +7,10 @@ import { createHash } from "node:crypto";
 import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { readGgufHeader, type ByteSource, type GgufHeader } from "./ggufHeader.ts";
-import { fileMetadata, type HubOptions } from "./hub.ts";
-import { commitHashPattern, exists } from "./hubCache.ts";
-import { HubUnreachableError, httpError, requestTimeoutMs, sameOrigin, unreachable } from "./hubErrors.ts";
+import { fileMetadata, requestSignal, type HubOptions } from "./hub.ts";
+import { exists } from "./hubCache.ts";
+import { HubUnreachableError, httpError, sameOrigin, unreachable } from "./hubErrors.ts";
+import { assertHubNames, commitHashPattern } from "./hubNames.ts";
 
 export interface HubHeaderOptions extends HubOptions {
     /** gguf-bench's cache (see `benchCacheDir()`). */
@@ -28,6 +29,7 @@ const hash = (...parts: string[]): string => createHash("sha256").update(parts.j
 
 /** The header of `ref`: from the cache when its commit's copy is there, else by range requests (then cached). */
 export async function readHubHeader(ref: HubFileRef, opts: HubHeaderOptions): Promise<GgufHeader> {
+    assertHubNames(ref, `reading the header of ${ref.repo}/${ref.file}`);
     const dir = path.join(opts.cacheDir, "clone-headers");
     const cached = (commit: string) => path.join(dir, `${hash(ref.repo, commit, ref.file)}.gguf-header`);
     const refFile = path.join(dir, "refs", hash(ref.repo, ref.revision, ref.file));
@@ -38,7 +40,7 @@ export async function readHubHeader(ref: HubFileRef, opts: HubHeaderOptions): Pr
     try {
         meta = await fileMetadata(ref.repo, ref.revision, ref.file, opts, doing);
     } catch (error) {
-        if (!(error instanceof HubUnreachableError)) throw error;
+        if (!(error instanceof HubUnreachableError) || opts.signal?.aborted) throw error;
         const commit = (await readFile(refFile, "utf8").catch(() => "")).trim();
         if (commitHashPattern.test(commit) && await exists(cached(commit))) return readCachedHeader(cached(commit));
         throw error;
@@ -107,8 +109,9 @@ function rangeSource(url: string, name: string, ref: HubFileRef, opts: HubHeader
             if (opts.token != null && sameOrigin(url, opts.endpoint)) headers.Authorization = `Bearer ${opts.token}`;
             let response: Response;
             try {
-                response = await fetch(url, { headers, signal: AbortSignal.timeout(requestTimeoutMs) });
+                response = await fetch(url, { headers, signal: requestSignal(opts) });
             } catch (error) {
+                opts.signal?.throwIfAborted();
                 throw unreachable(opts.endpoint, doing, error);
             }
             if (response.status === 416) {

@@ -1,30 +1,45 @@
 /**
- * Hugging Face names from suites and the command line are untrusted: repo ids, file paths in a repo and revisions
- * are checked against the Hub's own rules (huggingface_hub's `validate_repo_id`; git's ref-name rules for
- * revisions) before they reach a URL, and never become local paths. Each check returns what was expected, or null.
+ * Names that come from a suite, an argument or a Hub answer and end up in paths of the model cache: repo ids, file
+ * paths and revisions as the Hub defines them (the patterns are suite.schema.json's `hubRepo`, `hubFile` and
+ * `hubRevision`, so editors, the suite check and the downloader refuse the same names), and the commit hashes and
+ * ETags a Hub answers with. A name that fails here never reaches `path.join`.
  */
+import suiteSchema from "../../suite.schema.json" with { type: "json" };
+import { InputError } from "../errors.ts";
+import { visible } from "../format/visible.ts";
 
-const repoPart = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
+type HubNameKind = "repo" | "file" | "revision";
 
-/** `owner/name`: letters, digits, `_`, `-`, `.`; no `--` or `..`; at most 96 characters; no leading/trailing `-` or `.`. */
-export function repoIdProblem(repo: string): string | null {
-    const parts = repo.split("/");
-    if (parts.length !== 2 || !parts.every((part) => repoPart.test(part)) || repo.length > 96 || repo.includes("--") || repo.includes(".."))
-        return "a Hugging Face repo id `owner/name` (letters, digits, `_`, `-`, `.`; no `--` or `..`; at most 96 characters)";
-    return null;
+const definitions = { repo: suiteSchema.definitions.hubRepo, file: suiteSchema.definitions.hubFile, revision: suiteSchema.definitions.hubRevision };
+const patterns = Object.fromEntries(
+    Object.entries(definitions).map(([kind, definition]) => [kind, new RegExp(definition.pattern, "u")])
+) as Record<HubNameKind, RegExp>;
+
+/** What a `kind` name must look like (the schema's wording), or `null` when `value` is one. */
+export function hubNameProblem(kind: HubNameKind, value: string): string | null {
+    return patterns[kind].test(value) ? null : definitions[kind].errorMessage;
 }
 
-/** A relative path inside a repo ending in `.gguf`: `/`-separated parts, none empty, `.` or `..`, no `\` or control characters. */
-export function repoFileProblem(file: string): string | null {
-    const parts = file.split("/");
-    if (!/\.gguf$/i.test(file) || file.length > 1000 || /[\\\x00-\x1f\x7f]/.test(file) || parts.some((part) => part === "" || part === "." || part === ".."))
-        return "a file path inside the repo ending in `.gguf` (no `..`, `\\`, empty parts or control characters)";
-    return null;
+/** Throws an InputError naming the first of `names` that is not a valid Hub name of its kind. */
+export function assertHubNames(names: { repo: string; revision: string; file?: string }, where: string): void {
+    for (const kind of ["repo", "revision", "file"] as const) {
+        const value = names[kind];
+        if (value === undefined) continue;
+        const problem = hubNameProblem(kind, value);
+        if (problem != null) throw new InputError(`${where}: Hub ${kind} \`${visible(value)}\`: expected ${problem}`);
+    }
 }
 
-/** A branch, tag, `refs/pr/N` or commit: git's ref-name rules (no `..`, `~^:?*[\`, spaces, `@{`, leading `-` or `/`, …). */
-export function revisionProblem(revision: string): string | null {
-    if (revision === "" || revision.length > 255 || /[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\/|^[-/]|[/.]$|\.lock$|^@$/.test(revision))
-        return "a branch, tag or commit (git ref-name rules: no `..`, spaces, `~^:?*[\\`, `@{`, leading `-` or `/`)";
-    return null;
+/** A git commit hash, as `X-Repo-Commit` carries it and `snapshots/<commit>` is named. */
+export const commitHashPattern = /^[0-9a-f]{40}$/;
+
+/** An ETag usable as a blob's file name: a sha256 or git oid in practice; never a path, never `..`. */
+const etagPattern = /^(?!.*\.\.)[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
+
+/** Checks the commit and ETag a Hub sent for a file before they name anything in the cache. */
+export function checkHubAnswer(endpoint: string, what: string, commit: string, etag: string): void {
+    if (!commitHashPattern.test(commit))
+        throw new Error(`${endpoint} answered X-Repo-Commit \`${visible(commit.slice(0, 80))}\` for ${what}: expected a 40-digit commit hash`);
+    if (!etagPattern.test(etag))
+        throw new Error(`${endpoint} answered an ETag \`${visible(etag.slice(0, 80))}\` for ${what}: expected a file hash`);
 }

@@ -1,10 +1,10 @@
 /**
  * `synthetic: { like: … }` in a suite and `--model like:…` on the command line: a local GGUF file or a Hub file
- * `OWNER/REPO/FILE.gguf`, checked here before anything runs (Hub names by the Hub's rules, see models/hubNames.ts).
+ * `OWNER/REPO/FILE.gguf`, checked here before anything runs (Hub names by the Hub's rules: models/hubNames.ts).
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { repoFileProblem, repoIdProblem, revisionProblem } from "../models/hubNames.ts";
+import { hubNameProblem } from "../models/hubNames.ts";
 import type { LikeRef } from "./types.ts";
 
 /**
@@ -20,7 +20,9 @@ export function parseLike(text: string, baseDir: string, revision = "main"): Lik
     const [owner, name, ...rest] = text.split("/");
     const repo = `${owner}/${name}`;
     const file = rest.join("/");
-    const problem = rest.length === 0 ? "a local GGUF file or a Hub file OWNER/REPO/FILE.gguf" : repoIdProblem(repo) ?? repoFileProblem(file) ?? revisionProblem(revision);
+    const problem = rest.length === 0
+        ? "a local GGUF file or a Hub file OWNER/REPO/FILE.gguf"
+        : hubNameProblem("repo", repo) ?? hubNameProblem("file", file) ?? hubNameProblem("revision", revision);
     return problem == null ? { repo, revision, file } : { expected: problem };
 }
 
