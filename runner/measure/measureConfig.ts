@@ -91,7 +91,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         const peakRssBytes = readPeakRssBytes();
         const sampledPeak = peakSampledRss(rssTimeline);
         if (sampledPeak > peakRssBytes * 1.01)
-            warnings.push(`sampled RSS peak ${sampledPeak} B exceeds getrusage maxRSS ${peakRssBytes} B: check the maxRSS unit conversion`);
+            warnings.push(`sampled RSS peak ${sampledPeak} B exceeds the high-water mark ${peakRssBytes} B: check how peakRss.ts reads it`);
         warnings.push(...log.warnings());
         return {
             loadMs: opened.loadMs,
