@@ -18,13 +18,12 @@ export function tradeoffChart(id: string, t: Tradeoff): ChartModel {
     const title = `${t.y.title} against ${t.x.title}`;
     const better = bestCorner(t);
     const families = [...new Set(t.points.map((p) => p.config.family + (p.config.synthetic ? " (synthetic)" : "")))];
-    const tooltipCount = Math.max(...t.points.map((p) => p.details.length));
     const values = t.points.map((p) => {
         const row: Record<string, string | number | boolean> = {
             x: axisValue(t.x, p.x), y: axisValue(t.y, p.y), quant: p.settings === "" ? p.config.quant : `${p.config.quant} ${p.settings}`, label: p.config.label,
             model: p.config.family + (p.config.synthetic ? " (synthetic)" : ""), front: p.onFront ? "on the Pareto front" : "dominated"
         };
-        p.details.forEach(([name, text], i) => { row[`d${i}`] = `${name}: ${text}`; });
+        p.details.forEach(([, text], i) => { row[`d${i}`] = text; });
         return row;
     });
     const front = values.filter((v) => v.front === "on the Pareto front").sort((a, b) => (a.x as number) - (b.x as number));
@@ -33,7 +32,7 @@ export function tradeoffChart(id: string, t: Tradeoff): ChartModel {
     const tooltip = [
         { field: "label", title: "config" },
         { field: "front", title: "trade-off" },
-        ...Array.from({ length: tooltipCount }, (_, i) => ({ field: `d${i}`, title: " " }))
+        ...(t.points[0]?.details ?? []).map(([name], i) => ({ field: `d${i}`, title: name }))
     ];
     const spec = {
         ...baseSpec(title, [better, "Ringed points, joined by the dashed line: the Pareto front (no other config is better on both axes)."]),
@@ -46,14 +45,14 @@ export function tradeoffChart(id: string, t: Tradeoff): ChartModel {
                 encoding: { x, y }
             },
             {
-                data: { values },
-                mark: { type: "point", filled: true, size: 110, opacity: 0.9 },
-                encoding: { x, y, ...seriesEncoding("model", "model", families), tooltip }
-            },
-            {
                 data: { values: front },
                 mark: { type: "point", filled: false, size: 300, color: "#333", strokeWidth: 1.5 },
                 encoding: { x, y }
+            },
+            {
+                data: { values },
+                mark: { type: "point", filled: true, size: 110, opacity: 0.9 },
+                encoding: { x, y, ...seriesEncoding("model", "model", families), tooltip }
             },
             {
                 data: { values },

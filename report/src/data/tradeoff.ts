@@ -15,7 +15,7 @@ export interface TradeoffPoint {
     onFront: boolean;
     /** The config's swept settings (`threads=1`), `""` when the suite swept none. */
     settings: string;
-    /** Every headline figure of the config as text, by column title (for tooltips). */
+    /** Every headline column of the section as [title, text] (`–` where the config lacks it), the same columns for every point. */
     details: [string, string][];
 }
 
@@ -46,10 +46,8 @@ export function tradeoff(configs: readonly ConfigView[], xMetric: string, yMetri
         const xv = figure(row.config, xMetric, xPrompt);
         const yv = figure(row.config, yMetric, yPrompt);
         if (xv == null || yv == null) return [];
-        const details = table.columns.flatMap((column, i): [string, string][] => {
-            const text = row.cells[i];
-            return text == null ? [] : [[column.prompt == null ? column.title : `${column.title} (${column.prompt})`, text]];
-        });
+        const details = table.columns.map((column, i): [string, string] =>
+            [column.prompt == null ? column.title : `${column.title} (${column.prompt})`, row.cells[i] ?? "–"]);
         return [{ config: row.config, x: xv.median, y: yv.median, details, settings: row.settings }];
     });
     if (candidates.length === 0) return null;

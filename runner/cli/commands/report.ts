@@ -63,6 +63,9 @@ export async function reportCommand(argv: string[]): Promise<number> {
     process.env.GGUF_BENCH_REPORT_BASE = args.base;
     process.env.GGUF_BENCH_REPORT_OUT = args.out;
     process.env.ASTRO_TELEMETRY_DISABLED = "1";
+    // Astro writes its temporary server bundle into the output folder when that lies under the working directory,
+    // else into ./.astro/ there; from the project root either way, the bundle resolves the project's packages
+    process.chdir(path.dirname(reportRoot));
     const astro = await import("astro");
     if (args.preview) {
         if (!existsSync(path.join(args.out, "index.html"))) throw new InputError(`report: nothing built in \`${visible(args.out)}\`: run \`npm run report\` first`);
