@@ -10,6 +10,7 @@ import { findChromium, launchChromium } from "./chromium.ts";
 import { serveStatic, type StaticSite } from "./staticServer.ts";
 import { buildEmptySite, buildFixtureSite, hostile, type BuiltSite } from "./siteFixture.ts";
 import Database from "better-sqlite3";
+import { pageWeights } from "../../scripts/report-page-weight.ts";
 
 const executable = findChromium();
 if (executable == null) {
@@ -95,6 +96,16 @@ describe.skipIf(executable == null)("the report site in chromium", () => {
         }
         // trade-off, ladders, scaling and the per-config charts all drew
         expect(charts).toBeGreaterThan(pages.length);
+    });
+
+    it("keeps every page under 1 MB on a first load (gzipped), the chart code shared between pages", () => {
+        const { pages: weights, shared } = pageWeights(site.dist, "/gguf-bench/");
+        expect(weights.length).toBe(pages.length);
+        for (const w of weights) expect(w.first, w.page).toBeLessThanOrEqual(1_000_000);
+        // vega and react come once: a page with charts, after another was visited, loads little besides its HTML
+        const chartPage = weights.find((w) => w.page.startsWith("tradeoff"))!;
+        expect(shared).toBeGreaterThan(100_000);
+        expect(chartPage.cached).toBeLessThan(chartPage.first - 100_000);
     });
 
     it("shows a trade-off point's figures in a tooltip on hover", async () => {

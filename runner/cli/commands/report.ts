@@ -63,9 +63,11 @@ export async function reportCommand(argv: string[]): Promise<number> {
     process.env.GGUF_BENCH_REPORT_BASE = args.base;
     process.env.GGUF_BENCH_REPORT_OUT = args.out;
     process.env.ASTRO_TELEMETRY_DISABLED = "1";
+    const invokedFrom = process.cwd();
     // Astro writes its temporary server bundle into the output folder when that lies under the working directory,
     // else into ./.astro/ there; from the project root either way, the bundle resolves the project's packages
     process.chdir(path.dirname(reportRoot));
+    const shownOut = path.relative(invokedFrom, args.out) || args.out;
     const astro = await import("astro");
     if (args.preview) {
         if (!existsSync(path.join(args.out, "index.html"))) throw new InputError(`report: nothing built in \`${visible(args.out)}\`: run \`npm run report\` first`);
@@ -75,6 +77,6 @@ export async function reportCommand(argv: string[]): Promise<number> {
     }
     const started = performance.now();
     await astro.build({ root: reportRoot, logLevel: "warn" });
-    console.log(`report: built ${visible(path.relative(process.cwd(), args.out) || args.out)} from ${existsSync(args.db) ? visible(args.db) : "no database (an empty site)"} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`report: built ${visible(shownOut)} from ${existsSync(args.db) ? visible(args.db) : "no database (an empty site)"} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return exitCodes.ok;
 }
