@@ -47,10 +47,14 @@ export function fieldKey(index: number): string {
     return `f${index}`;
 }
 
+/** Series beyond this many get no legend (it would bury the chart): tooltips and the data table name them. */
+export const maxLegendEntries = 16;
+
 /** Colour and shape for a series field: the same value gets the same colour and shape in one chart. */
 export function seriesEncoding(field: string, title: string, domain: readonly string[]): Spec {
+    const legend = domain.length > maxLegendEntries ? { legend: null } : {};
     return {
-        color: { field, type: "nominal", title, scale: { domain: [...domain], range: domain.map((_, i) => palette[i % palette.length]) } },
-        shape: { field, type: "nominal", title, scale: { domain: [...domain], range: domain.map((_, i) => shapes[(i + Math.floor(i / palette.length)) % shapes.length]) } }
+        color: { field, type: "nominal", title, ...legend, scale: { domain: [...domain], range: domain.map((_, i) => palette[i % palette.length]) } },
+        shape: { field, type: "nominal", title, ...legend, scale: { domain: [...domain], range: domain.map((_, i) => shapes[(i + Math.floor(i / palette.length)) % shapes.length]) } }
     };
 }

@@ -14,6 +14,16 @@ export function bestCorner(t: Tradeoff): string {
     return `${vertical} and to the ${horizontal} is better`;
 }
 
+/** Points beyond this many are labelled only on the Pareto front. */
+export const maxLabels = 24;
+
+/** A quantitative axis; logarithmic (and titled so) when the values span more than 20×. */
+function axis(field: string, title: string, values: readonly number[]) {
+    const min = Math.min(...values);
+    const log = min > 0 && Math.max(...values) / min > 20;
+    return { field, type: "quantitative", title: log ? `${title} (log scale)` : title, scale: log ? { type: "log" } : { zero: false, nice: true } };
+}
+
 export function tradeoffChart(id: string, t: Tradeoff): ChartModel {
     const title = `${t.y.title} against ${t.x.title}`;
     const better = bestCorner(t);
@@ -27,8 +37,10 @@ export function tradeoffChart(id: string, t: Tradeoff): ChartModel {
         return row;
     });
     const front = values.filter((v) => v.front === "on the Pareto front").sort((a, b) => (a.x as number) - (b.x as number));
-    const x = { field: "x", type: "quantitative", title: axisLabel(t.x.axisTitle, t.xPrompt, t.x.better), scale: { zero: false, nice: true } };
-    const y = { field: "y", type: "quantitative", title: axisLabel(t.y.axisTitle, t.yPrompt, t.y.better), scale: { zero: false, nice: true } };
+    const x = axis("x", axisLabel(t.x.axisTitle, t.xPrompt, t.x.better), values.map((v) => v.x as number));
+    const y = axis("y", axisLabel(t.y.axisTitle, t.yPrompt, t.y.better), values.map((v) => v.y as number));
+    // many points: only the front is labelled (every point has its tooltip and its row in the table)
+    const labelled = values.length <= maxLabels ? values : front;
     const tooltip = [
         { field: "label", title: "config" },
         { field: "front", title: "trade-off" },
@@ -55,7 +67,7 @@ export function tradeoffChart(id: string, t: Tradeoff): ChartModel {
                 encoding: { x, y, ...seriesEncoding("model", "model", families), tooltip }
             },
             {
-                data: { values },
+                data: { values: labelled },
                 mark: { type: "text", dx: 9, dy: -9, align: "left", fontSize: 11, color: "#222" },
                 encoding: { x, y, text: { field: "quant" } }
             }
