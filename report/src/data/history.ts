@@ -56,3 +56,13 @@ export function histories(site: SiteData): History[] {
     }
     return result;
 }
+
+/** The same points as a percentage of each config's first run: regressions show as dips whatever the scale. */
+export function relativeToFirst(history: History): { series: string; run: HistoryPoint["run"]; percent: number }[] {
+    const first = new Map<string, number>();
+    return history.points.flatMap((p) => {
+        if (!first.has(p.series)) first.set(p.series, p.median);
+        const base = first.get(p.series)!;
+        return base === 0 ? [] : [{ series: p.series, run: p.run, percent: (p.median / base) * 100 }];
+    });
+}

@@ -15,7 +15,7 @@ import { tradeoffs } from "../../../report/src/data/tradeoff.ts";
 import { paretoFront } from "../../../report/src/data/pareto.ts";
 import { ladders } from "../../../report/src/data/ladder.ts";
 import { scalings } from "../../../report/src/data/scaling.ts";
-import { histories } from "../../../report/src/data/history.ts";
+import { histories, relativeToFirst } from "../../../report/src/data/history.ts";
 import { machineComparisons } from "../../../report/src/data/machines.ts";
 import { configDetail, gapsByPosition } from "../../../report/src/data/configDetail.ts";
 import { modelFamily } from "../../../report/src/data/modelFamily.ts";
@@ -198,5 +198,16 @@ describe("model families", () => {
         expect(modelFamily({ ...base, source: "path", file: "synthetic-llama-25m-q4_k_m.gguf", quant: "Q4_K_M" }, "x").name).toBe("synthetic-llama-25m");
         expect(modelFamily({ ...base, source: "synthetic", file: "small-q8_0-s1-g1.gguf", quant: "Q8_0" }, "x")).toMatchObject({ name: "synthetic llama 25M", synthetic: true });
         expect(modelFamily(null, "broken config")).toMatchObject({ name: "broken config", quant: "?" });
+    });
+});
+
+describe("history relative to the first run", () => {
+    it("expresses each config's figures as a percentage of its own first run", () => {
+        const r = (id: string) => ({ id }) as never;
+        const h = { suite: "s", machineName: "m", metric: "decodeTps", prompt: "p", points: [
+            { series: "a", run: r("1"), config: {} as never, median: 10, sd: 0 }, { series: "b", run: r("1"), config: {} as never, median: 40, sd: 0 },
+            { series: "a", run: r("2"), config: {} as never, median: 9, sd: 0 }, { series: "b", run: r("2"), config: {} as never, median: 44, sd: 0 }
+        ] };
+        expect(relativeToFirst(h).map((p) => [p.series, Number(p.percent.toFixed(9))])).toEqual([["a", 100], ["b", 100], ["a", 90], ["b", 110]]);
     });
 });
