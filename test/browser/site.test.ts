@@ -84,6 +84,8 @@ describe.skipIf(executable == null)("the report site in chromium", () => {
         for (const path of pages) {
             const report = await visit(page, server.url + path);
             expect(report, path).toEqual({ errors: [], failed: [] });
+            const links = await page.locator("a[href]").evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
+            expect(links.filter((href) => !href.startsWith("/gguf-bench/")), `${path}: links outside the sub-path`).toEqual([]);
             for (const chart of await page.locator("[data-chart]").all()) {
                 const svg = chart.locator("svg.marks");
                 // marks: vega draws each mark group as g.mark-<type> holding paths, lines or text

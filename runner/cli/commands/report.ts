@@ -18,6 +18,9 @@ export interface ReportArgs {
     preview: boolean;
 }
 
+/** Names Vite reads from the environment into `import.meta.env`, over the site's own configuration. */
+const viteEnvNames = ["BASE_URL", "MODE", "DEV", "PROD", "SSR", "SITE", "ASSETS_PREFIX"];
+
 /** The Astro project. */
 export const reportRoot = fileURLToPath(new URL("../../../report/", import.meta.url));
 
@@ -63,6 +66,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
     process.env.GGUF_BENCH_REPORT_BASE = args.base;
     process.env.GGUF_BENCH_REPORT_OUT = args.out;
     process.env.ASTRO_TELEMETRY_DISABLED = "1";
+    // Vite fills import.meta.env from these when they are set (a test runner sets BASE_URL=/): the config decides
+    for (const name of viteEnvNames) delete process.env[name];
     const invokedFrom = process.cwd();
     // Astro writes its temporary server bundle into the output folder when that lies under the working directory,
     // else into ./.astro/ there; from the project root either way, the bundle resolves the project's packages
