@@ -101,6 +101,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
             threads: opened.threads,
             threadsBatch: opened.threadsBatch,
             backend: opened.backend,
+            ran: opened.ran,
             measurements,
             rssTimeline,
             outputs,

@@ -1,5 +1,5 @@
 /** `npm run report -- [--db PATH] [--base PATH] [--out DIR]`: the static site from the results; `--preview` serves it. */
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { exitCodes, InputError } from "../../errors.ts";
@@ -70,8 +70,11 @@ export async function reportCommand(argv: string[]): Promise<number> {
     for (const name of viteEnvNames) delete process.env[name];
     const invokedFrom = process.cwd();
     // Astro writes its temporary server bundle into the output folder when that lies under the working directory,
-    // else into ./.astro/ there; from the project root either way, the bundle resolves the project's packages
-    process.chdir(path.dirname(reportRoot));
+    // else into ./.astro/ there: working from .cache/report-build keeps it in the project's cache folder, where it
+    // still resolves the project's packages, and out of the checkout's other folders
+    const buildDir = path.join(path.dirname(reportRoot), ".cache", "report-build");
+    mkdirSync(buildDir, { recursive: true });
+    process.chdir(buildDir);
     const shownOut = path.relative(invokedFrom, args.out) || args.out;
     const astro = await import("astro");
     if (args.preview) {
