@@ -67,9 +67,10 @@ describe.skipIf(executable == null)("the report site in chromium", () => {
         page = await browser.newPage();
         const db = new Database(site.db, { readonly: true });
         const configs = db.prepare<[], { run_id: string; id: string }>("SELECT run_id, id FROM configs").all();
+        const runs = db.prepare<[], string>("SELECT id FROM runs").pluck().all();
         db.close();
         pages = ["", "ladder/", "tradeoff/", "scaling/", "runs/", "history/", "machines/",
-            ...[site.realRunId, site.hostileRunId].map((id) => `runs/${encodeURIComponent(id)}/`),
+            ...runs.map((id) => `runs/${encodeURIComponent(id)}/`),
             ...configs.map((c) => `runs/${encodeURIComponent(c.run_id)}/${c.id}/`)];
     }, 600_000);
 
@@ -96,8 +97,12 @@ describe.skipIf(executable == null)("the report site in chromium", () => {
                 charts++;
             }
         }
-        // trade-off, ladders, scaling and the per-config charts all drew
+        // trade-off, ladders, scaling, history, machines and the per-config charts all drew
         expect(charts).toBeGreaterThan(pages.length);
+        for (const [path, least] of [["tradeoff/", 1], ["ladder/", 2], ["scaling/", 3], ["history/", 2], ["machines/", 1]] as const) {
+            await visit(page, server.url + path);
+            expect(await page.locator("[data-chart] svg.marks").count(), path).toBeGreaterThanOrEqual(least);
+        }
     });
 
     it("keeps every page under 1 MB on a first load (gzipped), the chart code shared between pages", () => {

@@ -1,7 +1,8 @@
 /**
  * The site the browser tests open: a real `bench` run of a tiny synthetic model (three quants, threads swept,
  * a chat prompt and llama-bench tests), plus one copy of that run whose suite name, config labels, outputs and
- * error hold markup (the XSS cases), built by `npm run report` under the sub-path `/gguf-bench/`.
+ * error hold markup (the XSS cases) and two plain copies (a day earlier; on another machine), built by
+ * `npm run report` under the sub-path `/gguf-bench/`.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -77,6 +78,14 @@ export function buildFixtureSite(): BuiltSite {
             ...(failed ? { status: "failed" as const, error: hostile.error, measurements: [], rssTimeline: [] } : {})
         });
     });
+    // two more copies of the real run, so History (same suite and machine, a day earlier) and Machines (the same
+    // configs on another machine) have something to draw: copied figures, so flat lines and equal bars
+    const copy = (id: string, changes: Partial<typeof real.run>) => {
+        store.createRun({ ...real.run, ...changes, id });
+        for (const config of real.configs) store.saveConfig(id, config);
+    };
+    copy(`${real.run.id}-day-before`, { startedAt: new Date(Date.parse(real.run.startedAt) - 86_400_000).toISOString(), git: { commit: "0".repeat(40), dirty: false } });
+    copy(`${real.run.id}-other-machine`, { startedAt: new Date(Date.parse(real.run.startedAt) - 3_600_000).toISOString(), machine: { ...real.run.machine, cpu: "Copied CPU", cores: 64 } });
     store.close();
 
     const dist = path.join(dir, "dist");
