@@ -13,7 +13,8 @@ export function machineChart(id: string, comparisons: readonly MachineComparison
     const title = `${info.title} by machine`;
     const spec = {
         ...baseSpec(title, [`Each machine's newest run of the same config. ${info.better[0]!.toUpperCase()}${info.better.slice(1)}.`]),
-        width: "container", height: { step: 14 },
+        // a fixed width: with a height that grows with the configs, "container" makes vega-lite drop its fit-y (a warning)
+        width: 640, height: { step: 14 },
         data: { values },
         mark: { type: "bar" },
         encoding: {
