@@ -59,9 +59,11 @@ describe.skipIf(executable == null)("the report site in chromium", () => {
     let browser: BrowserContext;
     let page: Page;
     let pages: string[];
+    let emptyDist: string;
 
     beforeAll(async () => {
         site = buildFixtureSite();
+        emptyDist = buildEmptySite(site.dir);
         server = await serveStatic(site.dist, "/gguf-bench/");
         browser = await launchChromium(executable!);
         page = await browser.newPage();
@@ -160,8 +162,7 @@ describe.skipIf(executable == null)("the report site in chromium", () => {
     });
 
     it("says how to run a suite when there are no results", async () => {
-        const dist = buildEmptySite(site.dir);
-        const empty = await serveStatic(dist, "/");
+        const empty = await serveStatic(emptyDist, "/");
         try {
             for (const path of ["", "tradeoff/", "history/"]) {
                 const report = await visit(page, empty.url + path);
