@@ -10,7 +10,10 @@ export default defineConfig({
     build: { format: "directory", inlineStylesheets: "always" },
     integrations: [react()],
     devToolbar: { enabled: false },
+    // caches go to the project's .cache, not into report/node_modules
+    cacheDir: "../.cache/astro",
     vite: {
+        cacheDir: "../.cache/vite",
         // the native SQLite binding is loaded by Node at build time, never bundled
         ssr: { external: ["better-sqlite3"] },
         build: { chunkSizeWarningLimit: 1500 }
