@@ -5,7 +5,8 @@ import { visible, visibleLines } from "../format/visible.ts";
 const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
     bench: async () => (await import("./commands/bench.ts")).benchCommand,
     info: async () => (await import("./commands/info.ts")).infoCommand,
-    fidelity: async () => (await import("./commands/fidelity.ts")).fidelityCommand
+    fidelity: async () => (await import("./commands/fidelity.ts")).fidelityCommand,
+    report: async () => (await import("./commands/report.ts")).reportCommand
 };
 
 /** `argv` without node and the script; error lines go to `printError`. Returns the exit code. */
