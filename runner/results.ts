@@ -50,6 +50,12 @@ export interface ModelInfo {
     quant: string;
     arch: string;
     parameters: number;
+    /**
+     * Set only for a synthetic clone (`synthetic: { like: … }`): the file it copies, as `OWNER/REPO/FILE.gguf[@revision]`
+     * or a local file's name. Its architecture, shapes and tensor types are that file's, its weights random: speed
+     * and memory figures are real, its text output is gibberish.
+     */
+    clonedFrom?: string;
 }
 
 /**
@@ -120,6 +126,12 @@ export interface ChildResult {
     threadsBatch: number;
     /** Backend the child loaded: metal, cuda, vulkan or cpu. */
     backend: string;
+    /**
+     * What ran, for the settings node-llama-cpp or llama.cpp may adjust: the context node-llama-cpp rounds up (to a
+     * multiple of 256 below the model's training context), the batch capped to the context, flash attention where
+     * the model does not support it, the KV type the context reports, the layers offloaded, the backend loaded.
+     */
+    ran: RanSettings;
     measurements: Measurement[];
     /** The quality pass, when the suite has a `quality:` block. */
     quality?: QualityRecord;
@@ -128,13 +140,24 @@ export interface ChildResult {
     warnings: string[];
 }
 
+/** Settings a child reports as they ran (see ChildResult.ran); threads and threadsBatch come resolved beside them. */
+export type RanSettings = Pick<Settings, "context" | "batch" | "flashAttention" | "kvType" | "gpuLayers" | "gpu">;
+
 export interface ConfigRecord {
     id: string;
     label: string;
     status: ConfigStatus;
     error: string | null;
     model: ModelInfo | null;
+    /** The settings as they ran (as asked, for a config that never ran); `asked` holds what was asked where it differs. */
     params: Settings;
+    /**
+     * What was asked, for each setting where it differs from `params`: `{ context: 128 }` when node-llama-cpp ran a
+     * context of 256, `{ threads: "auto" }` when auto resolved to 1, `{ gpuLayers: "max" }` when 0 layers ran on a
+     * CPU. Empty when everything ran as asked. The config id always hashes what was asked. Absent in records saved
+     * before it existed.
+     */
+    asked?: Partial<Settings>;
     /** ms from forking the child to its `ready` (Node start, node-llama-cpp import, backend load); null if it never got ready. */
     startMs: number | null;
     loadMs: number | null;
@@ -145,8 +168,8 @@ export interface ConfigRecord {
     measurements: Measurement[];
     /** Median, sd, … of every metric per prompt/test, recomputed from `measurements` (see `summarizeMeasurements`). */
     summary: Summaries;
-    /** The quality pass with its raw samples; null when the suite has no `quality:` block or the config did not run. */
-    quality: QualityRecord | null;
+    /** The quality pass with its raw samples; null or absent when the suite has no `quality:` block or the config did not run. */
+    quality?: QualityRecord | null;
     outputs: Record<string, string>;
     rssTimeline: RssSample[];
     warnings: string[];

@@ -2,20 +2,24 @@
 import type { Config } from "../plan/types.ts";
 import type { ConfigRecord, Phase } from "../results.ts";
 import { formatBytes } from "../format/bytes.ts";
+import { visible } from "../format/visible.ts";
 
 export class ProgressLine {
     readonly #stream: NodeJS.WriteStream;
     readonly #live: boolean;
     #lastDraw = 0;
     #prefix = "";
+    readonly #now: () => number;
 
-    constructor(stream: NodeJS.WriteStream = process.stderr) {
+    /** `now` is the clock the redraw throttle reads (tests pass their own). Defaults to `Date.now`. */
+    constructor(stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now) {
         this.#stream = stream;
+        this.#now = now;
         this.#live = stream.isTTY === true && process.env.CI == null;
     }
 
     configStart(config: Config, index: number, total: number) {
-        this.#prefix = `[${index + 1}/${total}] ${config.label}`;
+        this.#prefix = `[${index + 1}/${total}] ${visible(config.label)}`;
         if (this.#live) this.#draw(`${this.#prefix} · starting`);
         else this.#stream.write(`${this.#prefix} …\n`);
     }
@@ -23,12 +27,12 @@ export class ProgressLine {
     /** One bar per config: its runs and quality chunks (`fraction`), whatever phase they are in. */
     progress(progress: { phase: Phase; step: string; tps?: number; fraction?: number }) {
         if (!this.#live) return;
-        const now = Date.now();
+        const now = this.#now();
         if (now - this.#lastDraw < 100) return;
         this.#lastDraw = now;
         const tps = progress.tps != null ? ` · ${progress.tps.toFixed(1)} tok/s` : "";
         const bar = progress.fraction != null ? ` ${progressBar(progress.fraction, 16)}` : "";
-        this.#draw(`${this.#prefix}${bar} · ${progress.step} · ${progress.phase}${tps}`);
+        this.#draw(`${this.#prefix}${bar} · ${visible(progress.step)} · ${progress.phase}${tps}`);
     }
 
     /** A line of its own, above the live line (e.g. a reference just computed). */
@@ -37,18 +41,19 @@ export class ProgressLine {
         this.#stream.write(`${text}\n`);
     }
 
-    download(done: number, total: number) {
+    /** A model's bytes arriving (`downloading`) or being written (`writing`, a synthetic model). */
+    download(done: number, total: number, activity: "downloading" | "writing" = "downloading") {
         if (!this.#live) return;
-        const now = Date.now();
+        const now = this.#now();
         if (now - this.#lastDraw < 200 && done < total) return;
         this.#lastDraw = now;
-        this.#draw(`${this.#prefix} · downloading ${progressBar(total > 0 ? done / total : 0, 24)} ${formatBytes(done)} / ${formatBytes(total)}`);
+        this.#draw(`${this.#prefix} · ${activity} ${progressBar(total > 0 ? done / total : 0, 24)} ${formatBytes(done)} / ${formatBytes(total)}`);
     }
 
     configDone(record: ConfigRecord) {
         const what = record.status === "ok" ? "ok" : `${record.status}: ${record.error ?? ""}`;
         this.clear();
-        this.#stream.write(`${this.#prefix} · ${what}\n`);
+        this.#stream.write(`${this.#prefix} · ${visible(what)}\n`);
     }
 
     clear() {

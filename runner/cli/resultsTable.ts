@@ -2,6 +2,7 @@
 import type { ConfigRecord, Summary } from "../results.ts";
 import { formatBytes } from "../format/bytes.ts";
 import { metricDef, metricTitle } from "../metrics/catalogue.ts";
+import { visible } from "../format/visible.ts";
 
 /** Metrics shown per prompt/test, in this order; titles and decimals come from the metric catalogue. */
 const columnMetrics = ["ttftMs", "prefillTps", "decodeTps", "engineDecodeTps", "itlP90Ms", "e2eMs", "pgTps"] as const;
@@ -17,13 +18,17 @@ const columns: Column[] = columnMetrics.map((metric) => ({ title: metricTitle(me
 export function formatResultsTable(records: ConfigRecord[]): string {
     const rows: string[][] = [];
     const used = new Set<Column>();
-    // a config that did not run has no figures: its whole error goes under the table, not into the `peak RSS` column
-    const errors: string[] = [];
+    // a config that did not run has no figures: its whole error goes under the table, not into the `peak RSS` column;
+    // the same error of several configs (a Hub that cannot be reached, say) is one line
+    const errors = new Map<string, string[]>();
     for (const record of records) {
         const items = itemsOf(record);
         if (record.status !== "ok" || items.length === 0) {
             rows.push([record.label, "", record.status, ""]);
-            if (record.error != null) errors.push(`${record.label}: ${record.status}: ${record.error}`);
+            if (record.error != null) {
+                const what = `${record.status}: ${record.error}`;
+                errors.set(what, [...errors.get(what) ?? [], record.label]);
+            }
             continue;
         }
         for (const item of items) {
@@ -40,7 +45,8 @@ export function formatResultsTable(records: ConfigRecord[]): string {
     const header = ["config", "prompt/test", "status", "peak RSS", ...columns.map((column) => column.title)];
     const keep = (cells: string[]) => cells.filter((_, i) => i < 4 || shown[i - 4]);
     const table = renderTable([keep(header), ...rows.map((row) => keep(row.length > 4 ? row : [...row, ...columns.map(() => "")]))]);
-    return errors.length > 0 ? `${table}\n\n${errors.join("\n")}` : table;
+    const errorLines = [...errors].map(([what, labels]) => `${labels.length === 1 ? labels[0] : `${labels.length} configs (${labels[0]}, …)`}: ${what}`);
+    return errorLines.length > 0 ? `${table}\n\n${errorLines.map(visible).join("\n")}` : table;
 }
 
 function itemsOf(record: ConfigRecord): string[] {
@@ -54,7 +60,9 @@ export function formatSummary(summary: Summary, digits: number): string {
     return summary.n > 1 ? `${median} ± ${summary.sd.toFixed(digits)}` : median;
 }
 
-export function renderTable(rows: string[][]): string {
+/** Columns padded to their widest cell; every cell is shown through `visible`, and widths are those of what is shown. */
+export function renderTable(cells: string[][]): string {
+    const rows = cells.map((row) => row.map(visible));
     const widths: number[] = [];
     for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
     const line = (row: string[]) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd();

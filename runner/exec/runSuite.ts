@@ -17,7 +17,8 @@ export interface SuiteRunHooks {
     onProgress?(config: Config, progress: { phase: Phase; step: string; tps?: number; fraction?: number }): void;
     /** A config's quality reference is ready: read from the cache (`computed` false) or just computed. */
     onReference?(config: Config, reference: QualityReference, computed: boolean): void;
-    onDownload?(config: Config, done: number, total: number): void;
+    /** Bytes of the config's model downloaded (or, `writing`, of a synthetic model written) so far. */
+    onDownload?(config: Config, done: number, total: number, activity?: "downloading" | "writing"): void;
     onText?(text: string): void;
     onConfigDone?(record: ConfigRecord, index: number, total: number): void;
 }
@@ -32,8 +33,8 @@ export interface RunSuiteOptions {
     /** Configs to run now (on --resume: only the missing ones). */
     configs: Config[];
     store: Store;
-    /** Download (if needed) and describe a model: the expensive part, run between measurements. */
-    resolveModel(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<ResolvedModel>;
+    /** Download or write (if needed) and describe a model: the expensive part, run between measurements. */
+    resolveModel(ref: ModelRef, onProgress?: (done: number, total: number, activity: "downloading" | "writing") => void): Promise<ResolvedModel>;
     /** Fetch a model's bytes ahead of time without hashing it (network only); optional. */
     prefetchModel?(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<void>;
     signal?: AbortSignal;
@@ -81,7 +82,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
         let model: ResolvedModel;
         try {
             await prefetches.get(JSON.stringify(config.model));
-            model = await options.resolveModel(config.model, (done, total) => hooks.onDownload?.(config, done, total));
+            model = await options.resolveModel(config.model, (done, total, activity) => hooks.onDownload?.(config, done, total, activity));
         } catch (error) {
             if (options.signal?.aborted) return { records, interrupted: true };
             const record = configRecord(config, null, { status: "failed", error: oneLine(error) }, startedAt, new Date());
@@ -131,10 +132,18 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
     return { records, interrupted: false };
 }
 
-/** Exit code for a finished run: 1 when any config failed, crashed or timed out (skipped is not a failure). */
+/**
+ * Exit code for a finished run: 1 when any config failed, crashed or timed out, or when none ran at all (every
+ * config skipped as not fitting); 0 when none failed and at least one ran (a config skipped beside others is
+ * reported, not a failure).
+ */
 export function runExitCode(statuses: Iterable<ConfigStatus>): 0 | 1 {
-    for (const status of statuses) if (status === "failed" || status === "crashed" || status === "timeout") return 1;
-    return 0;
+    let ran = false;
+    for (const status of statuses) {
+        if (status === "failed" || status === "crashed" || status === "timeout") return 1;
+        if (status === "ok") ran = true;
+    }
+    return ran ? 0 : 1;
 }
 
 function oneLine(error: unknown): string {

@@ -141,7 +141,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         const qualityFrom = rssTimeline.findIndex((sample) => sample.phase === "quality");
         const sampledPeak = peakSampledRss(speed && qualityFrom >= 0 ? rssTimeline.slice(0, qualityFrom) : rssTimeline);
         if (sampledPeak > peakRssBytes * 1.01)
-            warnings.push(`sampled RSS peak ${sampledPeak} B exceeds getrusage maxRSS ${peakRssBytes} B: check the maxRSS unit conversion`);
+            warnings.push(`sampled RSS peak ${sampledPeak} B exceeds the high-water mark ${peakRssBytes} B: check how peakRss.ts reads it`);
         warnings.push(...log.warnings());
         return {
             loadMs: opened.loadMs,
@@ -151,6 +151,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
             threads: opened.threads,
             threadsBatch: opened.threadsBatch,
             backend: opened.backend,
+            ran: opened.ran,
             measurements,
             ...(quality != null ? { quality } : {}),
             rssTimeline,

@@ -4,11 +4,13 @@
  */
 import os from "node:os";
 import { getLlama, GgmlType, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel, type LlamaOptions } from "node-llama-cpp";
-import type { GpuBackend, KvType, Settings } from "../suite/types.ts";
+import { kvTypes, parseGpuBackend, type GpuBackend, type Settings } from "../suite/types.ts";
+import type { RanSettings } from "../results.ts";
 import { withLlamaReason, type LlamaLog } from "./llamaLog.ts";
 import { oversubscriptionWarning, resolveThreads, resolveThreadsBatch } from "./resolveThreads.ts";
 import { makeThreadSwitch, type ThreadSwitch } from "./threadSwitch.ts";
 import { configFit, WillNotFitError } from "../plan/configFit.ts";
+import { kvGgmlType } from "../plan/fit.ts";
 
 export interface OpenModel {
     llama: Llama;
@@ -24,17 +26,14 @@ export interface OpenModel {
     /** Call `batch()` / `decode()` before each phase; `release()` after the context is gone. */
     threadSwitch: ThreadSwitch;
     backend: string;
+    /** The settings as they ran, read back from the model and context (see ChildResult.ran). */
+    ran: RanSettings;
     warnings: string[];
 }
 
 /** `gpu` setting → `getLlama({ gpu })`. */
 export function gpuOption(gpu: GpuBackend): LlamaOptions["gpu"] {
     return gpu === "auto" ? "auto" : gpu;
-}
-
-/** KV cache type setting → node-llama-cpp's `experimentalKvCacheKeyType` / `...ValueType` (a GgmlType name). */
-export function kvCacheTypeOption(kvType: KvType): keyof typeof GgmlType {
-    return kvType.toUpperCase() as keyof typeof GgmlType;
 }
 
 /**
@@ -115,7 +114,15 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
         throw error;
     }
     const vramBytes = vramBefore == null ? null : Math.max(0, (await llama.getVramState()).used - vramBefore);
-    return { llama, model, context, loadMs, vramBytes, threads, threadsBatch, threadSwitch, backend, warnings };
+    const ran: RanSettings = {
+        context: context.contextSize,
+        batch: context.batchSize,
+        flashAttention: params.flashAttention && model.flashAttentionSupported,
+        kvType: kvTypes.find((type) => kvGgmlType(type) === context.kvCacheValueType) ?? params.kvType,
+        gpuLayers: model.gpuLayers,
+        gpu: parseGpuBackend(backend === "cpu" ? "false" : backend) ?? params.gpu
+    };
+    return { llama, model, context, loadMs, vramBytes, threads, threadsBatch, threadSwitch, backend, ran, warnings };
 }
 
 /**
@@ -124,8 +131,7 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
  * go to `warnings`.
  */
 export async function createContext(model: LlamaModel, params: Settings, threadSwitch: ThreadSwitch, log: LlamaLog, warnings: string[]): Promise<LlamaContext> {
-    const kvType = kvCacheTypeOption(params.kvType);
-    if (!(kvType in GgmlType)) throw new Error(`kvType ${params.kvType} is not a ggml type this node-llama-cpp knows`);
+    const kvType = kvGgmlType(params.kvType);
     const context = await withLlamaReason(log, () => model.createContext({
         contextSize: params.context,
         batchSize: Math.min(params.batch, params.context),
@@ -136,7 +142,7 @@ export async function createContext(model: LlamaModel, params: Settings, threadS
         performanceTracking: true,
         failedCreationRemedy: false
     }));
-    if (context.kvCacheKeyType !== GgmlType[kvType] || context.kvCacheValueType !== GgmlType[kvType])
+    if (context.kvCacheKeyType !== kvType || context.kvCacheValueType !== kvType)
         warnings.push(`kvType ${params.kvType} requested, context reports K=${GgmlType[context.kvCacheKeyType]} V=${GgmlType[context.kvCacheValueType]}`);
     if (params.batch > params.context) warnings.push(`batch ${params.batch} > context ${params.context}: batch capped to ${params.context}`);
     if (context.idealThreads !== threadSwitch.contextThreads)

@@ -30,11 +30,14 @@ export async function checkQualityModels(suitePath: string, configs: readonly Co
 }
 
 async function trainedContext(ref: ModelRef): Promise<number | null> {
-    if (ref.source === "synthetic") return syntheticPresets[ref.preset as SyntheticPreset]?.contextLength ?? null;
+    // a clone's header is read when it is written: its trained context is checked in the child
+    if (ref.source === "synthetic") return "like" in ref ? null : syntheticPresets[ref.preset as SyntheticPreset]?.contextLength ?? null;
     if (ref.source === "path") return (await vocabularyOf(ref.path)).trainedContext;
     return null;
 }
 
 function nameOf(ref: ModelRef): string {
-    return ref.source === "path" ? path.basename(ref.path) : ref.source === "synthetic" ? `synthetic ${ref.preset}` : "file" in ref ? ref.file : `${ref.repo} ${ref.quant}`;
+    if (ref.source === "path") return path.basename(ref.path);
+    if (ref.source === "synthetic") return "like" in ref ? "synthetic clone" : `synthetic ${ref.preset}`;
+    return "file" in ref ? ref.file : `${ref.repo} ${ref.quant}`;
 }

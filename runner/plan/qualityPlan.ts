@@ -11,7 +11,9 @@ function referenceModel(reference: NonNullable<QualitySpec["reference"]>, model:
     if ("model" in reference) return { ...reference.model };
     switch (model.source) {
         case "hf": return { source: "hf", repo: model.repo, revision: model.revision, quant: reference.quant };
-        case "synthetic": return { source: "synthetic", preset: model.preset, quant: reference.quant.toUpperCase(), seed: model.seed };
+        case "synthetic": return "like" in model
+            ? { source: "synthetic", like: model.like, quant: reference.quant.toUpperCase(), seed: model.seed }
+            : { source: "synthetic", preset: model.preset, quant: reference.quant.toUpperCase(), seed: model.seed };
         // parseSuite refuses a quant reference for a path model: there is no ladder to pick it from
         case "path": throw new Error(`quality.reference ${reference.quant}: ${model.path} is a single file, with no quants`);
     }

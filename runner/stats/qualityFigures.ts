@@ -9,6 +9,7 @@
  * Probabilities and Δp are in percent, as llama-perplexity prints them. Nothing here is stored: figures are
  * recomputed from the samples, like every other summary.
  */
+import type { Summary } from "../results.ts";
 import { percentile } from "./percentile.ts";
 
 /** Raw samples of one scored corpus, one entry per scored position (see `QualityPositions` in results.ts). */
@@ -117,4 +118,15 @@ export function qualityFigures(samples: QualitySampleArrays): QualityFigures {
         if (samples.tailRef != null) figures.kldTailMass = { value: 100 * meanAndUnc(sameLength("tailRef", samples.tailRef, n)).mean };
     }
     return figures;
+}
+
+/**
+ * The figures in the shape of per-prompt summaries (the report reads them as the pseudo-prompt `quality`): one value
+ * per figure, so mean, median, min and max are that value, `sd` carries its standard error (0 where there is none),
+ * and `n` the positions it was computed from.
+ */
+export function qualitySummaries(samples: QualitySampleArrays): Record<string, Summary> {
+    const n = samples.nll.length;
+    return Object.fromEntries(Object.entries(qualityFigures(samples)).map(([name, { value, unc }]) =>
+        [name, { n, mean: value, sd: unc ?? 0, median: value, min: value, max: value }]));
 }

@@ -88,7 +88,12 @@ export const migrations: readonly string[] = [
     ALTER TABLE configs ADD COLUMN start_ms REAL;
     ALTER TABLE configs ADD COLUMN warmup_ms REAL;
     `,
-    // 3: a config's quality pass (the suite's quality: block) and its raw samples, one row per scored position; RSS
+    // 3: \`params\` holds what ran; \`asked\` what was asked where it differs (a context node-llama-cpp rounded, a batch
+    // capped to the context, \`auto\` resolved); NULL for configs saved before this column
+    `
+    ALTER TABLE configs ADD COLUMN asked TEXT CHECK (asked IS NULL OR json_valid(asked));
+    `,
+    // 4: a config's quality pass (the suite's quality: block) and its raw samples, one row per scored position; RSS
     // samples may be tagged with the `quality` phase (SQLite cannot alter a CHECK, so that table is rebuilt)
     `
     CREATE TABLE quality (

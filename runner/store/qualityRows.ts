@@ -39,9 +39,7 @@ export function qualityStatements(db: BetterSqlite3.Database): QualityStatements
     const insertPosition = db.prepare(`
         INSERT INTO quality_positions (run_id, config_id, pos, token, nll, top1, nll_ref, top1_ref, kld, tail_ref)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const selectQuality = db.prepare<[string], QualityRow>("SELECT * FROM quality WHERE run_id = ?");
-    const selectPositions = db.prepare<[string], PositionRow>(`
-        SELECT config_id, token, nll, top1, nll_ref, top1_ref, kld, tail_ref FROM quality_positions WHERE run_id = ? ORDER BY config_id, pos`);
+    const reader = qualityReader(db);
 
     return {
         write(runId, configId, q) {
@@ -53,33 +51,46 @@ export function qualityStatements(db: BetterSqlite3.Database): QualityStatements
                     p.nllRef?.[i] ?? null, p.top1Ref?.[i] ?? null, p.kld?.[i] ?? null, p.tailRef?.[i] ?? null);
             }
         },
-        read(runId) {
-            const positions = new Map<string, QualityPositions>();
-            for (const row of selectPositions.iterate(runId)) {
-                let p = positions.get(row.config_id);
-                if (p == null) positions.set(row.config_id, p = { token: [], nll: [], top1: [] });
-                p.token.push(row.token);
-                p.nll.push(row.nll);
-                p.top1.push(row.top1);
-                if (row.nll_ref != null) (p.nllRef ??= []).push(row.nll_ref);
-                if (row.top1_ref != null) (p.top1Ref ??= []).push(row.top1_ref);
-                if (row.kld != null) (p.kld ??= []).push(row.kld);
-                if (row.tail_ref != null) (p.tailRef ??= []).push(row.tail_ref);
-            }
-            const records = new Map<string, QualityRecord>();
-            for (const row of selectQuality.all(runId)) {
-                records.set(row.config_id, {
-                    corpus: { path: row.corpus, sha256: row.corpus_sha256 },
-                    context: row.context,
-                    chunks: row.chunks,
-                    corpusTokens: row.corpus_tokens,
-                    reference: row.reference == null ? null : JSON.parse(row.reference) as QualityReference,
-                    ms: row.ms,
-                    peakRssBytes: row.peak_rss_bytes,
-                    positions: positions.get(row.config_id) ?? { token: [], nll: [], top1: [] }
-                });
-            }
-            return records;
+        read: (runId) => reader(runId)
+    };
+}
+
+/**
+ * Reads the quality passes of a run (or of every run, `runId` null), by config id (by `run\0config` for every run):
+ * SELECTs only, so it works on a readonly connection (the report).
+ */
+export function qualityReader(db: BetterSqlite3.Database): (runId: string | null) => Map<string, QualityRecord> {
+    const selectQuality = db.prepare<[string | null, string | null], QualityRow & { run_id: string }>("SELECT * FROM quality WHERE ? IS NULL OR run_id = ?");
+    const selectPositions = db.prepare<[string | null, string | null], PositionRow & { run_id: string }>(`
+        SELECT run_id, config_id, token, nll, top1, nll_ref, top1_ref, kld, tail_ref FROM quality_positions
+        WHERE ? IS NULL OR run_id = ? ORDER BY run_id, config_id, pos`);
+    return (runId) => {
+        const key = (row: { run_id: string; config_id: string }) => (runId == null ? `${row.run_id}\u0000${row.config_id}` : row.config_id);
+        const positions = new Map<string, QualityPositions>();
+        for (const row of selectPositions.iterate(runId, runId)) {
+            let p = positions.get(key(row));
+            if (p == null) positions.set(key(row), p = { token: [], nll: [], top1: [] });
+            p.token.push(row.token);
+            p.nll.push(row.nll);
+            p.top1.push(row.top1);
+            if (row.nll_ref != null) (p.nllRef ??= []).push(row.nll_ref);
+            if (row.top1_ref != null) (p.top1Ref ??= []).push(row.top1_ref);
+            if (row.kld != null) (p.kld ??= []).push(row.kld);
+            if (row.tail_ref != null) (p.tailRef ??= []).push(row.tail_ref);
         }
+        const records = new Map<string, QualityRecord>();
+        for (const row of selectQuality.all(runId, runId)) {
+            records.set(key(row), {
+                corpus: { path: row.corpus, sha256: row.corpus_sha256 },
+                context: row.context,
+                chunks: row.chunks,
+                corpusTokens: row.corpus_tokens,
+                reference: row.reference == null ? null : JSON.parse(row.reference) as QualityReference,
+                ms: row.ms,
+                peakRssBytes: row.peak_rss_bytes,
+                positions: positions.get(key(row)) ?? { token: [], nll: [], top1: [] }
+            });
+        }
+        return records;
     };
 }

@@ -58,6 +58,8 @@ export function runFileJson(run: RunRecord, configs: readonly ConfigRecord[], op
             error: config.error,
             model: config.model == null ? null : modelJson(config.model, toPortable),
             params: ordered(config.params as unknown as Record<string, unknown>, Object.keys(defaultSettings)),
+            // what was asked where it differs from `params` (what ran); `{}` when all ran as asked
+            asked: ordered((config.asked ?? {}) as Record<string, unknown>, Object.keys(defaultSettings)),
             startMs: config.startMs,
             loadMs: config.loadMs,
             warmupMs: config.warmupMs,
@@ -132,7 +134,8 @@ function modelJson(model: ModelInfo, toPortable: (path: string) => string) {
         sizeBytes: model.sizeBytes,
         quant: model.quant,
         arch: model.arch,
-        parameters: model.parameters
+        parameters: model.parameters,
+        ...(model.clonedFrom != null ? { clonedFrom: model.clonedFrom } : {})
     };
 }
 

@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import { describeValue } from "../errors.ts";
 import { syntheticQuants } from "../models/syntheticPresets.ts";
+import suiteSchema from "../../suite.schema.json" with { type: "json" };
 import { checkGgufHeader } from "./checkGgufHeader.ts";
 import { isFile, readTextFile, type Expected } from "./readTextFile.ts";
 import { defaultQualityContext, type ModelSpec, type QualitySpec, type ReferenceSpec, type TopK } from "./types.ts";
@@ -18,11 +19,20 @@ export interface RawQuality {
     topK?: TopK;
 }
 
+/**
+ * The largest corpus read: it is tokenized in every config's child (wikitext-2's test set is 1.3 MB, its training
+ * set 11 MB).
+ */
+export const maxCorpusBytes = 64 << 20;
+
+/** File types a clone can be re-typed to: the schema's one list. */
+const cloneFileTypes: readonly string[] = suiteSchema.definitions.cloneFileType.enum;
+
 const hubFile = /^([A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*)\/(.+\.gguf)$/i;
 
 export function toQuality(raw: RawQuality, models: readonly ModelSpec[], dir: string, expected: Expected): QualitySpec {
     const context = raw.context ?? defaultQualityContext;
-    const corpus = readTextFile(["quality", "corpus"], raw.corpus, dir, expected);
+    const corpus = readTextFile(["quality", "corpus"], raw.corpus, dir, expected, maxCorpusBytes);
     // no tokenizer turns a byte into less than one token, and BOS plus SentencePiece's leading space add at most two
     if (corpus.bytes.length + 2 < context)
         expected(["quality", "corpus"], `a text of at least one chunk of ${context} tokens (it has ${corpus.bytes.length} bytes; a token covers at least one)`, raw.corpus);
@@ -54,8 +64,10 @@ function toReference(written: string, models: readonly ModelSpec[], dir: string,
     for (const [i, model] of models.entries()) {
         if (model.source === "path")
             expected(at, `a model file (\`….gguf\`): models[${i}] is a single file with no quants to pick ${describeValue(written)} from; name the reference file instead`, written);
-        if (model.source === "synthetic" && !syntheticQuants.some((q) => q === written.toUpperCase()))
+        if (model.source === "synthetic" && !("like" in model) && !syntheticQuants.some((q) => q === written.toUpperCase()))
             expected(at, `one of ${syntheticQuants.map((q) => `\`${q}\``).join(", ")} for the synthetic models[${i}]`, written);
+        if (model.source === "synthetic" && "like" in model && !cloneFileTypes.includes(written.toUpperCase()))
+            expected(at, `a file type llama-quantize makes (such as \`F16\`) for the clone models[${i}]`, written);
     }
     return { name: written, quant: written };
 }

@@ -10,13 +10,17 @@ import suiteSchema from "../../suite.schema.json" with { type: "json" };
 import { InputError, describeValue } from "../errors.ts";
 import { syntheticQuants } from "../models/syntheticPresets.ts";
 import { checkGgufHeader } from "./checkGgufHeader.ts";
+import { parseLike } from "./parseLike.ts";
+import { checkRunnable } from "./checkRunnable.ts";
 import { SchemaChecker, type SchemaPath } from "./checkSchema.ts";
 import { loadYamlFile } from "./loadYamlFile.ts";
 import { toQuality, type RawQuality } from "./parseQuality.ts";
 import { isFile, readTextFile, type Expected } from "./readTextFile.ts";
 import { defaultSettings, type BenchTest, type ModelSpec, type Prompt, type Settings, type Suite } from "./types.ts";
 
-const checker = new SchemaChecker(suiteSchema);
+/** The checker of suite.schema.json, also used for command-line flags that set a suite setting. */
+export const suiteSchemaChecker = new SchemaChecker(suiteSchema);
+const checker = suiteSchemaChecker;
 
 /** Synchronous: reads the suite, prompt files and GGUF headers from disk. Throws `InputError` on any bad input. */
 export function parseSuite(file: string): Suite {
@@ -46,7 +50,7 @@ export function parseSuite(file: string): Suite {
     const doc = raw as RawSuite;
     const models = doc.models.map((model, i) => toModelSpec(model, ["models", i], dir, fail, expected));
 
-    return {
+    const suite: Suite = {
         name: doc.name,
         ...(doc.description !== undefined ? { description: doc.description } : {}),
         path: absolute,
@@ -58,6 +62,10 @@ export function parseSuite(file: string): Suite {
         tests: toTests(doc.tests ?? [], expected),
         ...(doc.quality !== undefined ? { quality: toQuality(doc.quality, models, dir, expected) } : {})
     };
+    checkRunnable({
+        defaults: doc.defaults ?? {}, matrix: suite.matrix, effective: suite.defaults, hasPrompts: suite.prompts.length > 0, tests: suite.tests
+    }, fail);
+    return suite;
 }
 
 type Fail = (at: SchemaPath, message: string, where?: "key" | "value") => never;
@@ -76,7 +84,8 @@ interface RawSuite {
 type RawModel =
     | { path: string }
     | { hf: string; file?: string; quants?: string[]; revision?: string }
-    | { synthetic: { preset: string; quant: string | string[]; seed?: number } };
+    | { synthetic: { preset: string; quant: string | string[]; seed?: number } }
+    | { synthetic: { like: string; quants?: string[]; revision?: string; seed?: number } };
 
 function toModelSpec(model: RawModel, at: SchemaPath, dir: string, fail: Fail, expected: Expected): ModelSpec {
     if ("path" in model) {
@@ -91,6 +100,14 @@ function toModelSpec(model: RawModel, at: SchemaPath, dir: string, fail: Fail, e
         if (model.file !== undefined) return { source: "hf", repo: model.hf, file: model.file, revision };
         return { source: "hf", repo: model.hf, quants: model.quants!, revision };
     }
+    if ("like" in model.synthetic) {
+        const { like, quants, revision, seed } = model.synthetic;
+        const at2 = [...at, "synthetic"];
+        const parsed = parseLike(like, dir, revision);
+        if ("expected" in parsed) return expected([...at2, "like"], parsed.expected, like);
+        if (revision !== undefined && "path" in parsed) fail([...at2, "revision"], "expected no `revision` for a local file", "key");
+        return { source: "synthetic", like: parsed, quants: quants ?? null, seed: seed ?? 1 };
+    }
     const { preset, quant, seed } = model.synthetic;
     const written = Array.isArray(quant) ? quant : [quant];
     const quants = written.map((q) => syntheticQuants.find((known) => known === q.toUpperCase())!);
@@ -100,12 +117,15 @@ function toModelSpec(model: RawModel, at: SchemaPath, dir: string, fail: Fail, e
     return { source: "synthetic", preset, quants, seed: seed ?? 1 };
 }
 
+/** The largest prompt file read: a prompt is text for a context, not a corpus (and not /var/log read whole). */
+export const maxPromptBytes = 1 << 20;
+
 function toPrompts(prompts: NonNullable<RawSuite["prompts"]>, dir: string, expected: Expected): Prompt[] {
     const seen = new Set<string>();
     return prompts.map((prompt, i) => {
         if (seen.has(prompt.id)) expected(["prompts", i, "id"], "a unique prompt id", prompt.id);
         seen.add(prompt.id);
-        const text = prompt.file !== undefined ? readTextFile(["prompts", i, "file"], prompt.file, dir, expected).text : prompt.text!;
+        const text = prompt.file !== undefined ? readTextFile(["prompts", i, "file"], prompt.file, dir, expected, maxPromptBytes).text : prompt.text!;
         return { id: prompt.id, text, kind: prompt.kind ?? "chat" };
     });
 }

@@ -6,10 +6,15 @@ import type { SchemaPath } from "./checkSchema.ts";
 /** Reports bad input at a key: `<file>:<line>:<col> <key>: expected <what>, got <value>`. */
 export type Expected = (at: SchemaPath, what: string, value: unknown) => never;
 
-/** A text file named in the suite (relative to its folder): must exist, be UTF-8 without NUL bytes and hold some text. */
-export function readTextFile(at: SchemaPath, written: string, dir: string, expected: Expected): { path: string; text: string; bytes: Buffer } {
+/**
+ * A text file named in the suite (relative to its folder): must exist, be at most `maxBytes` long, be UTF-8 without
+ * NUL bytes and hold some text.
+ */
+export function readTextFile(at: SchemaPath, written: string, dir: string, expected: Expected, maxBytes: number): { path: string; text: string; bytes: Buffer } {
     const file = path.resolve(dir, written);
     if (!isFile(file)) expected(at, `an existing file (looked for ${file})`, written);
+    const size = fs.statSync(file).size;
+    if (size > maxBytes) expected(at, `a text file of at most ${maxBytes} bytes (${formatLimit(maxBytes)}), not one of ${size}`, written);
     const bytes = fs.readFileSync(file);
     let text = "";
     try {
@@ -28,4 +33,8 @@ export function isFile(file: string): boolean {
     } catch {
         return false;
     }
+}
+
+function formatLimit(bytes: number): string {
+    return `${bytes / (1 << 20)} MiB`;
 }

@@ -125,6 +125,8 @@ export interface RunFileConfig {
     error: string | null;
     model: { source: string; repo: string | null; file: string; path: string; sha256: string; sizeBytes: number; quant: string } | null;
     params: Record<string, unknown>;
+    /** What was asked where it differs from `params` (what ran). */
+    asked: Record<string, unknown>;
     loadMs: number | null;
     peakRssBytes: number | null;
     vramBytes: number | null;

@@ -38,7 +38,9 @@ function makeConfig(id: string): ConfigRecord {
             repo: "Qwen/Qwen2.5-1.5B-Instruct-GGUF", source: "hf"
         },
         // reversed key order: the run file must put them back in defaultSettings order
-        params: Object.fromEntries(Object.entries({ ...defaultSettings, threads: 1 }).reverse()) as unknown as ConfigRecord["params"],
+        params: Object.fromEntries(Object.entries({ ...defaultSettings, threads: 1, context: 256 }).reverse()) as unknown as ConfigRecord["params"],
+        // what was asked where it differs from what ran; keys deliberately out of order
+        asked: { threads: "auto", context: 128 },
         startMs: 1150.5,
         loadMs: 250,
         warmupMs: 480,
@@ -77,11 +79,13 @@ describe("runFileJson", () => {
             ["os", "arch", "cpu", "cores", "memoryBytes", "node", "nodeLlamaCpp", "llamaCpp", "backend", "gpus"]);
         const config = file.configs[0];
         expect(Object.keys(config)).toEqual([
-            "id", "label", "status", "error", "model", "params", "startMs", "loadMs", "warmupMs", "peakRssBytes", "vramBytes",
+            "id", "label", "status", "error", "model", "params", "asked", "startMs", "loadMs", "warmupMs", "peakRssBytes", "vramBytes",
             "measurements", "summary", "outputs", "warnings"
         ]);
         expect(Object.keys(config.model)).toEqual(["source", "repo", "file", "path", "sha256", "sizeBytes", "quant", "arch", "parameters"]);
         expect(Object.keys(config.params)).toEqual(Object.keys(defaultSettings));
+        expect(config.asked).toEqual({ context: 128, threads: "auto" });
+        expect(Object.keys(config.asked)).toEqual(["context", "threads"]);
         expect(Object.keys(config.measurements[0])).toEqual(["kind", "prompt", "rep", "metrics"]);
         expect(Object.keys(config.measurements[0].metrics)).toEqual(["decodeTps", "e2eMs", "ttftMs"]);
         expect(Object.keys(config.summary)).toEqual(["explain.decodeTps", "explain.e2eMs", "explain.ttftMs"]);
@@ -97,7 +101,7 @@ describe("runFileJson", () => {
         } } satisfies ConfigRecord;
         const written = JSON.parse(runFileJson(makeRun(), [config], options)).configs[0];
         expect(Object.keys(written)).toEqual([
-            "id", "label", "status", "error", "model", "params", "startMs", "loadMs", "warmupMs", "peakRssBytes", "vramBytes",
+            "id", "label", "status", "error", "model", "params", "asked", "startMs", "loadMs", "warmupMs", "peakRssBytes", "vramBytes",
             "measurements", "summary", "quality", "outputs", "warnings"
         ]);
         expect(written.quality).toMatchObject({ corpus: { path: "~/work/corpora/sample.txt" }, context: 128, chunks: 1, scored: 2, reference: null });
@@ -135,7 +139,7 @@ describe("runFileJson", () => {
             startMs: null, loadMs: null, warmupMs: null, peakRssBytes: null, vramBytes: null, measurements: [], outputs: {}, warnings: [] };
         const config = JSON.parse(runFileJson(makeRun(), [crashed], options)).configs[0];
         expect(config).toMatchObject({ status: "crashed", error: "SIGKILL (out of memory?)", model: null, startMs: null, loadMs: null, warmupMs: null, summary: {} });
-        expect(Object.keys(config)).toHaveLength(15);
+        expect(Object.keys(config)).toHaveLength(16);
     });
 
     it("writes the same text for a run read back from the database", () => {
