@@ -77,7 +77,7 @@ const definitions: readonly MetricDef[] = [
     quality("kldP99", "KLD p99", "nats", "lower", 6, "99th percentile of the per-position KL divergence."),
     quality("kldP999", "KLD p99.9", "nats", "lower", 6, "99.9th percentile of the per-position KL divergence: the tail quants are ranked on."),
     quality("kldMax", "KLD max", "nats", "lower", 6, "Largest per-position KL divergence."),
-    quality("kldTailMass", "ref tail", "%", "none", 2, "Top-K KLD only: the reference's mean probability outside its K tokens, where the approximation cannot see."),
+    quality("kldTailMass", "ref tail", "%", "none", 2, "Top-K KLD only: the reference's mean probability outside its K tokens, where the KLD is extrapolated."),
     quality("sameTop1", "same top-1", "%", "higher", 2, "How often the model's most likely token is the reference's, ± its binomial standard error."),
     // Δp = p_model(next token) − p_reference(next token): a drop means the quant gives the right token less probability
     quality("deltaPMean", "Δp mean", "%", "higher", 3, "Mean change of the probability given to the corpus's next token, in percentage points (negative: a loss)."),

@@ -27,13 +27,23 @@ describe("one position", () => {
         expect(klExact(Float32Array.from(q.map(Math.log)), modelLogits, 3)).toBeCloseTo(0, 7);
     });
 
-    test("top-K KL divergence keeps the K tokens and one bucket for the rest: a lower bound, exact once the tail is one token", () => {
-        // K = 1: 0.5 ln(0.5/0.4) + 0.5 ln(0.5/0.6)
-        const top1 = klTopK([0], [Math.log(0.5)], modelLogits, 3);
-        expect(top1).toBeCloseTo(0.5 * Math.log(1.25) + 0.5 * Math.log(0.5 / 0.6), 10);
-        expect(top1).toBeLessThan(klByHand);
-        // K = 2 leaves token 2 alone in the tail, where p = q: nothing is missed
-        expect(klTopK([0, 1], [Math.log(0.5), Math.log(0.3)], modelLogits, 3)).toBeCloseTo(klByHand, 10);
+    test("top-K KL divergence: the K tokens and one tail bucket, plus the tail's inside divergence taken equal to the head's", () => {
+        // p = (0.4, 0.3, 0.2, 0.1), q = (0.3, 0.3, 0.25, 0.15); K = 2 keeps tokens 0 and 1
+        const p4 = [0.4, 0.3, 0.2, 0.1];
+        const q4 = new Map([0.3, 0.3, 0.25, 0.15].map((v, i) => [i, Math.log(v) - 1]));
+        const exact = 0.4 * Math.log(4 / 3) + 0.2 * Math.log(0.8) + 0.1 * Math.log(2 / 3);
+        expect(klExact(Float32Array.from(p4.map(Math.log)), q4, -1)).toBeCloseTo(exact, 6);
+        // coarse: 0.4 ln(0.4/0.3) + 0.3 ln(0.3/0.3) + 0.3 ln(0.3/0.4), a lower bound of the exact 0.0299
+        const coarse = 0.4 * Math.log(4 / 3) + 0.3 * Math.log(0.75);
+        expect(coarse).toBeLessThan(exact);
+        // the head renormalised: (4/7, 3/7) against (1/2, 1/2)
+        const inside = (4 / 7) * Math.log(8 / 7) + (3 / 7) * Math.log(6 / 7);
+        expect(klTopK([0, 1], [Math.log(0.4), Math.log(0.3)], q4, -1)).toBeCloseTo(coarse + 0.3 * inside, 12);
+        expect(coarse + 0.3 * inside).toBeCloseTo(0.0318399, 6); // an estimate: here 6.5 % above the exact 0.0298976
+        // one token in the head has no inside divergence: the coarse value, 0.5 ln(0.5/0.4) + 0.5 ln(0.5/0.6)
+        expect(klTopK([0], [Math.log(0.5)], modelLogits, 3)).toBeCloseTo(0.5 * Math.log(1.25) + 0.5 * Math.log(0.5 / 0.6), 10);
+        // nothing outside the K tokens: the exact divergence
+        expect(klTopK([0, 1, 2], p.map(Math.log), modelLogits, 3)).toBeCloseTo(klByHand, 10);
         // the model's logits of the reference's tokens are needed
         expect(() => klTopK([7], [Math.log(0.5)], modelLogits, 3)).toThrow(/reference token 7/);
     });

@@ -17,7 +17,7 @@ describe("the quality table", () => {
     it("shows one row per config with a quality pass: perplexity ± its uncertainty, KLD, same top-1, and what was scored", () => {
         const { table, warnings } = formatQualityTable([record("tiny Q8_0", base), record("tiny Q4_0", null, "failed")]);
         const lines = table.split("\n");
-        expect(lines[0]).toBe("quality: sample.txt, 1 chunk(s) × 128 tokens (2 scored) against F16 (tiny-f16.gguf), KLD from the reference's top 64; reference cached in 2.0 MiB (1000 MiB per 1000 scored tokens)");
+        expect(lines[0]).toBe("quality: sample.txt, 1 chunk(s) × 128 tokens (2 scored) against F16 (tiny-f16.gguf), KLD estimated from the reference's top 64; reference cached in 2.0 MiB (1000 MiB per 1000 scored tokens)");
         expect(lines[1]).toMatch(/^config\s+PPL\s+top-1 acc %\s+KLD nats\s+KLD p99 nats\s+KLD p99\.9 nats\s+KLD max nats\s+same top-1 %\s+Δp RMS %\s+PPL ratio\s+time$/);
         const row = lines[3]!;
         expect(row).toMatch(/^tiny Q8_0 /);
@@ -35,10 +35,10 @@ describe("the quality table", () => {
         expect(formatQualityTable([record("tiny", null)])).toEqual({ table: "", warnings: [] });
     });
 
-    it("warns when a top-K reference left much of its probability unseen: that KLD is only a lower bound", () => {
+    it("warns when a top-K reference left much of its probability outside its K tokens: that KLD is a rougher estimate", () => {
         const { warnings } = formatQualityTable([record("tiny\u001b[2J", { ...base, positions: { ...base.positions, tailRef: [0.2, 0.4] } })]);
         expect(warnings).toHaveLength(1);
-        expect(warnings[0]).toMatch(/^tiny\\x1b\[2J: the reference's top 64 tokens held only 70\.0 % of its probability on average, so KLD is a lower bound/);
+        expect(warnings[0]).toMatch(/^tiny\\x1b\[2J: the reference's top 64 tokens held only 70\.0 % of its probability on average, so its KLD \(estimated for the other 30\.0 % from the top tokens\) may be off/);
     });
 
     it("draws one bar for a config's runs and quality chunks", () => {

@@ -3,10 +3,13 @@
  * negative log-likelihood of the target, and KL(reference ‖ model) exactly (full vocabulary on both sides) or from
  * the reference's top K tokens plus the rest of its mass as one bucket.
  *
- * The top-K form is the KL divergence between the two distributions coarsened to {each of the K tokens, everything
- * else}: Σ_K p (ln p − ln q) + P_tail ln(P_tail / Q_tail). By the data-processing inequality it never exceeds the
- * exact value; what it misses is P_tail · KL(p_tail ‖ q_tail), the divergence inside the tail, which is small when
- * the reference puts little mass outside its top K (the cached reference records that mass per position).
+ * The top-K form starts from the KL divergence between the two distributions coarsened to {each of the K tokens,
+ * everything else}: Σ_K p (ln p − ln q) + P_tail ln(P_tail / Q_tail). That alone never exceeds the exact value (the
+ * data-processing inequality) and misses P_tail · KL(p_tail ‖ q_tail), the divergence inside the tail; measured on
+ * 32k-vocabulary models it came out low by about the tail mass (−11 % at 8 % tail mass). So the missing term is
+ * estimated from the head: the tail's renormalised divergence is taken equal to the head's, KL(p_K/P_K ‖ q_K/Q_K),
+ * which holds when quantization moves logits by the same spread whatever their rank. Measured error of the estimate
+ * in the README ("Quality"): within 3 % of the exact mean and 7 % of its p99 at K = 64 on those models.
  */
 
 /** ln Σ exp(logit) over a whole vocabulary, from node-llama-cpp's max logit and `totalLogitWeight` = Σ exp(logit − max). */
@@ -43,9 +46,9 @@ export function klExact(refLogProbs: ArrayLike<number>, logits: ReadonlyMap<numb
 }
 
 /**
- * KL(p ‖ q) from the reference's top K: `refIds[k]` with ln p = `refLogProbs[k]`, the model's logits of (at least)
- * those tokens, and the model's log-sum-exp over its whole vocabulary. The reference's mass outside its top K and the
- * model's mass outside those same tokens form one more bucket.
+ * KL(p ‖ q) estimated from the reference's top K: `refIds[k]` with ln p = `refLogProbs[k]`, the model's logits of (at
+ * least) those tokens, and the model's log-sum-exp over its whole vocabulary. The coarse divergence of the K tokens
+ * and one tail bucket, plus the tail's inside divergence estimated from the head's (see above).
  */
 export function klTopK(refIds: ArrayLike<number>, refLogProbs: ArrayLike<number>, logits: ReadonlyMap<number, number>, lse: number): number {
     let head = 0;
@@ -65,7 +68,10 @@ export function klTopK(refIds: ArrayLike<number>, refLogProbs: ArrayLike<number>
     if (pTail <= 1e-12) return head;
     // the model's tail can round to (or below) zero when the K tokens hold nearly all its mass
     const qTail = Math.max(1 - qHead, Number.MIN_VALUE);
-    return head + pTail * Math.log(pTail / qTail);
+    const coarse = head + pTail * Math.log(pTail / qTail);
+    // KL of the renormalised head: (Σ_K p ln(p/q) − P_K ln(P_K/Q_K)) / P_K
+    const inside = Math.max(0, (head - pHead * Math.log(pHead / qHead)) / pHead);
+    return coarse + pTail * inside;
 }
 
 /** The first token id with the largest value (llama.cpp's greedy pick and llama-perplexity's top token), from a full vocabulary. */
