@@ -136,7 +136,8 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         opened.threadSwitch.release();
         await model.dispose();
         const rssTimeline = await sampler.stop();
-        const peakRssBytes = speed ? peakBeforeQuality : readPeakRssBytes();
+        // (the kernel's counters are synced lazily: a later read can come out a little below an earlier one)
+        const peakRssBytes = speed ? peakBeforeQuality : Math.max(readPeakRssBytes(), quality?.peakRssBytes ?? 0);
         // the cross-check covers what peakRssBytes covers: the samples before the quality pass, when it follows speed runs
         const qualityFrom = rssTimeline.findIndex((sample) => sample.phase === "quality");
         const sampledPeak = peakSampledRss(speed && qualityFrom >= 0 ? rssTimeline.slice(0, qualityFrom) : rssTimeline);

@@ -65,9 +65,9 @@ describe("perplexity", () => {
         expect(ppl(story)).toBeGreaterThan(1);
         expect(ppl(shuffled)).toBeGreaterThan(2 * ppl(story));
         expect(qualityFigures(story.quality!.positions).top1Accuracy!.value).toBeGreaterThan(qualityFigures(shuffled.quality!.positions).top1Accuracy!.value);
-        // a quality-only config measures no speed, and its memory figure covers the whole child
+        // a quality-only config measures no speed, and its memory figure covers the whole child, the pass included
         expect(story.measurements).toEqual([]);
-        expect(story.peakRssBytes).toBe(story.quality!.peakRssBytes);
+        expect(story.peakRssBytes).toBeGreaterThanOrEqual(story.quality!.peakRssBytes);
     });
 
     test("a corpus that tokenizes to less than one chunk fails before anything is measured, naming the counts", async () => {
