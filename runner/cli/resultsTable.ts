@@ -1,6 +1,7 @@
 /** The final table: one row per config and prompt/test, medians ± sd over the measured repetitions. */
 import type { ConfigRecord, Summary } from "../results.ts";
 import { formatBytes } from "../format/bytes.ts";
+import { renderTable } from "../format/table.ts";
 import { metricDef, metricTitle } from "../metrics/catalogue.ts";
 
 /** Metrics shown per prompt/test, in this order; titles and decimals come from the metric catalogue. */
@@ -52,13 +53,4 @@ function itemsOf(record: ConfigRecord): string[] {
 export function formatSummary(summary: Summary, digits: number): string {
     const median = summary.median.toFixed(digits);
     return summary.n > 1 ? `${median} ± ${summary.sd.toFixed(digits)}` : median;
-}
-
-export function renderTable(rows: string[][]): string {
-    const widths: number[] = [];
-    for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-    const line = (row: string[]) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd();
-    const [header, ...body] = rows;
-    if (header == null) return "";
-    return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
 }
