@@ -1,5 +1,6 @@
 /** What a run produces: the run file contract of DESIGN.md, shared by the child, the store and the CLI. */
 import type { Settings } from "./suite/types.ts";
+import type { Warning } from "./warnings.ts";
 
 export type ConfigStatus = "ok" | "failed" | "crashed" | "timeout" | "skipped";
 export type RunStatus = "running" | "completed" | "interrupted" | "failed";
@@ -69,7 +70,7 @@ export interface ChildResult {
     measurements: Measurement[];
     rssTimeline: RssSample[];
     outputs: Record<string, string>;
-    warnings: string[];
+    warnings: Warning[];
 }
 
 export interface ConfigRecord {
@@ -91,7 +92,7 @@ export interface ConfigRecord {
     summary: Summaries;
     outputs: Record<string, string>;
     rssTimeline: RssSample[];
-    warnings: string[];
+    warnings: Warning[];
     startedAt: string;
     finishedAt: string;
     /** Child stderr tail, kept for crashes. */

@@ -3,6 +3,7 @@
  * for error messages, and lets a caller capture every line for a while (to read `llama_perf_context_print`).
  */
 import { LlamaLogLevel } from "node-llama-cpp";
+import type { Warning } from "../warnings.ts";
 
 const problemLevels = new Set<LlamaLogLevel>([LlamaLogLevel.warn, LlamaLogLevel.error, LlamaLogLevel.fatal]);
 
@@ -45,10 +46,10 @@ export class LlamaLog {
     }
 
     /** Warning lines, deduplicated, for ChildResult.warnings. */
-    warnings(): string[] {
+    warnings(): Warning[] {
         const seen = new Set<string>();
-        for (const line of this.problems) if (line.level === LlamaLogLevel.warn) seen.add(`llama.cpp: ${line.message}`);
-        return [...seen];
+        for (const line of this.problems) if (line.level === LlamaLogLevel.warn) seen.add(line.message);
+        return [...seen].map((message) => ({ kind: "llamaCpp", message }));
     }
 }
 

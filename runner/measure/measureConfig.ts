@@ -32,6 +32,7 @@ import { promptTokens } from "./promptTokens.ts";
 import { tokenRandom } from "./randomTokens.ts";
 import { benchTestKind, runBenchTest } from "./runBenchTest.ts";
 import { peakSampledRss, startRssSampler, type RssSampler } from "./rssSampler.ts";
+import type { Warning } from "../warnings.ts";
 
 export interface MeasureProgress {
     phase: Phase;
@@ -64,10 +65,10 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         const sequence = context.getSequence();
         const measurements: Measurement[] = [];
         const outputs: Record<string, string> = {};
-        const threadWarnings = new Set<string>();
+        const threadWarnings = new Map<string, Warning>();
         const checkThreads = (kind: "batch" | "decode") => {
             const warning = opened!.threadSwitch.check(context, kind);
-            if (warning != null) threadWarnings.add(warning);
+            if (warning != null) threadWarnings.set(JSON.stringify(warning), warning);
         };
         const warmup = { ms: 0 };
         const run = { sequence, opened, log, sampler, report, warnings, hooks, checkThreads, warmup };
@@ -79,9 +80,9 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         }
         if (config.tests.length > 0) measurements.push(...await measureTests(run, config, params));
         if (hooks.onText != null && config.prompts.length > 0)
-            warnings.push("echo was on: text was detokenized inside the timed loop of each prompt's last repetition");
+            warnings.push({ kind: "echoInTimedLoop" });
 
-        warnings.push(...threadWarnings);
+        warnings.push(...threadWarnings.values());
 
         report("unload", "unloading");
         await context.dispose();
@@ -91,7 +92,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         const peakRssBytes = readPeakRssBytes();
         const sampledPeak = peakSampledRss(rssTimeline);
         if (sampledPeak > peakRssBytes * 1.01)
-            warnings.push(`sampled RSS peak ${sampledPeak} B exceeds getrusage maxRSS ${peakRssBytes} B: check the maxRSS unit conversion`);
+            warnings.push({ kind: "rssAboveMaxRss", sampledBytes: sampledPeak, maxRssBytes: peakRssBytes });
         warnings.push(...log.warnings());
         return {
             loadMs: opened.loadMs,
@@ -119,7 +120,7 @@ interface Run {
     log: LlamaLog;
     sampler: RssSampler;
     report(phase: Phase, step: string, tps?: number): void;
-    warnings: string[];
+    warnings: Warning[];
     hooks: MeasureHooks;
     /** Record a warning if llama.cpp's last decode did not run at the thread count of this kind. */
     checkThreads(kind: "batch" | "decode"): void;
@@ -133,7 +134,7 @@ async function measurePrompt(run: Run, prompt: Prompt, params: Settings): Promis
     if (tokens.length >= context.contextSize)
         throw new Error(`prompt ${prompt.id} has ${tokens.length} tokens, more than the context of ${context.contextSize}: raise context`);
     if (tokens.length + params.maxTokens + 1 > context.contextSize) // + the cell node-llama-cpp keeps free
-        warnings.push(`prompt ${prompt.id}: ${tokens.length} prompt + ${params.maxTokens} max tokens exceed the context of ${context.contextSize}: node-llama-cpp may shift the context mid-answer; raise context`);
+        warnings.push({ kind: "contextOverflow", prompt: prompt.id, promptTokens: tokens.length, maxTokens: params.maxTokens, context: context.contextSize });
     const stream = params.mode === "stream";
     const measurements: Measurement[] = [];
     let output = "";
@@ -174,7 +175,7 @@ async function measurePrompt(run: Run, prompt: Prompt, params: Settings): Promis
             const prefillMs = engine != null && engine.promptEvalTokens === tokens.length ? engine.promptEvalMs : undefined;
             if (prefillMs == null && !warnedPrefill) {
                 warnedPrefill = true;
-                warnings.push(`prompt ${prompt.id}: llama.cpp's counters did not cover the whole prompt as prompt eval, so prefillMs is not reported`);
+                warnings.push({ kind: "prefillUncounted", prompt: prompt.id });
             }
             metrics = streamMetrics({ promptTokens: tokens.length, tokenTimesMs: generation.tokenTimesMs, e2eMs: generation.e2eMs, prefillMs });
         } else {

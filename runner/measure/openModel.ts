@@ -9,6 +9,7 @@ import { withLlamaReason, type LlamaLog } from "./llamaLog.ts";
 import { oversubscriptionWarning, resolveThreads, resolveThreadsBatch } from "./resolveThreads.ts";
 import { makeThreadSwitch, type ThreadSwitch } from "./threadSwitch.ts";
 import { configFit, WillNotFitError } from "../plan/configFit.ts";
+import type { Warning } from "../warnings.ts";
 
 export interface OpenModel {
     llama: Llama;
@@ -24,7 +25,7 @@ export interface OpenModel {
     /** Call `batch()` / `decode()` before each phase; `release()` after the context is gone. */
     threadSwitch: ThreadSwitch;
     backend: string;
-    warnings: string[];
+    warnings: Warning[];
 }
 
 /** `gpu` setting → `getLlama({ gpu })`. */
@@ -76,7 +77,7 @@ export async function prepareBackend(gpu: GpuBackend): Promise<void> {
 }
 
 export async function openModel(modelPath: string, params: Settings, log: LlamaLog): Promise<OpenModel> {
-    const warnings: string[] = [];
+    const warnings: Warning[] = [];
     const llama = await withLlamaReason(log, () => sharedLlama(params.gpu));
     logTarget = log;
     const backend = llama.gpu === false ? "cpu" : llama.gpu;
@@ -98,7 +99,7 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
     const oversubscribed = oversubscriptionWarning(threads, logicalCores);
     if (oversubscribed != null) warnings.push(oversubscribed);
     if (params.flashAttention && !model.flashAttentionSupported)
-        warnings.push("flashAttention: true, but llama.cpp does not support flash attention for this model: it ran without");
+        warnings.push({ kind: "flashAttentionUnsupported" });
 
     const kvType = kvCacheTypeOption(params.kvType);
     if (!(kvType in GgmlType)) throw new Error(`kvType ${params.kvType} is not a ggml type this node-llama-cpp knows`);
@@ -121,11 +122,11 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
         throw error;
     }
     if (context.kvCacheKeyType !== GgmlType[kvType] || context.kvCacheValueType !== GgmlType[kvType])
-        warnings.push(`kvType ${params.kvType} requested, context reports K=${GgmlType[context.kvCacheKeyType]} V=${GgmlType[context.kvCacheValueType]}`);
-    if (params.batch > params.context) warnings.push(`batch ${params.batch} > context ${params.context}: batch capped to ${params.context}`);
+        warnings.push({ kind: "kvTypeMismatch", asked: params.kvType, key: GgmlType[context.kvCacheKeyType], value: GgmlType[context.kvCacheValueType] });
+    if (params.batch > params.context) warnings.push({ kind: "batchCapped", batch: params.batch, context: params.context });
 
     const vramBytes = vramBefore == null ? null : Math.max(0, (await llama.getVramState()).used - vramBefore);
     if (context.idealThreads !== threadSwitch.contextThreads)
-        warnings.push(`context made with ${context.idealThreads} threads, not the ${threadSwitch.contextThreads} asked for`);
+        warnings.push({ kind: "contextThreads", asked: threadSwitch.contextThreads, got: context.idealThreads });
     return { llama, model, context, loadMs, vramBytes, threads, threadsBatch, threadSwitch, backend, warnings };
 }

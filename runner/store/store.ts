@@ -4,6 +4,7 @@ import type { ConfigRecord, ConfigStatus, Measurement, MeasurementKind, ModelInf
 import type { Settings } from "../suite/types.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 import { openDatabase, type OpenDatabaseOptions } from "./db.ts";
+import { storedWarning, type Warning } from "../warnings.ts";
 
 type Db = BetterSqlite3.Database;
 
@@ -175,7 +176,7 @@ export class Store {
                 summary: summarizeMeasurements(measurements),
                 outputs: JSON.parse(c.outputs) as Record<string, string>,
                 rssTimeline: rssByConfig.get(c.id) ?? [],
-                warnings: JSON.parse(c.warnings) as string[],
+                warnings: (JSON.parse(c.warnings) as (string | Warning)[]).map(storedWarning),
                 startedAt: c.started_at,
                 finishedAt: c.finished_at
             };

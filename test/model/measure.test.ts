@@ -161,7 +161,7 @@ describe(`measureConfig on ${models.real ? "real" : "synthetic"} models`, () => 
             { onText: (text) => void (echoed += text) }
         );
         expect(echoed.trim()).toBe(result.outputs.story!.trim());
-        expect(result.warnings.some((w) => w.startsWith("echo was on"))).toBe(true);
+        expect(result.warnings.some((w) => w.kind === "echoInTimedLoop")).toBe(true);
     });
 
     test.each([1, 2])(`${q4kmLabel} at threads=%i: stream and tests`, async (threads) => {
@@ -172,7 +172,7 @@ describe(`measureConfig on ${models.real ? "real" : "synthetic"} models`, () => 
         for (const m of result.measurements.filter((m) => m.kind === "prompt")) expectFinite(m, streamPromptMetrics);
         expect(result.threads).toBe(threads);
         expect(result.threadsBatch).toBe(threads); // threadsBatch: auto follows an explicit threads
-        expect(result.warnings.some((w) => w.startsWith(`threads=${threads} on`))).toBe(threads >= 2);
+        expect(result.warnings.some((w) => w.kind === "threadsOversubscribed" && w.threads === threads)).toBe(threads >= 2);
         console.log(`${q4kmLabel} threads=${threads}: decodeTps ${decode.map((x) => x.toFixed(0)).join(", ")}; ` +
             `engineDecodeTps ${engine.map((x) => x.toFixed(0)).join(", ")}; tg16 ${tg.map((x) => x.toFixed(0)).join(", ")}`);
     });
@@ -183,7 +183,7 @@ describe(`measureConfig on ${models.real ? "real" : "synthetic"} models`, () => 
         expect(result.threadsBatch).toBe(2);
         // measureConfig reads llama.cpp's thread count after every prompt batch, generation, pp and tg run, and warns
         // when it is not the one asked for: none here means the switch took effect in each phase
-        expect(result.warnings.filter((w) => w.includes("thread"))).toEqual([]);
+        expect(result.warnings.filter((w) => ["threadSplit", "contextThreads", "threadsOversubscribed"].includes(w.kind))).toEqual([]);
         expect(result.measurements.filter((m) => m.kind === "prompt").length).toBe(2 * 2); // two prompts × repetitions: 2
         for (const m of result.measurements.filter((m) => m.kind === "prompt")) expectFinite(m, streamPromptMetrics);
     });

@@ -53,7 +53,7 @@ function makeConfig(id: string): ConfigRecord {
         summary: { explain: { decodeTps: { n: 99, mean: 0, sd: 0, median: 0, min: 0, max: 0 } } },
         outputs: { explain: "Qubits…" },
         rssTimeline: [{ t: 0, bytes: 1, phase: "load" }],
-        warnings: ["explain.decodeTps varies 17 % (sd/mean): close other programs, or raise `repetitions`"],
+        warnings: [{ kind: "highVariance", prompt: "explain", metric: "decodeTps", variation: 1 / 6 }],
         startedAt: "2025-01-02T03:04:06.000Z",
         finishedAt: "2025-01-02T03:05:06.000Z",
         stderr: "some llama.cpp log"

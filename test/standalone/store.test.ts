@@ -56,7 +56,7 @@ function makeConfig(id: string, overrides: Partial<ConfigRecord> = {}): ConfigRe
             { t: 100.5, bytes: 190_000_000, phase: "decode" },
             { t: 200, bytes: 200_000_000, phase: "unload" }
         ],
-        warnings: ["explain.decodeTps varies 17 % (sd/mean): close other programs, or raise `repetitions`"],
+        warnings: [{ kind: "highVariance", prompt: "explain", metric: "decodeTps", variation: 1 / 6 }],
         startedAt: "2025-01-02T03:04:06.000Z",
         finishedAt: "2025-01-02T03:04:16.000Z",
         ...overrides
@@ -226,13 +226,15 @@ describe("openDatabase on a file", () => {
         raw.prepare(`INSERT INTO runs (id, suite_name, suite_path, suite_sha256, started_at, status, machine)
                      VALUES ('old', 'default', 'suites/default.yaml', 'ab', '2026-11-24T00:00:00.000Z', 'completed', '{}')`).run();
         raw.prepare(`INSERT INTO configs (run_id, id, position, label, status, params, load_ms, outputs, warnings, started_at, finished_at)
-                     VALUES ('old', 'c1', 0, 'tiny', 'ok', '{}', 12.5, '{}', '[]', '2026-11-24T00:00:00.000Z', '2026-11-24T00:00:01.000Z')`).run();
+                     VALUES ('old', 'c1', 0, 'tiny', 'ok', '{}', 12.5, '{}', '["explain.decodeTps varies 17 %"]', '2026-11-24T00:00:00.000Z', '2026-11-24T00:00:01.000Z')`).run();
         raw.close();
 
         const store = Store.open(path);
         expect(schemaVersion(store.db)).toBe(migrations.length);
         const config = store.getRun("old")!.configs[0]!;
         expect(config).toMatchObject({ id: "c1", loadMs: 12.5, startMs: null, warmupMs: null });
+        // warnings stored as text before they were typed read back as notes
+        expect(config.warnings).toEqual([{ kind: "note", text: "explain.decodeTps varies 17 %" }]);
         // and new saves carry both
         store.saveConfig("old", makeConfig("c2"));
         expect(store.getRun("old")!.configs[1]).toMatchObject({ startMs: 1100.25, warmupMs: 330.5 });
