@@ -1,4 +1,7 @@
-/** What a run produces: the run file contract of DESIGN.md, shared by the child, the store and the CLI. */
+/**
+ * What a run produces, as the child, the store and the CLI hold it in memory. The run file (store/runFile.ts,
+ * docs/run-file.md) is its committed form and holds every field.
+ */
 import type { Settings } from "./suite/types.ts";
 import type { Warning } from "./warnings.ts";
 
@@ -93,8 +96,9 @@ export interface ConfigRecord {
     outputs: Record<string, string>;
     rssTimeline: RssSample[];
     warnings: Warning[];
-    startedAt: string;
-    finishedAt: string;
+    /** When the config started and finished; null when unknown (imported from a schema-1 run file). */
+    startedAt: string | null;
+    finishedAt: string | null;
     /** Child stderr tail, kept for crashes. */
     stderr?: string;
 }
@@ -112,6 +116,13 @@ export interface MachineInfo {
     gpus: string[];
 }
 
+/** Which part of a suite's configs a run measured: `bench --shard K/N` (plan/shard.ts). */
+export interface Shard {
+    /** 1-based: K of K/N. */
+    index: number;
+    count: number;
+}
+
 export interface RunRecord {
     id: string;
     suite: { name: string; path: string; sha256: string };
@@ -120,4 +131,6 @@ export interface RunRecord {
     status: RunStatus;
     git: { commit: string | null; dirty: boolean | null };
     machine: MachineInfo;
+    /** The shard of the suite's configs this run measured; null for the whole suite. */
+    shard: Shard | null;
 }

@@ -32,6 +32,7 @@ import { promptTokens } from "./promptTokens.ts";
 import { tokenRandom } from "./randomTokens.ts";
 import { benchTestKind, runBenchTest } from "./runBenchTest.ts";
 import { peakSampledRss, startRssSampler, type RssSampler } from "./rssSampler.ts";
+import { downsampleRss } from "./downsampleRss.ts";
 import type { Warning } from "../warnings.ts";
 
 export interface MeasureProgress {
@@ -103,7 +104,8 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
             threadsBatch: opened.threadsBatch,
             backend: opened.backend,
             measurements,
-            rssTimeline,
+            // the whole timeline was checked above; the record keeps a bounded, deterministic part of it
+            rssTimeline: downsampleRss(rssTimeline),
             outputs,
             warnings
         };

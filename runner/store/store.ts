@@ -19,6 +19,9 @@ interface RunRow {
     git_commit: string | null;
     git_dirty: 0 | 1 | null;
     machine: string;
+    shard_index: number | null;
+    shard_count: number | null;
+    source: string | null;
 }
 
 interface ConfigRow {
@@ -36,8 +39,8 @@ interface ConfigRow {
     outputs: string;
     warnings: string;
     stderr: string | null;
-    started_at: string;
-    finished_at: string;
+    started_at: string | null;
+    finished_at: string | null;
 }
 
 interface MeasurementRow {
@@ -75,8 +78,9 @@ export class Store {
         const prepare = <Row = unknown>(sql: string) => db.prepare<unknown[], Row>(sql);
         this.statements = {
             insertRun: prepare(`
-                INSERT INTO runs (id, suite_name, suite_path, suite_sha256, started_at, finished_at, status, git_commit, git_dirty, machine)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+                INSERT INTO runs (id, suite_name, suite_path, suite_sha256, started_at, finished_at, status, git_commit, git_dirty, machine,
+                                  shard_index, shard_count, source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
             finishRun: prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?"),
             latestRun: prepare<string>("SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1").pluck(),
             run: prepare<RunRow>("SELECT * FROM runs WHERE id = ?"),
@@ -109,10 +113,12 @@ export class Store {
         return new Store(openDatabase(path, opts));
     }
 
-    createRun(run: RunRecord): void {
+    /** Add a run (no configs yet). `source`: the run file it is imported from; omitted when bench records it here. */
+    createRun(run: RunRecord, source?: string): void {
         this.statements.insertRun.run(
             run.id, run.suite.name, run.suite.path, run.suite.sha256, run.startedAt, run.finishedAt, run.status,
-            run.git.commit, run.git.dirty == null ? null : run.git.dirty ? 1 : 0, JSON.stringify(run.machine)
+            run.git.commit, run.git.dirty == null ? null : run.git.dirty ? 1 : 0, JSON.stringify(run.machine),
+            run.shard?.index ?? null, run.shard?.count ?? null, source ?? null
         );
     }
 
@@ -191,7 +197,8 @@ export class Store {
             finishedAt: row.finished_at,
             status: row.status,
             git: { commit: row.git_commit, dirty: row.git_dirty == null ? null : row.git_dirty === 1 },
-            machine: JSON.parse(row.machine) as RunRecord["machine"]
+            machine: JSON.parse(row.machine) as RunRecord["machine"],
+            shard: row.shard_index == null || row.shard_count == null ? null : { index: row.shard_index, count: row.shard_count }
         };
         return { run, configs };
     }

@@ -21,7 +21,8 @@ function makeRun(id: string, startedAt = "2025-01-02T03:04:05.000Z"): RunRecord 
         machine: {
             os: "linux 6.8", arch: "x64", cpu: "Test CPU", cores: 2, memoryBytes: 8 * 2 ** 30,
             node: "v20.19.0", nodeLlamaCpp: "3.22.1", llamaCpp: "b6000", backend: "cpu", gpus: []
-        }
+        },
+        shard: null
     };
 }
 
@@ -238,6 +239,40 @@ describe("openDatabase on a file", () => {
         // and new saves carry both
         store.saveConfig("old", makeConfig("c2"));
         expect(store.getRun("old")!.configs[1]).toMatchObject({ startMs: 1100.25, warmupMs: 330.5 });
+        store.close();
+    });
+
+    it("migrates a version-2 database to nullable config times without losing a row, and cascades still work", () => {
+        const path = join(dir, "bench.db");
+        const raw = new Database(path);
+        raw.exec(migrations[0]!);
+        raw.exec(migrations[1]!);
+        raw.pragma("user_version = 2");
+        raw.close();
+        // rows as gguf-bench wrote them at version 2
+        const v2 = new Database(path);
+        v2.prepare(`INSERT INTO runs (id, suite_name, suite_path, suite_sha256, started_at, status, machine)
+                    VALUES ('r', 'default', 'suites/default.yaml', 'ab', '2026-11-24T00:00:00.000Z', 'completed', '{}')`).run();
+        v2.prepare(`INSERT INTO configs (run_id, id, position, label, status, params, outputs, warnings, started_at, finished_at, start_ms)
+                    VALUES ('r', 'c1', 0, 'tiny', 'ok', '{}', '{}', '[]', '2026-11-24T00:00:00.000Z', '2026-11-24T00:00:01.000Z', 900)`).run();
+        const { lastInsertRowid } = v2.prepare("INSERT INTO measurements (run_id, config_id, kind, prompt, rep, token_times_ms) VALUES ('r', 'c1', 'prompt', 'p', 0, '[1,2]')").run();
+        v2.prepare("INSERT INTO metrics (measurement_id, name, value) VALUES (?, 'e2eMs', 5)").run(lastInsertRowid);
+        v2.prepare("INSERT INTO rss_samples (run_id, config_id, seq, t_ms, bytes, phase) VALUES ('r', 'c1', 0, 0, 100, 'load')").run();
+        v2.close();
+
+        const store = Store.open(path);
+        expect(schemaVersion(store.db)).toBe(migrations.length);
+        const { configs } = store.getRun("r")!;
+        expect(configs[0]).toMatchObject({ startMs: 900, startedAt: "2026-11-24T00:00:00.000Z", rssTimeline: [{ t: 0, bytes: 100, phase: "load" }] });
+        expect(configs[0]!.measurements).toEqual([{ kind: "prompt", prompt: "p", rep: 0, metrics: { e2eMs: 5 }, tokenTimesMs: [1, 2] }]);
+        expect(store.db.prepare("SELECT count(*) FROM samples").pluck().get()).toBe(1);
+        // a config of unknown start and end (from a schema-1 run file) can be stored now
+        store.saveConfig("r", makeConfig("c2", { startedAt: null, finishedAt: null }));
+        expect(store.getRun("r")!.configs[1]).toMatchObject({ startedAt: null, finishedAt: null });
+        // the rebuilt table still cascades: deleting the run deletes every row below it
+        store.db.prepare("DELETE FROM runs WHERE id = 'r'").run();
+        for (const table of ["configs", "measurements", "metrics", "rss_samples"]) expect(count(store, table), table).toBe(0);
+        expect(store.db.pragma("foreign_keys", { simple: true })).toBe(1);
         store.close();
     });
 

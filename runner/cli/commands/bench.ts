@@ -113,7 +113,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
                 finishedAt: null,
                 status: "running",
                 git: gitInfo(process.cwd()),
-                machine: facts
+                machine: facts,
+                shard: null
             };
             if (resumeOf == null) store.createRun(run);
             progress.clear();
