@@ -4,7 +4,8 @@ import { exitCodes, InputError } from "../errors.ts";
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
     bench: async () => ({ run: (await import("./commands/bench.ts")).benchCommand }),
     info: async () => ({ run: (await import("./commands/info.ts")).infoCommand }),
-    fidelity: async () => ({ run: (await import("./commands/fidelity.ts")).fidelityCommand })
+    fidelity: async () => ({ run: (await import("./commands/fidelity.ts")).fidelityCommand }),
+    db: async () => ({ run: (await import("./commands/db.ts")).dbCommand })
 };
 
 const [name, ...argv] = process.argv.slice(2);

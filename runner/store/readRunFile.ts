@@ -9,6 +9,8 @@ import { describeValue, InputError } from "../errors.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 import { SchemaChecker, type SchemaPath } from "../suite/checkSchema.ts";
 import { runFileSchema, type RunFile } from "./runFile.ts";
+import type { Settings } from "../suite/types.ts";
+import { warningText } from "../warnings.ts";
 import { orderedRunFile } from "./runFileText.ts";
 
 const checker = new SchemaChecker(runFileSchemaJson);
@@ -93,6 +95,28 @@ function upgradeSchema1(raw: Record<string, unknown>): Record<string, unknown> {
         };
     }) : raw.configs;
     return { ...raw, schema: runFileSchema, run, configs };
+}
+
+/**
+ * What a schema-1 file of this run would say: the same run without what schema 1 did not record, warnings as their
+ * text. Used to tell whether a schema-1 file and a complete record hold the same run.
+ */
+export function schema1View(file: RunFile): RunFile {
+    return {
+        ...file,
+        run: { ...file.run, shard: null },
+        configs: file.configs.map((config) => ({
+            ...config,
+            params: "threadsBatch" in config.params ? config.params : { ...config.params as Settings, threadsBatch: (config.params as Settings).threads },
+            startedAt: null,
+            finishedAt: null,
+            measurements: config.measurements.map((m) => ({ ...m, tokenTimesMs: null })),
+            summary: {},
+            warnings: config.warnings.map((w) => (w.kind === "note" ? w : { kind: "note", text: warningText(w) })),
+            rssTimeline: [],
+            stderr: null
+        }))
+    };
 }
 
 /** What the schema cannot check: ids unique, one measurement per (prompt, rep), summaries that agree, times in order. */

@@ -83,6 +83,7 @@ export class Store {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
             finishRun: prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?"),
             latestRun: prepare<string>("SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1").pluck(),
+            runIds: prepare<string>("SELECT id FROM runs ORDER BY started_at, rowid").pluck(),
             run: prepare<RunRow>("SELECT * FROM runs WHERE id = ?"),
             configPosition: prepare<number>("SELECT position FROM configs WHERE run_id = ? AND id = ?").pluck(),
             nextPosition: prepare<number>("SELECT coalesce(max(position) + 1, 0) FROM configs WHERE run_id = ?").pluck(),
@@ -133,6 +134,16 @@ export class Store {
     finishRun(runId: string, status: RunStatus, finishedAt: string | null): void {
         const { changes } = this.statements.finishRun.run(status, finishedAt, runId);
         if (changes === 0) throw new Error(`No run \`${runId}\` in the database`);
+    }
+
+    /** The run file a run was imported from; null when bench recorded it here (or there is no such run). */
+    runSource(runId: string): string | null {
+        return this.statements.run.get(runId)?.source ?? null;
+    }
+
+    /** Ids of every run, oldest first. */
+    runIds(): string[] {
+        return this.statements.runIds.all();
     }
 
     /** Id of the most recently started run, or null when there is none. */
