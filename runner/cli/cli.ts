@@ -5,7 +5,8 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
     bench: async () => ({ run: (await import("./commands/bench.ts")).benchCommand }),
     info: async () => ({ run: (await import("./commands/info.ts")).infoCommand }),
     fidelity: async () => ({ run: (await import("./commands/fidelity.ts")).fidelityCommand }),
-    db: async () => ({ run: (await import("./commands/db.ts")).dbCommand })
+    db: async () => ({ run: (await import("./commands/db.ts")).dbCommand }),
+    compare: async () => ({ run: (await import("./commands/compare.ts")).compareCommand })
 };
 
 const [name, ...argv] = process.argv.slice(2);
