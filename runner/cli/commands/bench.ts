@@ -6,7 +6,8 @@ import { parseSuite } from "../../suite/parseSuite.ts";
 import { planConfigs } from "../../plan/plan.ts";
 import type { Config } from "../../plan/types.ts";
 import type { Suite } from "../../suite/types.ts";
-import type { RunRecord } from "../../results.ts";
+import type { RunRecord, Shard } from "../../results.ts";
+import { parseShard, shardConfigs } from "../../plan/shard.ts";
 import { openDatabase } from "../../store/db.ts";
 import { Store } from "../../store/store.ts";
 import { writeRunFile } from "../../store/runFile.ts";
@@ -39,6 +40,8 @@ export interface BenchArgs {
     repetitions?: number;
     /** Finish an earlier run: its id or `latest`. */
     resume?: string;
+    /** Run only part K of N of the suite's configs (plan/shard.ts). Defaults to the whole suite. */
+    shard?: Shard;
     /** Ad-hoc: a model path or OWNER/REPO/FILE.gguf, with `prompt`. */
     model?: string;
     prompt?: string;
@@ -59,6 +62,8 @@ options:
   --filter TEXT        only configs whose label or id contains TEXT
   --repetitions N      measured repetitions for every config
   --resume RUN_ID      run only the configs missing from an earlier run (or: latest)
+  --shard K/N          run part K of N of the configs (deterministic, balanced by model size and work), for
+                       one machine or CI job of many; run files of all parts land side by side
   --model, --prompt    one ad-hoc run that streams the answer, then prints its metrics
   -h, --help           this text
 
@@ -90,11 +95,19 @@ export async function benchCommand(argv: string[]): Promise<number> {
         : await parseSuite(path.resolve(suitePath));
     if (resumeOf != null && resumeOf.run.suite.sha256 !== suite.sha256)
         throw new InputError(`--resume ${resumeOf.run.id}: ${suitePath} changed since that run started (sha256 differs); start a new run instead`);
-    const planned = planConfigs(suite, { ...(args.filter != null ? { filter: args.filter } : {}), ...(args.repetitions != null ? { repetitions: args.repetitions } : {}) });
+    const shard = resumeOf?.run.shard ?? args.shard ?? null;
+    if (resumeOf != null && args.shard != null && JSON.stringify(args.shard) !== JSON.stringify(resumeOf.run.shard))
+        throw new InputError(`--shard ${args.shard.index}/${args.shard.count}: run ${resumeOf.run.id} ran ${resumeOf.run.shard == null ? "the whole suite" : `shard ${resumeOf.run.shard.index}/${resumeOf.run.shard.count}`}; resume it without --shard`);
+    const all = planConfigs(suite, { ...(args.filter != null ? { filter: args.filter } : {}), ...(args.repetitions != null ? { repetitions: args.repetitions } : {}) });
+    const planned = shard == null ? all : shardConfigs(all, shard);
     await sources.checkAll(planned.map((config) => config.model));
 
     if (args.dryRun) {
         await printDryRun(planned, sources);
+        return exitCodes.ok;
+    }
+    if (planned.length === 0) {
+        console.error(`shard ${shard!.index}/${shard!.count} holds none of the ${all.length} config(s) of ${suite.name}: nothing to run or record`);
         return exitCodes.ok;
     }
 
@@ -107,18 +120,19 @@ export async function benchCommand(argv: string[]): Promise<number> {
         const started = new Date().toISOString();
         const runReady: Promise<RunRecord> = machine.then((facts) => {
             const run: RunRecord = resumeOf?.run ?? {
-                id: newRunId(suite.name),
+                id: newRunId(suite.name, new Date(), shard),
                 suite: { name: suite.name, path: displayPath(suite.path), sha256: suite.sha256 },
                 startedAt: started,
                 finishedAt: null,
                 status: "running",
                 git: gitInfo(process.cwd()),
                 machine: facts,
-                shard: null
+                shard
             };
             if (resumeOf == null) store.createRun(run);
             progress.clear();
-            console.error(`run ${run.id}: ${configs.length} config(s)${resumeOf != null ? ` missing of ${planned.length}` : ""} · ${facts.cpu} · ${facts.backend}`);
+            const part = shard == null ? "" : ` of shard ${shard.index}/${shard.count} (${all.length} in the suite)`;
+            console.error(`run ${run.id}: ${configs.length} config(s)${resumeOf != null ? ` missing of ${planned.length}` : ""}${part} · ${facts.cpu} · ${facts.backend}`);
             return run;
         });
         runReady.catch(() => undefined); // raised below, after runSuite
@@ -172,13 +186,14 @@ export async function benchCommand(argv: string[]): Promise<number> {
 function parseBenchArgs(argv: string[]): BenchArgs | null {
     const { values, positionals } = parseCommandArgs("bench", argv, {
         db: { type: "string" }, results: { type: "string" }, "dry-run": { type: "boolean" }, filter: { type: "string" },
-        repetitions: { type: "string" }, resume: { type: "string" }, model: { type: "string" }, prompt: { type: "string" },
+        repetitions: { type: "string" }, resume: { type: "string" }, shard: { type: "string" }, model: { type: "string" }, prompt: { type: "string" },
         "max-tokens": { type: "string" }, threads: { type: "string" }, help: { type: "boolean", short: "h" }
     });
     if (values.help) return null;
     if (positionals.length > 1) throw new InputError(`bench: expected at most one suite file, got ${positionals.join(" ")}`);
     if ((values.model == null) !== (values.prompt == null)) throw new InputError("bench: --model and --prompt go together");
     if (values.model != null && positionals.length > 0) throw new InputError("bench: give either a suite file or --model/--prompt, not both");
+    if (values.model != null && values.shard != null) throw new InputError("bench: --shard splits a suite; an ad-hoc --model run has one config");
     return {
         ...(positionals[0] != null ? { suite: positionals[0] } : {}),
         db: values.db ?? process.env.GGUF_BENCH_DB ?? "results/bench.db",
@@ -187,6 +202,7 @@ function parseBenchArgs(argv: string[]): BenchArgs | null {
         ...(values.filter != null ? { filter: values.filter } : {}),
         ...(values.repetitions != null ? { repetitions: positiveInt("--repetitions", values.repetitions) } : {}),
         ...(values.resume != null ? { resume: values.resume } : {}),
+        ...(values.shard != null ? { shard: parseShard(values.shard) } : {}),
         ...(values.model != null ? { model: values.model } : {}),
         ...(values.prompt != null ? { prompt: values.prompt } : {}),
         ...(values["max-tokens"] != null ? { maxTokens: positiveInt("--max-tokens", values["max-tokens"]) } : {}),
