@@ -124,7 +124,9 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
         ({ side, machine: e.machine, config: e.config.id, label: e.config.label, ...(item != null ? { item } : {}), why });
 
     for (const [key, b] of baseKeyed) if (!candKeyed.has(key)) unmatched.push(entryUnmatched("baseline", b, "not in the candidate"));
-    for (const [key, c] of candKeyed) {
+    // by machine and label: the same order however the runs of a side were split (shards) or ordered
+    const candidates = [...candKeyed].sort(([, x], [, y]) => compareText(x.machine, y.machine) || compareText(x.config.label, y.config.label) || compareText(x.config.id, y.config.id));
+    for (const [key, c] of candidates) {
         const b = baseKeyed.get(key);
         if (b == null) {
             unmatched.push(entryUnmatched("candidate", c, "not in the baseline"));
@@ -214,7 +216,11 @@ function latestConfigs(side: Side): Entry[] {
 function catalogueOrder(metrics: string[]): string[] {
     const order = [...metricCatalogue.keys()];
     const rank = (m: string) => (order.includes(m) ? order.indexOf(m) : order.length);
-    return [...metrics].sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : x > y ? 1 : 0));
+    return [...metrics].sort((x, y) => rank(x) - rank(y) || compareText(x, y));
+}
+
+function compareText(x: string, y: string): number {
+    return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** What differs between two paired configs: settings and model (`context: 1024 → 8192`, `model: a.gguf → b.gguf`). */
