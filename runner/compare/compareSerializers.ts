@@ -17,8 +17,8 @@ export const compareSerializers: Serializers<Comparison> = {
 
 /** How the verdicts were reached, in one sentence (the `--help` text says the same at more length). */
 export function methodLine(c: Comparison): string {
-    return `${Math.round(c.level * 100)} % intervals and p from Welch's t-test on the logs of the repetitions; ` +
-        `a regression or improvement is significant (p < ${Number((1 - c.level).toFixed(3))}) and beyond ±${c.threshold} %`;
+    return `${Math.round(c.level * 100)} % intervals and p from Welch's t-test on the logs of the repetitions${c.pool ? " (runs pooled)" : ""}; ` +
+        `flagged when the whole interval lies beyond ±${c.threshold} %`;
 }
 
 /** `2 regressions, 1 improvement, 40 unchanged, 5 not judged`. */

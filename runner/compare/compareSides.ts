@@ -2,6 +2,10 @@
  * Two sides → one row per matched (machine, config, prompt/test, metric): both medians, the ratio with its 95 %
  * interval, the p-value and a verdict. The statistics are stats/logRatio.ts's (Welch's t on the logs of the raw
  * repetitions); directions come from the metric catalogue; only metrics with a direction are judged.
+ *
+ * The verdict: a regression (or an improvement) when the whole 95 % interval of the ratio lies beyond the threshold
+ * on the worse (better) side, that is, with 95 % confidence the change is larger than the threshold. A change that is
+ * significant but may be smaller than the threshold is `unchanged`.
  */
 import { InputError } from "../errors.ts";
 import { metricCatalogue, metricDef, type Direction } from "../metrics/catalogue.ts";
@@ -27,6 +31,11 @@ export interface CompareOptions {
     matchBy?: MatchBy;
     /** Confidence level of the intervals and the test. Defaults to `0.95`. */
     level?: number;
+    /**
+     * Pool every run of a side that measured a config (their repetitions together; per-config figures, one per run)
+     * instead of taking the newest run's. Run-to-run noise then enters the interval. Defaults to `false`.
+     */
+    pool?: boolean;
 }
 
 export interface MetricRow {
@@ -68,6 +77,7 @@ export interface Comparison {
     level: number;
     matchBy: MatchBy;
     acrossMachines: boolean;
+    pool: boolean;
     rows: MetricRow[];
     unmatched: Unmatched[];
     /** Pairs of machines compared whose fingerprints differ, with the differences. */
@@ -83,8 +93,11 @@ export const configItem = "(config)";
 
 interface Entry {
     machine: string;
-    config: RunFileConfig;
+    /** The newest run's config: its id, label and status speak for the entry. */
+    config: RunFile["configs"][number];
     run: RunFile;
+    /** The configs whose samples count: the newest alone, or every ok one (pooled). */
+    pooled: RunFileConfig[];
 }
 
 export function compareSides(baseline: Side, candidate: Side, opts: CompareOptions = {}): Comparison {
@@ -92,8 +105,9 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
     const level = opts.level ?? 0.95;
     const matchBy = opts.matchBy ?? "id";
     const wanted = opts.metrics == null ? null : new Set(opts.metrics);
-    const base = latestConfigs(baseline);
-    const cand = latestConfigs(candidate);
+    const pool = opts.pool ?? false;
+    const base = sideConfigs(baseline, pool);
+    const cand = sideConfigs(candidate, pool);
     // one machine a side: pair across them (with a warning); several: within each machine unless told otherwise
     const machinesOf = (entries: Entry[]) => new Set(entries.map((e) => e.machine));
     const across = opts.acrossMachines === true || (machinesOf(base).size <= 1 && machinesOf(cand).size <= 1);
@@ -145,11 +159,11 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
         const row = (item: string, metric: string, a: number[], z: number[]) => {
             const def = metricDef(metric);
             if (def == null || def.better === "none" || (wanted != null && !wanted.has(metric))) return;
-            rows.push(judge({ machine, config: c.config.id, label, item, metric, better: def.better }, a, z, threshold, level, def.steady === true));
+            rows.push(judge({ machine, config: c.config.id, label, item, metric, better: def.better }, a, z, threshold, level));
         };
 
-        const baseSamples = samplesByPrompt(b.config.measurements);
-        const candSamples = samplesByPrompt(c.config.measurements);
+        const baseSamples = samplesByPrompt(b.pooled.flatMap((config) => config.measurements));
+        const candSamples = samplesByPrompt(c.pooled.flatMap((config) => config.measurements));
         for (const item of baseSamples.keys()) if (!candSamples.has(item)) unmatched.push(entryUnmatched("baseline", b, "not measured in the candidate", item));
         for (const [item, metrics] of candSamples) {
             const before = baseSamples.get(item);
@@ -163,9 +177,9 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
             }
         }
         for (const metric of configMetrics) {
-            const a = b.config[metric];
-            const z = c.config[metric];
-            if (a != null && z != null) row(configItem, metric, [a], [z]);
+            const values = (entry: Entry) => entry.pooled.map((config) => config[metric]).filter((v): v is number => v != null);
+            const [a, z] = [values(b), values(c)];
+            if (a.length > 0 && z.length > 0) row(configItem, metric, a, z);
         }
     }
 
@@ -174,40 +188,47 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
     const sideInfo = (side: Side) => ({ spec: side.spec, description: side.description, runs: side.runs.map((r) => r.run.id) });
     return {
         baseline: sideInfo(baseline), candidate: sideInfo(candidate), threshold, level, matchBy, acrossMachines: across,
-        rows, unmatched, machines: [...machinePairs.values()], pairedDifferences, counts
+        pool, rows, unmatched, machines: [...machinePairs.values()], pairedDifferences, counts
     };
 }
 
 /** One row's figures and verdict. */
 function judge(
     at: Pick<MetricRow, "machine" | "config" | "label" | "item" | "metric" | "better">,
-    a: number[], z: number[], threshold: number, level: number, steady: boolean
+    a: number[], z: number[], threshold: number, level: number
 ): MetricRow {
     const summary = (values: number[]) => ({ n: values.length, median: computeStatistics(values).median });
     const base = { ...at, baseline: summary(a), candidate: summary(z) };
-    const beyond = (ratio: number) => Math.abs(ratio - 1) * 100 > threshold;
-    const direction = (ratio: number): Verdict => ((at.better === "higher") === (ratio > 1) ? "improvement" : "regression");
     const test = logRatio(a, z, level);
     if (test != null) {
-        const significant = test.p < 1 - level;
-        return { ...base, ratio: test.ratio, low: test.low, high: test.high, p: test.p, verdict: significant && beyond(test.ratio) ? direction(test.ratio) : "unchanged" };
+        // the whole interval beyond the threshold: with `level` confidence the change is larger than it
+        const up = 1 + threshold / 100;
+        const down = 1 / up;
+        const verdict: Verdict = test.low > up ? (at.better === "higher" ? "improvement" : "regression")
+            : test.high < down ? (at.better === "higher" ? "regression" : "improvement") : "unchanged";
+        return { ...base, ratio: test.ratio, low: test.low, high: test.high, p: test.p, verdict };
     }
-    const ratio = a.length > 0 && z.length > 0 && summary(a).median > 0 ? summary(z).median / summary(a).median : Number.NaN;
-    if (!Number.isFinite(ratio) || ratio <= 0) return { ...base, ratio, low: null, high: null, p: null, verdict: "not judged", note: "no positive values to compare" };
-    if (a.length === 1 && z.length === 1 && steady)
-        return { ...base, ratio, low: null, high: null, p: null, verdict: beyond(ratio) ? direction(ratio) : "unchanged", note: "one value a side; judged on the threshold alone (a memory high-water mark repeats closely)" };
-    return { ...base, ratio, low: null, high: null, p: null, verdict: "not judged", note: "one value a side: no test is possible (raise repetitions)" };
+    const ratio = base.baseline.median > 0 ? base.candidate.median / base.baseline.median : Number.NaN;
+    const note = !(ratio > 0) ? "no positive values to compare" : "one value a side: no interval (pool several runs a side with --pool, or raise repetitions)";
+    return { ...base, ratio, low: null, high: null, p: null, verdict: "not judged", note };
 }
 
-/** Each side's configs, the newest run's where several runs measured one (merged shards, a history of runs). */
-function latestConfigs(side: Side): Entry[] {
+/**
+ * Each side's configs by machine and id: the newest run's, and the runs whose samples count (that one, or with
+ * `pool` every run where the config ended ok), in the order of the newest run that has each.
+ */
+function sideConfigs(side: Side, pool: boolean): Entry[] {
     const byKey = new Map<string, Entry>();
     for (const run of side.runs) {
         const machine = machineKey(run.run.machine);
         for (const config of run.configs) {
             const key = `${machine}\n${config.id}`;
+            const previous = byKey.get(key);
+            // pooled, a failed rerun does not hide the runs that ended ok
+            if (pool && config.status !== "ok" && previous?.config.status === "ok") continue;
+            const pooled = pool && config.status === "ok" && previous?.config.status === "ok" ? [...previous.pooled, config] : [config];
             byKey.delete(key); // re-inserted: in the order of the newest run that has it
-            byKey.set(key, { machine, config, run });
+            byKey.set(key, { machine, config, run, pooled });
         }
     }
     return [...byKey.values()];

@@ -23,11 +23,6 @@ export interface MetricDef {
     digits: number;
     /** One sentence: what it is, as DESIGN.md defines it. */
     description: string;
-    /**
-     * One value per run is enough to judge a change (compare flags it beyond the threshold without repetitions):
-     * memory high-water marks, which repeat within a fraction of a percent run to run. Defaults to `false`.
-     */
-    steady?: boolean;
 }
 
 const speed = (name: string, label: string, description: string): MetricDef =>
@@ -37,7 +32,7 @@ const latency = (name: string, label: string, digits: number, description: strin
 const count = (name: string, label: string, description: string): MetricDef =>
     ({ name, label, unit: "tokens", better: "none", group: "count", digits: 0, description });
 const memory = (name: string, label: string, description: string): MetricDef =>
-    ({ name, label, unit: "bytes", better: "lower", group: "memory", digits: 0, description, steady: true });
+    ({ name, label, unit: "bytes", better: "lower", group: "memory", digits: 0, description });
 
 const definitions: readonly MetricDef[] = [
     // per measurement: prompts (stream and batch mode)

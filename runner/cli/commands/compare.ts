@@ -22,6 +22,8 @@ export interface CompareArgs {
     matchBy: MatchBy;
     /** Pair configs across machines. Defaults to `false`. */
     acrossMachines: boolean;
+    /** Pool every run of a side that measured a config. Defaults to `false` (the newest run's). */
+    pool: boolean;
     /** Defaults to `$GGUF_BENCH_DB` or `results/bench.db`. */
     db: string;
     /** Defaults to `$GGUF_BENCH_RESULTS` or `results/runs`. */
@@ -32,20 +34,22 @@ const usage = `usage: npm run compare -- BASELINE CANDIDATE [options]
 
 Each side is a run id, \`latest\`, a run file or a folder of them, a git ref (main, a tag, HEAD~1: every run file
 committed there under results/runs, read through git without a checkout) or REF:RUN_ID (one run at a ref).
-A side of several runs (shards, a history) takes each config from the newest run that has it.
+A side of several runs (shards, a history) takes each config from the newest run that has it, or with --pool
+from all of them together.
 
 Configs are matched by config id (same model, settings and workload) and prompt/test, within a machine
 (arch, CPU, cores, backend, GPUs) when a side holds several; unmatched ones are listed. With one machine a side,
 the two are compared whatever they are, with a warning listing how their fingerprints differ.
 
 Statistics: for each metric with a direction (tok/s higher is better; ms and bytes lower), both medians and the
-ratio candidate/baseline of geometric means with its 95 % confidence interval, from Welch's t-test on the logs of
-the raw repetitions (speeds and times vary by a factor, so the log makes a change additive). A change is flagged
-as a regression or an improvement when it is significant (p < 0.05, the interval excludes 1) and beyond
---threshold. With 3 repetitions a side (the default) a rank test (Mann-Whitney) could never do it: its smallest
-two-sided p is 0.10. Welch's t can, but only for changes large against the spread of the repetitions; raise
-\`repetitions\` to see smaller ones. Figures measured once per config (load time, peak RSS) have no test: memory
-high-water marks are judged on the threshold alone, times are shown but not judged.
+ratio candidate/baseline of geometric means with its 95 % confidence interval and p-value, from Welch's t-test on
+the logs of the raw repetitions (speeds and times vary by a factor, so the log makes a change additive). A change
+is flagged as a regression or an improvement when the whole interval lies beyond --threshold: with 95 %
+confidence it is larger than that. With 3 repetitions a side (the default) a rank test (Mann-Whitney) could never
+flag anything: its smallest two-sided p is 0.10. Welch's t can, but only changes large against the spread of the
+repetitions; raise \`repetitions\` to see smaller ones. Repetitions of one run do not see run-to-run noise (a busy
+machine, a VM's neighbours); bench several runs a side and --pool them to include it. Figures measured once per
+config (load time, peak RSS) get an interval only with --pool; otherwise they are shown, not judged.
 
 options:
   --threshold PCT       smallest change flagged, in percent (default 5)
@@ -54,6 +58,8 @@ options:
   --match id|label|order  pair configs by id (default), by label, or by their order in each run (to compare
                         runs of two suites that differ in one setting or model)
   --across-machines     pair configs of different machines too
+  --pool                pool every run of a side that measured a config (their repetitions together; load time
+                        and peak RSS then have one value per run), instead of taking the newest run's
   --db PATH             SQLite database for run ids and latest (default: $GGUF_BENCH_DB or results/bench.db)
   --results DIR         folder of run files, here and at git refs (default: $GGUF_BENCH_RESULTS or results/runs)
   -h, --help            this text
@@ -73,6 +79,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
         threshold: args.threshold,
         matchBy: args.matchBy,
         acrossMachines: args.acrossMachines,
+        pool: args.pool,
         ...(args.metrics != null ? { metrics: args.metrics } : {})
     });
     if (comparison.rows.length === 0 && comparison.unmatched.length > 0 && args.format !== "json")
@@ -85,7 +92,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
 function parseCompareArgs(argv: string[]): CompareArgs | null {
     const { values, positionals } = parseCommandArgs("compare", argv, {
         threshold: { type: "string" }, metric: { type: "string", multiple: true }, format: { type: "string" },
-        match: { type: "string" }, "across-machines": { type: "boolean" }, db: { type: "string" }, results: { type: "string" },
+        match: { type: "string" }, "across-machines": { type: "boolean" }, pool: { type: "boolean" }, db: { type: "string" }, results: { type: "string" },
         help: { type: "boolean", short: "h" }
     });
     if (values.help) return null;
@@ -107,6 +114,7 @@ function parseCompareArgs(argv: string[]): CompareArgs | null {
         format: values.format == null ? "text" : parseFormat("--format", values.format),
         matchBy: match,
         acrossMachines: values["across-machines"] ?? false,
+        pool: values.pool ?? false,
         db: values.db ?? process.env.GGUF_BENCH_DB ?? "results/bench.db",
         results: values.results ?? process.env.GGUF_BENCH_RESULTS ?? "results/runs"
     };
