@@ -36,10 +36,19 @@ const started = new Set<ChildProcess>();
 
 /** `ownGroup`: start the CLI as the leader of its own process group, so `process.kill(-pid, sig)` reaches it and its children like a terminal's Ctrl-C. */
 export function startBench(args: string[], env: NodeJS.ProcessEnv = {}, opts: { ownGroup?: boolean } = {}): CliProcess {
+    return startCli("bench", args, env, opts);
+}
+
+/** Any gguf-bench command (`bench`, `db`, `compare`…) as a separate process, in the project root. */
+export function runCli(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+    return startCli(command, args, env, {}).done;
+}
+
+function startCli(command: string, args: string[], env: NodeJS.ProcessEnv, opts: { ownGroup?: boolean }): CliProcess {
     const base = { ...process.env };
     // the user's own settings must not leak into the runs
     for (const key of ["GGUF_BENCH_DB", "GGUF_BENCH_RESULTS", "GGUF_BENCH_CACHE", "HF_TOKEN", "HF_ENDPOINT", "HF_HOME", "HF_HUB_CACHE"]) delete base[key];
-    const child = spawn(process.execPath, ["--import", "tsx", "runner/cli/cli.ts", "bench", ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", "runner/cli/cli.ts", command, ...args], {
         cwd: projectRoot,
         env: { ...base, ...env },
         stdio: ["ignore", "pipe", "pipe"],
