@@ -15,7 +15,8 @@ interface Column {
 
 const columns: Column[] = columnMetrics.map((metric) => ({ title: metricTitle(metric), metric, digits: metricDef(metric)!.digits }));
 
-export function formatResultsTable(records: ConfigRecord[]): string {
+/** The table's cells: a header and one row per config and prompt/test, and the error lines of configs that did not run. */
+export function resultsTableCells(records: readonly ConfigRecord[]): { header: string[]; rows: string[][]; errors: string[] } {
     const rows: string[][] = [];
     const used = new Set<Column>();
     // a config that did not run has no figures: its whole error goes under the table, not into the `peak RSS` column
@@ -38,9 +39,14 @@ export function formatResultsTable(records: ConfigRecord[]): string {
         }
     }
     const shown = columns.map((column) => used.has(column));
-    const header = ["config", "prompt/test", "status", "peak RSS", ...columns.map((column) => column.title)];
     const keep = (cells: string[]) => cells.filter((_, i) => i < 4 || shown[i - 4]);
-    const table = renderTable([keep(header), ...rows.map((row) => keep(row.length > 4 ? row : [...row, ...columns.map(() => "")]))]);
+    const header = ["config", "prompt/test", "status", "peak RSS", ...columns.map((column) => column.title)];
+    return { header: keep(header), rows: rows.map((row) => keep(row.length > 4 ? row : [...row, ...columns.map(() => "")])), errors };
+}
+
+export function formatResultsTable(records: readonly ConfigRecord[]): string {
+    const { header, rows, errors } = resultsTableCells(records);
+    const table = renderTable([header, ...rows]);
     return errors.length > 0 ? `${table}\n\n${errors.join("\n")}` : table;
 }
 

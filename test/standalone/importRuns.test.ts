@@ -201,6 +201,12 @@ describe("npm run db (the command, as a user runs it)", () => {
         const again = await run("import", runs, "--db", db);
         expect(again.stdout).toMatch(/imported 0 run\(s\) .*; 2 already there with the same content/);
 
+        const shown = await run("show", join(runs, "a.json"), "--format", "md");
+        expect(shown.code, shown.stderr).toBe(0);
+        expect(shown.stdout.split("\n")[0]).toMatch(/^\*\*run 20261129-192753-default-0b29 of default · /);
+        const latest = await run("show", "--db", db);
+        expect(latest.stdout).toMatch(/^run 20261129-192753-default-0b29 of default .*\nconfig +prompt\/test/);
+
         writeFileSync(join(runs, "b.json"), "{\"schema\": 2, \"run\": ");
         const bad = await run("import", runs, "--db", join(dir, "other.db"));
         expect(bad.code).toBe(2);

@@ -1,4 +1,7 @@
-/** `npm run db -- import [FILE|DIR ...]` / `npm run db -- rebuild [FILE|DIR ...]`: the database as a cache of the run files. */
+/**
+ * `npm run db -- import [FILE|DIR ...]` / `rebuild [FILE|DIR ...]`: the database as a cache of the run files;
+ * `npm run db -- show [RUN]`: a run in any output format.
+ */
 import { existsSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { exitCodes, InputError } from "../../errors.ts";
@@ -7,18 +10,25 @@ import { openDatabase } from "../../store/db.ts";
 import { applyImport, planImport, runFilePaths, type ImportPlan } from "../../store/importRuns.ts";
 import { Store } from "../../store/store.ts";
 import { parseCommandArgs } from "../parseCommandArgs.ts";
+import { resolveSide } from "../../compare/resolveSide.ts";
+import { parseFormat, type Format } from "../../format/serializer.ts";
+import { latestRunAlias } from "../../store/store.ts";
+import { runSerializers } from "../runSerializers.ts";
 
 /** Arguments of `db`. */
 export interface DbArgs {
-    action: "import" | "rebuild";
-    /** Run files or folders of them. Defaults to `$GGUF_BENCH_RESULTS` or `results/runs`. */
+    action: "import" | "rebuild" | "show";
+    /** Run files or folders of them (show: one run as compare takes a side). Defaults to `$GGUF_BENCH_RESULTS` or `results/runs` (show: `latest`). */
     inputs: string[];
+    /** show: the output format. Defaults to `"text"`. */
+    format: Format;
     /** SQLite database. Defaults to `$GGUF_BENCH_DB` or `results/bench.db`. */
     db: string;
 }
 
 const usage = `usage: npm run db -- import [FILE|DIR ...] [--db PATH]
        npm run db -- rebuild [FILE|DIR ...] [--db PATH]
+       npm run db -- show [RUN] [--format text|md|json] [--db PATH]
 
 The run files (results/runs/*.json) are the record; the database is a cache of them.
   import    adds the runs of the given run files or folders (default: $GGUF_BENCH_RESULTS or results/runs).
@@ -26,11 +36,14 @@ The run files (results/runs/*.json) are the record; the database is a cache of t
             other content is refused, naming both sources.
   rebuild   makes a fresh database from the run files and puts it in place of the old one. Runs that have no
             run file (ad-hoc --model runs) are not in the new one.
+  show      prints a run (default: latest; also a run id, a run file, a git ref or REF:RUN_ID, as compare takes
+            them) as the results table (text), markdown (md) or its run file (json).
 Every file is read and checked before anything is written: one bad file and nothing changes (exit 2).
 
 options:
-  --db PATH     SQLite database (default: $GGUF_BENCH_DB or results/bench.db)
-  -h, --help    this text
+  --db PATH       SQLite database (default: $GGUF_BENCH_DB or results/bench.db)
+  --format FMT    show: text (default), md or json
+  -h, --help      this text
 
 exit codes: 0 done · 2 invalid input (a file named with the JSON path of the problem; the database untouched)`;
 
@@ -38,6 +51,11 @@ export async function dbCommand(argv: string[]): Promise<number> {
     const args = parseDbArgs(argv);
     if (args == null) {
         console.log(usage);
+        return exitCodes.ok;
+    }
+    if (args.action === "show") {
+        const side = await resolveSide(args.inputs[0] ?? latestRunAlias, { db: args.db, results: process.env.GGUF_BENCH_RESULTS ?? "results/runs" });
+        process.stdout.write(side.runs.map((run) => runSerializers[args.format](run)).join("\n"));
         return exitCodes.ok;
     }
     const paths = runFilePaths(args.inputs);
@@ -110,14 +128,17 @@ async function withStore<T>(db: string, use: (store: Store) => T | Promise<T>): 
 }
 
 function parseDbArgs(argv: string[]): DbArgs | null {
-    const { values, positionals } = parseCommandArgs("db", argv, { db: { type: "string" }, help: { type: "boolean", short: "h" } });
+    const { values, positionals } = parseCommandArgs("db", argv, { db: { type: "string" }, format: { type: "string" }, help: { type: "boolean", short: "h" } });
     if (values.help) return null;
     const [action, ...inputs] = positionals;
-    if (action !== "import" && action !== "rebuild")
-        throw new InputError(`db: expected \`import\` or \`rebuild\`, got ${action == null ? "nothing" : `\`${visible(action)}\``} (see --help)`);
+    if (action !== "import" && action !== "rebuild" && action !== "show")
+        throw new InputError(`db: expected \`import\`, \`rebuild\` or \`show\`, got ${action == null ? "nothing" : `\`${visible(action)}\``} (see --help)`);
+    if (action === "show" && inputs.length > 1) throw new InputError(`db show: expected one run, got ${inputs.length}`);
+    if (action !== "show" && values.format != null) throw new InputError(`db ${action}: --format is for show`);
     return {
         action,
-        inputs: inputs.length > 0 ? inputs : [process.env.GGUF_BENCH_RESULTS ?? "results/runs"],
+        format: values.format == null ? "text" : parseFormat("--format", values.format),
+        inputs: inputs.length > 0 || action === "show" ? inputs : [process.env.GGUF_BENCH_RESULTS ?? "results/runs"],
         db: values.db ?? process.env.GGUF_BENCH_DB ?? "results/bench.db"
     };
 }
