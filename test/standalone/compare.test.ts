@@ -1,10 +1,14 @@
-/** compare: matching, statistics and verdicts on hand-made runs; shards; the three formats. */
+/** compare: matching, statistics and verdicts on hand-made runs; shards; the three formats; `latest`. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareSides, type Comparison } from "../../runner/compare/compareSides.ts";
 import { compareSerializers, comparisonWarnings } from "../../runner/compare/compareSerializers.ts";
-import type { Side } from "../../runner/compare/resolveSide.ts";
+import { resolveSide, type Side } from "../../runner/compare/resolveSide.ts";
 import type { ConfigRecord, Measurement, RunRecord } from "../../runner/results.ts";
 import { toRunFile, type RunFile } from "../../runner/store/runFile.ts";
+import { Store } from "../../runner/store/store.ts";
 import { makeConfig, makeRun } from "./fixtures/records.ts";
 
 /** A config whose `explain` prompt measured these decode speeds and TTFTs, and `tg64` these tg speeds. */
@@ -183,5 +187,30 @@ describe("the formats", () => {
         expect(parsed.counts).toEqual(c.counts);
         expect(parsed.rows).toHaveLength(c.rows.length);
         expect(Object.keys(parsed)).toEqual(["baseline", "candidate", "threshold", "level", "matchBy", "acrossMachines", "pool", "rows", "unmatched", "machines", "pairedDifferences", "counts"]);
+    });
+});
+
+describe("`latest` as a side", () => {
+    it("is the newest run in the database with the newest run of each other shard of the same suite and commit", async () => {
+        const dir = mkdtempSync(join(tmpdir(), "gguf-bench-latest-"));
+        try {
+            const db = join(dir, "bench.db");
+            const store = Store.open(db);
+            const save = (id: string, startedAt: string, shard: RunRecord["shard"], commit = makeRun().git.commit) => {
+                store.createRun({ ...makeRun(), id, startedAt, shard, git: { commit, dirty: false } });
+                store.saveConfig(id, config(`c-${id}`, steady, steadyTtft));
+            };
+            save("old-s1", "2026-01-01T00:00:00.000Z", { index: 1, count: 3 });
+            save("s1", "2026-01-02T00:00:00.000Z", { index: 1, count: 3 });
+            save("s3", "2026-01-02T00:00:02.000Z", { index: 3, count: 3 });
+            save("other-commit-s2", "2026-01-02T00:00:03.000Z", { index: 2, count: 3 }, "f".repeat(40));
+            save("s2", "2026-01-02T00:00:04.000Z", { index: 2, count: 3 });
+            store.close();
+            const side = await resolveSide("latest", { db, results: join(dir, "runs") });
+            expect(side.runs.map((r) => r.run.id)).toEqual(["s1", "s3", "s2"]);
+            expect(side.description).toBe("latest run s2 with 2 other shard(s) of it (database)");
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
