@@ -12,9 +12,9 @@ import { metricCatalogue, metricDef, type Direction } from "../metrics/catalogue
 import { computeStatistics } from "../stats/computeStatistics.ts";
 import { logRatio } from "../stats/logRatio.ts";
 import { samplesByPrompt } from "../stats/summarize.ts";
-import type { RunFile, RunFileConfig } from "../store/runFile.ts";
-import { fingerprintDifferences, machineKey } from "./machine.ts";
+import { fingerprintDifferences } from "./machine.ts";
 import type { Side } from "./resolveSide.ts";
+import { configDifferences, sideConfigs, type Entry } from "./sideConfigs.ts";
 
 /** How configs of the two sides are paired: by config id, by label, or by their order in the run (per machine). */
 export type MatchBy = "id" | "label" | "order";
@@ -90,15 +90,6 @@ export interface Comparison {
 /** Metrics recorded once per config, compared as the item `(config)`. */
 const configMetrics = ["loadMs", "startMs", "warmupMs", "peakRssBytes", "vramBytes"] as const;
 export const configItem = "(config)";
-
-interface Entry {
-    machine: string;
-    /** The newest run's config: its id, label and status speak for the entry. */
-    config: RunFile["configs"][number];
-    run: RunFile;
-    /** The configs whose samples count: the newest alone, or every ok one (pooled). */
-    pooled: RunFileConfig[];
-}
 
 export function compareSides(baseline: Side, candidate: Side, opts: CompareOptions = {}): Comparison {
     const threshold = opts.threshold ?? 5;
@@ -213,27 +204,6 @@ function judge(
     return { ...base, ratio, low: null, high: null, p: null, verdict: "not judged", note };
 }
 
-/**
- * Each side's configs by machine and id: the newest run's, and the runs whose samples count (that one, or with
- * `pool` every run where the config ended ok), in the order of the newest run that has each.
- */
-function sideConfigs(side: Side, pool: boolean): Entry[] {
-    const byKey = new Map<string, Entry>();
-    for (const run of side.runs) {
-        const machine = machineKey(run.run.machine);
-        for (const config of run.configs) {
-            const key = `${machine}\n${config.id}`;
-            const previous = byKey.get(key);
-            // pooled, a failed rerun does not hide the runs that ended ok
-            if (pool && config.status !== "ok" && previous?.config.status === "ok") continue;
-            const pooled = pool && config.status === "ok" && previous?.config.status === "ok" ? [...previous.pooled, config] : [config];
-            byKey.delete(key); // re-inserted: in the order of the newest run that has it
-            byKey.set(key, { machine, config, run, pooled });
-        }
-    }
-    return [...byKey.values()];
-}
-
 function catalogueOrder(metrics: string[]): string[] {
     const order = [...metricCatalogue.keys()];
     const rank = (m: string) => (order.includes(m) ? order.indexOf(m) : order.length);
@@ -242,17 +212,4 @@ function catalogueOrder(metrics: string[]): string[] {
 
 function compareText(x: string, y: string): number {
     return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/** What differs between two paired configs: settings and model (`context: 1024 → 8192`, `model: a.gguf → b.gguf`). */
-function configDifferences(b: RunFileConfig, c: RunFileConfig): string[] {
-    const out: string[] = [];
-    if (b.model?.sha256 !== c.model?.sha256) out.push(`model: ${b.model?.file ?? "none"} → ${c.model?.file ?? "none"}`);
-    const keys = new Set([...Object.keys(b.params), ...Object.keys(c.params)]);
-    for (const key of keys) {
-        const x = JSON.stringify((b.params as unknown as Record<string, unknown>)[key]);
-        const y = JSON.stringify((c.params as unknown as Record<string, unknown>)[key]);
-        if (x !== y) out.push(`${key}: ${x ?? "unset"} → ${y ?? "unset"}`);
-    }
-    return out;
 }
