@@ -70,11 +70,20 @@ export interface ChildResult {
     threadsBatch: number;
     /** Backend the child loaded: metal, cuda, vulkan or cpu. */
     backend: string;
+    /**
+     * What ran, for the settings node-llama-cpp or llama.cpp may adjust: the context node-llama-cpp rounds up (to a
+     * multiple of 256 below the model's training context), the batch capped to the context, flash attention where
+     * the model does not support it, the KV type the context reports, the layers offloaded, the backend loaded.
+     */
+    ran: RanSettings;
     measurements: Measurement[];
     rssTimeline: RssSample[];
     outputs: Record<string, string>;
     warnings: Warning[];
 }
+
+/** Settings a child reports as they ran (see ChildResult.ran); threads and threadsBatch come resolved beside them. */
+export type RanSettings = Pick<Settings, "context" | "batch" | "flashAttention" | "kvType" | "gpuLayers" | "gpu">;
 
 export interface ConfigRecord {
     id: string;
@@ -82,7 +91,15 @@ export interface ConfigRecord {
     status: ConfigStatus;
     error: string | null;
     model: ModelInfo | null;
+    /** The settings as they ran (as asked, for a config that never ran); `asked` holds what was asked where it differs. */
     params: Settings;
+    /**
+     * What was asked, for each setting where it differs from `params`: `{ context: 128 }` when node-llama-cpp ran a
+     * context of 256, `{ threads: "auto" }` when auto resolved to 1, `{ gpuLayers: "max" }` when 0 layers ran on a
+     * CPU. Empty when everything ran as asked. The config id always hashes what was asked. Absent in records saved
+     * before it existed.
+     */
+    asked?: Partial<Settings>;
     /** ms from forking the child to its `ready` (Node start, node-llama-cpp import, backend load); null if it never got ready. */
     startMs: number | null;
     loadMs: number | null;

@@ -1,8 +1,11 @@
 /** `bench --model PATH|OWNER/REPO/FILE.gguf --prompt "..."`: a one-config suite built from the command line. */
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.ts";
+import { visible } from "../format/visible.ts";
+import { assertHubNames } from "../models/hubNames.ts";
+import { checkGgufHeader } from "../suite/checkGgufHeader.ts";
 import { defaultSettings, type ModelSpec, type Settings, type Suite } from "../suite/types.ts";
 
 export function adhocSuite(model: string, prompt: string, overrides: Partial<Settings>): Suite {
@@ -19,10 +22,19 @@ export function adhocSuite(model: string, prompt: string, overrides: Partial<Set
     };
 }
 
+/** A local file is checked as a suite's `path:` is (a readable GGUF header whose tensors fit); else a Hub file. */
 function modelSpec(model: string): ModelSpec {
+    if (model === "") throw new InputError("--model: expected a GGUF file or OWNER/REPO/FILE.gguf, got an empty value");
     const absolute = path.resolve(model);
-    if (existsSync(absolute)) return { source: "path", path: absolute };
-    const hub = /^([\w.-]+\/[\w.-]+)\/(.+\.gguf)$/i.exec(model);
-    if (hub != null && !model.startsWith(".") && !model.startsWith("/")) return { source: "hf", repo: hub[1]!, file: hub[2]!, revision: "main" };
-    throw new InputError(`--model: no such file \`${model}\`, and not a Hugging Face OWNER/REPO/FILE.gguf either`);
+    const stats = statSync(absolute, { throwIfNoEntry: false });
+    if (stats != null) {
+        if (!stats.isFile()) throw new InputError(`--model: expected a GGUF model file, got \`${visible(model)}\`, which is a directory or other non-file`);
+        const problem = checkGgufHeader(absolute);
+        if (problem != null) throw new InputError(`--model: expected a GGUF model file, got \`${visible(model)}\`: ${visible(path.basename(absolute))} is ${problem}`);
+        return { source: "path", path: absolute };
+    }
+    const hub = /^([^/]+\/[^/]+)\/(.+\.gguf)$/i.exec(model);
+    if (hub == null) throw new InputError(`--model: no such file \`${visible(model)}\`, and not a Hugging Face OWNER/REPO/FILE.gguf either`);
+    assertHubNames({ repo: hub[1]!, revision: "main", file: hub[2]! }, "--model");
+    return { source: "hf", repo: hub[1]!, file: hub[2]!, revision: "main" };
 }

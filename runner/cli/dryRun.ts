@@ -1,5 +1,6 @@
 /** `bench --dry-run`: the plan, each model's size and node-llama-cpp's memory estimate; nothing is measured or stored. */
-import { getLlama, type Llama } from "node-llama-cpp";
+import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
+import { terminalLlamaLogger } from "../format/llamaLogger.ts";
 import type { Config } from "../plan/types.ts";
 import { configFit } from "../plan/configFit.ts";
 import { formatBytes } from "../format/bytes.ts";
@@ -11,7 +12,7 @@ export async function printDryRun(configs: Config[], sources: ModelSources): Pro
     const llamas = new Map<string, Promise<Llama>>();
     const llamaFor = (gpu: GpuBackend) => {
         const key = String(gpu);
-        if (!llamas.has(key)) llamas.set(key, getLlama({ gpu: gpu === false ? false : gpu, build: "never", logLevel: "error" as never }));
+        if (!llamas.has(key)) llamas.set(key, getLlama({ gpu: gpu === false ? false : gpu, build: "never", logLevel: LlamaLogLevel.error, logger: terminalLlamaLogger() }));
         return llamas.get(key)!;
     };
     const rows: string[][] = [["config", "id", "model file", "size", "est. RAM", "est. VRAM", "plan"]];

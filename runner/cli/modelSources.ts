@@ -1,5 +1,6 @@
 /** How the bench command reaches models: an early check, download-only prefetch, and full resolution. */
 import type { ModelRef } from "../plan/types.ts";
+import { visible } from "../format/visible.ts";
 import type { ResolvedModel } from "../models/types.ts";
 import { hubCacheDir, hubEndpoint, hubToken } from "../models/cacheDirs.ts";
 import { downloadHubFile } from "../models/hub.ts";
@@ -10,14 +11,14 @@ import { resolveModel, resolveModelFile, type FileModelRef, type ResolveOptions 
 export interface ModelSources {
     /** Picks the file of every hf quant before anything runs: a missing quant is an InputError (exit 2). */
     checkAll(refs: ModelRef[]): Promise<void>;
-    /** Downloads a Hub model's bytes (network only, no hashing: safe while another config measures). */
-    prefetch(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<void>;
-    resolve(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<ResolvedModel>;
+    /** Downloads a Hub model's bytes (network only, no hashing: safe while another config measures); `signal` stops it. */
+    prefetch(ref: ModelRef, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void>;
+    resolve(ref: ModelRef, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<ResolvedModel>;
     /** The file a ref points at once resolved, without downloading (for --dry-run). */
     fileOf(ref: ModelRef): Promise<FileModelRef>;
 }
 
-export function modelSources(options: ResolveOptions = {}, warn: (line: string) => void = (line) => console.error(`warning: ${line}`)): ModelSources {
+export function modelSources(options: ResolveOptions = {}, warn: (line: string) => void = (line) => console.error(`warning: ${visible(line)}`)): ModelSources {
     const files = new Map<string, Promise<FileModelRef>>();
     const fileOf = (ref: ModelRef) => {
         const key = JSON.stringify(ref);
@@ -25,6 +26,7 @@ export function modelSources(options: ResolveOptions = {}, warn: (line: string) 
         if (file == null) files.set(key, (file = resolveModelFile(ref, options)));
         return file;
     };
+    const onWait = (owner: string, file: string) => warn(`${owner} is downloading ${file} into the same cache: waiting for it`);
     return {
         fileOf,
         async checkAll(refs) {
@@ -39,7 +41,7 @@ export function modelSources(options: ResolveOptions = {}, warn: (line: string) 
                 }
             }
         },
-        async prefetch(ref, onProgress) {
+        async prefetch(ref, onProgress, signal) {
             if (ref.source !== "hf") return;
             const file = await fileOf(ref);
             if (file.source !== "hf") return;
@@ -49,12 +51,19 @@ export function modelSources(options: ResolveOptions = {}, warn: (line: string) 
                     endpoint: options.endpoint ?? hubEndpoint(),
                     cacheDir: options.cacheDir ?? hubCacheDir(),
                     ...(token != null ? { token } : {}),
-                    ...(onProgress != null ? { onProgress } : {})
+                    ...(onProgress != null ? { onProgress } : {}),
+                    ...(signal != null ? { signal } : {}),
+                    onWait: (owner) => onWait(owner, part)
                 });
         },
-        async resolve(ref, onProgress) {
+        async resolve(ref, onProgress, signal) {
             const file = ref.source === "hf" ? await fileOf(ref) : ref;
-            return resolveModel(file, { ...options, ...(onProgress != null ? { onProgress: (done, total) => onProgress(done, total) } : {}) });
+            return resolveModel(file, {
+                ...options,
+                ...(onProgress != null ? { onProgress: (done, total) => onProgress(done, total) } : {}),
+                ...(signal != null ? { signal } : {}),
+                onWait
+            });
         }
     };
 }

@@ -2,6 +2,7 @@
 import type { Config } from "../plan/types.ts";
 import type { ConfigRecord, Phase } from "../results.ts";
 import { formatBytes } from "../format/bytes.ts";
+import { visible } from "../format/visible.ts";
 
 export class ProgressLine {
     readonly #stream: NodeJS.WriteStream;
@@ -15,7 +16,7 @@ export class ProgressLine {
     }
 
     configStart(config: Config, index: number, total: number) {
-        this.#prefix = `[${index + 1}/${total}] ${config.label}`;
+        this.#prefix = `[${index + 1}/${total}] ${visible(config.label)}`;
         if (this.#live) this.#draw(`${this.#prefix} · starting`);
         else this.#stream.write(`${this.#prefix} …\n`);
     }
@@ -26,7 +27,7 @@ export class ProgressLine {
         if (now - this.#lastDraw < 100) return;
         this.#lastDraw = now;
         const tps = progress.tps != null ? ` · ${progress.tps.toFixed(1)} tok/s` : "";
-        this.#draw(`${this.#prefix} · ${progress.step} · ${progress.phase}${tps}`);
+        this.#draw(`${this.#prefix} · ${visible(progress.step)} · ${progress.phase}${tps}`);
     }
 
     download(done: number, total: number) {
@@ -42,7 +43,7 @@ export class ProgressLine {
     configDone(record: ConfigRecord) {
         const what = record.status === "ok" ? "ok" : `${record.status}: ${record.error ?? ""}`;
         this.clear();
-        this.#stream.write(`${this.#prefix} · ${what}\n`);
+        this.#stream.write(`${this.#prefix} · ${visible(what)}\n`);
     }
 
     clear() {

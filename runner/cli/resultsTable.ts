@@ -3,6 +3,7 @@ import type { ConfigRecord, Summary } from "../results.ts";
 import { formatBytes } from "../format/bytes.ts";
 import { renderTable } from "../format/table.ts";
 import { metricDef, metricTitle } from "../metrics/catalogue.ts";
+import { visible } from "../format/visible.ts";
 
 /** Metrics shown per prompt/test, in this order; titles and decimals come from the metric catalogue. */
 const columnMetrics = ["ttftMs", "prefillTps", "decodeTps", "engineDecodeTps", "itlP90Ms", "e2eMs", "pgTps"] as const;
@@ -19,13 +20,17 @@ const columns: Column[] = columnMetrics.map((metric) => ({ title: metricTitle(me
 export function resultsTableCells(records: readonly ConfigRecord[]): { header: string[]; rows: string[][]; errors: string[] } {
     const rows: string[][] = [];
     const used = new Set<Column>();
-    // a config that did not run has no figures: its whole error goes under the table, not into the `peak RSS` column
-    const errors: string[] = [];
+    // a config that did not run has no figures: its whole error goes under the table, not into the `peak RSS` column;
+    // the same error of several configs (a Hub that cannot be reached, say) is one line
+    const errors = new Map<string, string[]>();
     for (const record of records) {
         const items = itemsOf(record);
         if (record.status !== "ok" || items.length === 0) {
             rows.push([record.label, "", record.status, ""]);
-            if (record.error != null) errors.push(`${record.label}: ${record.status}: ${record.error}`);
+            if (record.error != null) {
+                const what = `${record.status}: ${record.error}`;
+                errors.set(what, [...errors.get(what) ?? [], record.label]);
+            }
             continue;
         }
         for (const item of items) {
@@ -41,13 +46,14 @@ export function resultsTableCells(records: readonly ConfigRecord[]): { header: s
     const shown = columns.map((column) => used.has(column));
     const keep = (cells: string[]) => cells.filter((_, i) => i < 4 || shown[i - 4]);
     const header = ["config", "prompt/test", "status", "peak RSS", ...columns.map((column) => column.title)];
-    return { header: keep(header), rows: rows.map((row) => keep(row.length > 4 ? row : [...row, ...columns.map(() => "")])), errors };
+    const errorLines = [...errors].map(([what, labels]) => `${labels.length === 1 ? labels[0] : `${labels.length} configs (${labels[0]}, …)`}: ${what}`);
+    return { header: keep(header), rows: rows.map((row) => keep(row.length > 4 ? row : [...row, ...columns.map(() => "")])), errors: errorLines };
 }
 
 export function formatResultsTable(records: readonly ConfigRecord[]): string {
     const { header, rows, errors } = resultsTableCells(records);
     const table = renderTable([header, ...rows]);
-    return errors.length > 0 ? `${table}\n\n${errors.join("\n")}` : table;
+    return errors.length > 0 ? `${table}\n\n${errors.map(visible).join("\n")}` : table;
 }
 
 function itemsOf(record: ConfigRecord): string[] {

@@ -2,6 +2,7 @@
 import type { Config } from "../plan/types.ts";
 import type { ResolvedModel } from "../models/types.ts";
 import type { ConfigRecord, ModelInfo } from "../results.ts";
+import type { Settings } from "../suite/types.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 import { measurementWarnings } from "../stats/warnings.ts";
 import type { ChildOutcome } from "./runChild.ts";
@@ -18,6 +19,12 @@ export function modelInfo(model: ResolvedModel): ModelInfo {
         arch: model.arch,
         parameters: model.parameters
     };
+}
+
+/** The asked value of every setting that ran differently. */
+export function askedWhereDifferent(asked: Settings, ran: Settings): Partial<Settings> {
+    const differs = (Object.keys(asked) as (keyof Settings)[]).filter((key) => asked[key] !== ran[key]);
+    return Object.fromEntries(differs.map((key) => [key, asked[key]])) as Partial<Settings>;
 }
 
 export function configRecord(
@@ -41,6 +48,7 @@ export function configRecord(
             status: outcome.status,
             error: outcome.error,
             params: config.params,
+            asked: {},
             startMs: outcome.startMs ?? null,
             loadMs: null,
             warmupMs: null,
@@ -54,12 +62,14 @@ export function configRecord(
         };
     }
     const { result } = outcome;
+    // what ran (`auto` resolved, the context as node-llama-cpp rounded it, ...), and what was asked where it differs
+    const params: Settings = { ...config.params, threads: result.threads, threadsBatch: result.threadsBatch, ...result.ran };
     return {
         ...base,
         status: "ok",
         error: null,
-        // `threads: auto` / `threadsBatch: auto` are recorded as the counts the child actually used
-        params: { ...config.params, threads: result.threads, threadsBatch: result.threadsBatch },
+        params,
+        asked: askedWhereDifferent(config.params, params),
         startMs: outcome.startMs ?? null,
         loadMs: result.loadMs,
         warmupMs: result.warmupMs,

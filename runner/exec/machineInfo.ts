@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import os from "node:os";
 import { getLlama, getModuleVersion, type Llama, type LlamaGpuType } from "node-llama-cpp";
 import type { MachineInfo } from "../results.ts";
+import { terminalLlamaLogger } from "../format/llamaLogger.ts";
 import type { GpuBackend } from "../suite/types.ts";
 
 /** What the probes found, unformatted. */
@@ -198,7 +199,7 @@ export async function probeMachineFacts(llama: Llama): Promise<MachineFacts> {
  * and disposes what it loaded. Throws when the requested backend cannot load.
  */
 export async function collectMachineInfo(opts: { gpu: GpuBackend; llama?: Llama }): Promise<MachineReport> {
-    const llama = opts.llama ?? await getLlama({ gpu: opts.gpu, build: "never" });
+    const llama = opts.llama ?? await getLlama({ gpu: opts.gpu, build: "never", logger: terminalLlamaLogger() });
     try {
         return describeMachine(await probeMachineFacts(llama));
     } finally {

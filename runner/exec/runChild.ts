@@ -50,6 +50,12 @@ process.on("exit", () => {
 export async function runChild(config: Config, modelPath: string, options: RunChildOptions = {}): Promise<ChildOutcome> {
     const startTimeoutMs = options.startTimeoutMs ?? 120_000;
     const timeoutMs = options.timeoutMs ?? config.params.timeout * 1000;
+    // handled here, where it is received: it may reject before the child is ready (or before it is even forked),
+    // and a rejection nobody listens to yet would end the process
+    const gate = options.startAfter?.then(
+        () => ({ ok: true as const }),
+        (error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.message : String(error) })
+    );
 
     // plain node on a prebuilt bundle, not tsx: ~0.9 s less start per config (measured; see childBundle.ts)
     const entry = options.childEntry ?? defaultChildEntry;
@@ -120,12 +126,13 @@ export async function runChild(config: Config, modelPath: string, options: RunCh
                         arm(timeoutMs, "timed out");
                         send(child, { type: "start", config, modelPath, echo: options.echo ?? false });
                     };
-                    if (options.startAfter == null) start();
+                    if (gate == null) start();
                     else {
                         // waiting on the parent's own work is no fault of the child's: no start timeout meanwhile
                         clearTimeout(timer);
-                        options.startAfter.then(start, (error: unknown) => {
-                            notStarted = error instanceof Error ? error.message : String(error);
+                        void gate.then((settled) => {
+                            if (settled.ok) return start();
+                            notStarted = settled.reason;
                             child.kill("SIGKILL");
                         });
                     }

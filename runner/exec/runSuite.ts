@@ -98,10 +98,18 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
     return { records, interrupted: false };
 }
 
-/** Exit code for a finished run: 1 when any config failed, crashed or timed out (skipped is not a failure). */
+/**
+ * Exit code for a finished run: 1 when any config failed, crashed or timed out, or when none ran at all (every
+ * config skipped as not fitting); 0 when none failed and at least one ran (a config skipped beside others is
+ * reported, not a failure).
+ */
 export function runExitCode(statuses: Iterable<ConfigStatus>): 0 | 1 {
-    for (const status of statuses) if (status === "failed" || status === "crashed" || status === "timeout") return 1;
-    return 0;
+    let ran = false;
+    for (const status of statuses) {
+        if (status === "failed" || status === "crashed" || status === "timeout") return 1;
+        if (status === "ok") ran = true;
+    }
+    return ran ? 0 : 1;
 }
 
 function oneLine(error: unknown): string {

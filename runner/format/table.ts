@@ -1,7 +1,12 @@
 /** A plain-text table: the first row is the header, then a rule; the first two columns left-aligned, the rest right. */
+import { visible } from "./visible.ts";
 
-/** Rows of cells as aligned text; `leftColumns` columns are padded on the right, the others on the left. Defaults to `2`. */
-export function renderTable(rows: readonly (readonly string[])[], leftColumns = 2): string {
+/**
+ * Rows of cells as aligned text; `leftColumns` columns are padded on the right, the others on the left. Defaults
+ * to `2`. Every cell is shown through `visible`, and widths are those of what is shown.
+ */
+export function renderTable(cells: readonly (readonly string[])[], leftColumns = 2): string {
+    const rows = cells.map((row) => row.map(visible));
     const widths: number[] = [];
     for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
     const line = (row: readonly string[]) =>

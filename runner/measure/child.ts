@@ -8,7 +8,7 @@ import type { ChildToParent, ParentToChild } from "../exec/protocol.ts";
 import type { Phase } from "../results.ts";
 import { measureConfig } from "./measureConfig.ts";
 import { prepareBackend } from "./openModel.ts";
-import type { GpuBackend } from "../suite/types.ts";
+import { parseGpuBackend } from "../suite/types.ts";
 import { WillNotFitError } from "../plan/configFit.ts";
 
 if (process.send == null) {
@@ -68,6 +68,6 @@ process.on("unhandledRejection", (reason) => {
 
 // runChild passes the config's backend setting as `--gpu=<value>`: start it before `ready` (see prepareBackend)
 const gpuArgument = process.argv.find((arg) => arg.startsWith("--gpu="))?.slice("--gpu=".length);
-const backends: Record<string, GpuBackend> = { auto: "auto", metal: "metal", cuda: "cuda", vulkan: "vulkan", false: false };
-if (gpuArgument != null && gpuArgument in backends) await prepareBackend(backends[gpuArgument]!);
+const backend = gpuArgument == null ? undefined : parseGpuBackend(gpuArgument);
+if (backend !== undefined) await prepareBackend(backend);
 void send({ type: "ready" } satisfies ChildToParent);

@@ -6,6 +6,8 @@ import { LlamaLogLevel } from "node-llama-cpp";
 import type { Warning } from "../warnings.ts";
 
 const problemLevels = new Set<LlamaLogLevel>([LlamaLogLevel.warn, LlamaLogLevel.error, LlamaLogLevel.fatal]);
+/** A name llama.cpp quotes in a log line, e.g. `'tokenizer.ggml.padding_token_id'`. */
+const quoted = /'[^']*'/g;
 
 export class LlamaLog {
     /** Warning and error lines, in order (capped). */
@@ -45,11 +47,25 @@ export class LlamaLog {
             .join("; ");
     }
 
-    /** Warning lines, deduplicated, for ChildResult.warnings. */
+    /**
+     * Warning lines for ChildResult.warnings, deduplicated, and lines that differ only in their quoted names folded
+     * into one (llama.cpp's `load: bad special token: '<key>' = …` comes once per key: one line lists the keys).
+     */
     warnings(): Warning[] {
-        const seen = new Set<string>();
-        for (const line of this.problems) if (line.level === LlamaLogLevel.warn) seen.add(line.message);
-        return [...seen].map((message) => ({ kind: "llamaCpp", message }));
+        const groups = new Map<string, string[]>();
+        for (const line of this.problems) {
+            if (line.level !== LlamaLogLevel.warn) continue;
+            // only lines with one quoted name fold; any other line is kept as it is (exact duplicates dropped)
+            const shape = (line.message.match(quoted)?.length ?? 0) === 1 ? line.message.replace(quoted, "''") : line.message;
+            const messages = groups.get(shape) ?? [];
+            if (!messages.includes(line.message)) messages.push(line.message);
+            groups.set(shape, messages);
+        }
+        return [...groups.values()].map((messages): Warning => {
+            if (messages.length === 1) return { kind: "llamaCpp", message: messages[0]! };
+            const names = messages.map((message) => message.match(quoted)![0]);
+            return { kind: "llamaCpp", message: messages[0]!.replace(quoted, () => names.join(", ")) };
+        });
     }
 }
 

@@ -103,6 +103,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
             threads: opened.threads,
             threadsBatch: opened.threadsBatch,
             backend: opened.backend,
+            ran: opened.ran,
             measurements,
             // the whole timeline was checked above; the record keeps a bounded, deterministic part of it
             rssTimeline: downsampleRss(rssTimeline),

@@ -4,12 +4,14 @@
  */
 import os from "node:os";
 import { getLlama, GgmlType, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel, type LlamaOptions } from "node-llama-cpp";
-import type { GpuBackend, KvType, Settings } from "../suite/types.ts";
+import { kvTypes, parseGpuBackend, type GpuBackend, type Settings } from "../suite/types.ts";
+import type { RanSettings } from "../results.ts";
 import { withLlamaReason, type LlamaLog } from "./llamaLog.ts";
 import { oversubscriptionWarning, resolveThreads, resolveThreadsBatch } from "./resolveThreads.ts";
 import { makeThreadSwitch, type ThreadSwitch } from "./threadSwitch.ts";
 import { configFit, WillNotFitError } from "../plan/configFit.ts";
 import type { Warning } from "../warnings.ts";
+import { kvGgmlType } from "../plan/fit.ts";
 
 export interface OpenModel {
     llama: Llama;
@@ -25,17 +27,14 @@ export interface OpenModel {
     /** Call `batch()` / `decode()` before each phase; `release()` after the context is gone. */
     threadSwitch: ThreadSwitch;
     backend: string;
+    /** The settings as they ran, read back from the model and context (see ChildResult.ran). */
+    ran: RanSettings;
     warnings: Warning[];
 }
 
 /** `gpu` setting → `getLlama({ gpu })`. */
 export function gpuOption(gpu: GpuBackend): LlamaOptions["gpu"] {
     return gpu === "auto" ? "auto" : gpu;
-}
-
-/** KV cache type setting → node-llama-cpp's `experimentalKvCacheKeyType` / `...ValueType` (a GgmlType name). */
-export function kvCacheTypeOption(kvType: KvType): keyof typeof GgmlType {
-    return kvType.toUpperCase() as keyof typeof GgmlType;
 }
 
 /**
@@ -101,8 +100,7 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
     if (params.flashAttention && !model.flashAttentionSupported)
         warnings.push({ kind: "flashAttentionUnsupported" });
 
-    const kvType = kvCacheTypeOption(params.kvType);
-    if (!(kvType in GgmlType)) throw new Error(`kvType ${params.kvType} is not a ggml type this node-llama-cpp knows`);
+    const kvType = kvGgmlType(params.kvType);
     const threadSwitch = makeThreadSwitch(llama, threads, threadsBatch);
     let context: LlamaContext;
     try {
@@ -121,12 +119,20 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
         await model.dispose();
         throw error;
     }
-    if (context.kvCacheKeyType !== GgmlType[kvType] || context.kvCacheValueType !== GgmlType[kvType])
+    if (context.kvCacheKeyType !== kvType || context.kvCacheValueType !== kvType)
         warnings.push({ kind: "kvTypeMismatch", asked: params.kvType, key: GgmlType[context.kvCacheKeyType], value: GgmlType[context.kvCacheValueType] });
     if (params.batch > params.context) warnings.push({ kind: "batchCapped", batch: params.batch, context: params.context });
 
     const vramBytes = vramBefore == null ? null : Math.max(0, (await llama.getVramState()).used - vramBefore);
     if (context.idealThreads !== threadSwitch.contextThreads)
         warnings.push({ kind: "contextThreads", asked: threadSwitch.contextThreads, got: context.idealThreads });
-    return { llama, model, context, loadMs, vramBytes, threads, threadsBatch, threadSwitch, backend, warnings };
+    const ran: RanSettings = {
+        context: context.contextSize,
+        batch: context.batchSize,
+        flashAttention: params.flashAttention && model.flashAttentionSupported,
+        kvType: kvTypes.find((type) => kvGgmlType(type) === context.kvCacheValueType) ?? params.kvType,
+        gpuLayers: model.gpuLayers,
+        gpu: parseGpuBackend(backend === "cpu" ? "false" : backend) ?? params.gpu
+    };
+    return { llama, model, context, loadMs, vramBytes, threads, threadsBatch, threadSwitch, backend, ran, warnings };
 }

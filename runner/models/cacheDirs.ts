@@ -2,6 +2,8 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+import { InputError } from "../errors.ts";
+import { visible } from "../format/visible.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -36,9 +38,18 @@ export function benchCacheDir(env: Env = process.env): string {
     );
 }
 
-/** The Hub's base URL: `HF_ENDPOINT`, else `https://huggingface.co` (no trailing slash). */
+/** The Hub's base URL: `HF_ENDPOINT`, else `https://huggingface.co` (no trailing slash). Not an http(s) URL → InputError. */
 export function hubEndpoint(env: Env = process.env): string {
-    return (nonEmpty(env.HF_ENDPOINT) ?? "https://huggingface.co").replace(/\/+$/, "");
+    const endpoint = (nonEmpty(env.HF_ENDPOINT) ?? "https://huggingface.co").replace(/\/+$/, "");
+    let url: URL | undefined;
+    try {
+        url = new URL(endpoint);
+    } catch {
+        url = undefined;
+    }
+    if (url == null || (url.protocol !== "http:" && url.protocol !== "https:") || url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "")
+        throw new InputError(`HF_ENDPOINT: expected an http(s) URL such as https://huggingface.co, got \`${visible(endpoint.slice(0, 200))}\``);
+    return endpoint;
 }
 
 /**
@@ -47,10 +58,19 @@ export function hubEndpoint(env: Env = process.env): string {
  */
 export function hubToken(env: Env = process.env): string | undefined {
     const fromEnv = nonEmpty(env.HF_TOKEN) ?? nonEmpty(env.HUGGING_FACE_HUB_TOKEN);
-    if (fromEnv != null) return fromEnv.trim();
+    if (fromEnv != null) return checkToken(fromEnv.trim(), nonEmpty(env.HF_TOKEN) != null ? "HF_TOKEN" : "HUGGING_FACE_HUB_TOKEN");
+    const file = nonEmpty(env.HF_TOKEN_PATH) ?? path.join(hfHome(env), "token");
+    let text: string | undefined;
     try {
-        return nonEmpty(readFileSync(nonEmpty(env.HF_TOKEN_PATH) ?? path.join(hfHome(env), "token"), "utf8"))?.trim();
+        text = nonEmpty(readFileSync(file, "utf8"))?.trim();
     } catch {
         return undefined;
     }
+    return text == null ? undefined : checkToken(text, `the token file ${visible(file)}`);
+}
+
+/** A token goes into an HTTP header: printable ASCII without spaces, or an InputError that never shows it. */
+function checkToken(token: string, from: string): string {
+    if (!/^[\x21-\x7e]+$/.test(token)) throw new InputError(`${from}: expected a Hub token of printable characters without spaces (its value is not shown)`);
+    return token;
 }

@@ -1,5 +1,5 @@
 /**
- * Hugging Face Hub access: list a repo's GGUF files, pick the file of a quant, download into the standard HF cache
+ * Hugging Face Hub downloads (listing is hubList.ts): one file into the standard HF cache
  * (`models--owner--name/blobs/<etag>`, `snapshots/<commit>/<file>` → `../../blobs/<etag>`, `refs/<revision>`), the
  * layout huggingface_hub and @huggingface/hub's `downloadFileToCacheDir` use, so each reuses the other's files.
  *
@@ -7,19 +7,24 @@
  * reports no progress, writes no `refs/<revision>`, always asks the Hub (`paths-info`) before looking in the cache,
  * and so fails offline even when the file is there.
  */
-import { lstat, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, open, readFile, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { listFiles } from "@huggingface/hub";
 import { InputError } from "../errors.ts";
-import { commitHashPattern, cachedCommit, exists, linkSnapshot, normalizeEtag, repoFolder } from "./hubCache.ts";
+import { formatBytes } from "../format/bytes.ts";
+import { withCacheLock } from "./cacheLock.ts";
+import { cachedCommit, exists, linkSnapshot, normalizeEtag, repoFolder } from "./hubCache.ts";
 import { httpError, HubUnreachableError, requestTimeoutMs, sameOrigin, unreachable } from "./hubErrors.ts";
+import { assertHubNames, checkHubAnswer, commitHashPattern } from "./hubNames.ts";
+import { pathInside, prepareInside } from "./insideRoot.ts";
 
 export interface HubOptions {
     /** Hub base URL. Defaults to `hubEndpoint()` at the call site (`HF_ENDPOINT` or `https://huggingface.co`). */
     endpoint: string;
     /** Sent as `Authorization: Bearer` to the Hub's own origin only; never written anywhere. Defaults to none. */
     token?: string;
+    /** Aborts the requests (Ctrl-C): a download stops at once and keeps its `.incomplete` file to resume. Defaults to none. */
+    signal?: AbortSignal;
 }
 
 export interface DownloadOptions extends HubOptions {
@@ -27,45 +32,17 @@ export interface DownloadOptions extends HubOptions {
     cacheDir: string;
     /** Called as bytes arrive (at most ~10 times a second, and once at the end). Defaults to none. */
     onProgress?: (done: number, total: number) => void;
+    /** Called when another process is downloading the same file and this one waits for it. Defaults to none. */
+    onWait?: (owner: string) => void;
 }
 
-export interface HubFile {
-    /** Path within the repo, e.g. `Q4_K_M/model-Q4_K_M-00001-of-00002.gguf`. */
-    path: string;
-    sizeBytes: number;
+/** A request's own time limit, and the caller's abort. */
+export function requestSignal(opts: HubOptions): AbortSignal {
+    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    return opts.signal == null ? timeout : AbortSignal.any([opts.signal, timeout]);
 }
-
 
 const idleTimeoutMs = 60_000;
-
-// ---------------------------------------------------------------- listing
-
-/** The repo's `.gguf` files at `revision` (recursive), through @huggingface/hub's `listFiles`. */
-export async function listGgufFiles(repo: string, revision: string, opts: HubOptions): Promise<HubFile[]> {
-    let errorCode: string | null = null;
-    // our own fetch: the token goes in as a header (any token format), and we keep X-Error-Code for the message
-    const hubFetch: typeof fetch = async (input, init) => {
-        const headers = new Headers(init?.headers);
-        if (opts.token != null) headers.set("Authorization", `Bearer ${opts.token}`);
-        const response = await fetch(input, { ...init, headers, signal: AbortSignal.timeout(requestTimeoutMs) });
-        if (!response.ok) errorCode = response.headers.get("X-Error-Code");
-        return response;
-    };
-    const files: HubFile[] = [];
-    try {
-        for await (const entry of listFiles({ repo, revision, recursive: true, hubUrl: opts.endpoint, fetch: hubFetch })) {
-            if (entry.type === "file" && /\.gguf$/i.test(entry.path)) files.push({ path: entry.path, sizeBytes: entry.lfs?.size ?? entry.size });
-        }
-    } catch (error) {
-        const status = (error as { statusCode?: unknown }).statusCode;
-        if (typeof status === "number") throw httpError(status, errorCode, { ...opts, repo, revision }, `listing ${repo}`);
-        throw unreachable(opts.endpoint, `listing ${repo}`, error);
-    }
-    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-
-// ---------------------------------------------------------------- download
 
 interface FileMetadata {
     commit: string;
@@ -86,9 +63,10 @@ async function fileMetadata(repo: string, revision: string, file: string, opts: 
                 method: "HEAD",
                 redirect: "manual",
                 headers: { "Accept-Encoding": "identity", ...opts.token != null && sameOrigin(url, opts.endpoint) ? { Authorization: `Bearer ${opts.token}` } : {} },
-                signal: AbortSignal.timeout(requestTimeoutMs)
+                signal: requestSignal(opts)
             });
         } catch (error) {
+            opts.signal?.throwIfAborted();
             throw unreachable(opts.endpoint, doing, error);
         }
         const location = response.headers.get("Location");
@@ -101,6 +79,7 @@ async function fileMetadata(repo: string, revision: string, file: string, opts: 
         const etag = response.headers.get("X-Linked-Etag") ?? response.headers.get("ETag");
         if (commit == null || etag == null) throw new Error(`${opts.endpoint} sent no X-Repo-Commit/ETag for ${repo}/${file}: is HF_ENDPOINT a Hugging Face Hub?`);
         const size = Number(response.headers.get("X-Linked-Size") ?? response.headers.get("Content-Length") ?? NaN);
+        checkHubAnswer(opts.endpoint, `${repo}/${file}`, commit, normalizeEtag(etag));
         return {
             commit,
             etag: normalizeEtag(etag),
@@ -126,9 +105,11 @@ const inFlight = new Map<string, Promise<void>>();
  * the snapshot `refs/<revision>` points at.
  */
 export async function downloadHubFile(repo: string, revision: string, file: string, opts: DownloadOptions): Promise<string> {
+    // the one door into the cache: names from a suite, an argument or a Hub listing are checked here again
+    assertHubNames({ repo, revision, file }, `downloading ${repo}/${file}`);
     const storage = repoFolder(opts.cacheDir, repo);
     if (commitHashPattern.test(revision)) {
-        const pointer = path.join(storage, "snapshots", revision, file);
+        const pointer = pathInside(storage, "snapshots", revision, file);
         if (await exists(pointer)) return pointer;
     }
 
@@ -136,38 +117,42 @@ export async function downloadHubFile(repo: string, revision: string, file: stri
     try {
         meta = await fileMetadata(repo, revision, file, opts);
     } catch (error) {
-        if (!(error instanceof HubUnreachableError)) throw error;
+        if (!(error instanceof HubUnreachableError) || opts.signal?.aborted) throw error;
         const commit = await cachedCommit(storage, revision);
-        const pointer = commit == null ? undefined : path.join(storage, "snapshots", commit, file);
+        const pointer = commit == null ? undefined : pathInside(storage, "snapshots", commit, file);
         if (pointer != null && await exists(pointer)) return pointer;
         throw error;
     }
 
     if (revision !== meta.commit) {
-        const ref = path.join(storage, "refs", revision);
-        await mkdir(path.dirname(ref), { recursive: true });
+        const ref = pathInside(storage, "refs", revision);
+        await prepareInside(storage, ref);
         if (await readFile(ref, "utf8").catch(() => "") !== meta.commit) await writeFile(ref, meta.commit);
     }
-    const pointer = path.join(storage, "snapshots", meta.commit, file);
+    const pointer = pathInside(storage, "snapshots", meta.commit, file);
     if (await exists(pointer)) return pointer;
 
-    const blob = path.join(storage, "blobs", meta.etag);
+    const blob = pathInside(storage, "blobs", meta.etag);
     if (!await exists(blob)) {
         let pending = inFlight.get(blob);
         if (pending == null) {
-            pending = fetchBlob(blob, meta, { repo, revision, file }, opts).finally(() => inFlight.delete(blob));
+            // one download per blob in this process (inFlight), and across processes (the lock beside the blob)
+            pending = prepareInside(storage, blob)
+                .then(() => withCacheLock(`${blob}.gguf-bench-lock`, async () => {
+                    if (!await exists(blob)) await fetchBlob(blob, meta, { repo, revision, file }, opts);
+                }, { ...opts.signal != null ? { signal: opts.signal } : {}, ...opts.onWait != null ? { onWait: opts.onWait } : {} }))
+                .finally(() => inFlight.delete(blob));
             inFlight.set(blob, pending);
         }
         await pending;
     }
-    await linkSnapshot(blob, pointer);
+    await linkSnapshot(storage, blob, pointer);
     return pointer;
 }
 
 async function fetchBlob(blob: string, meta: FileMetadata, target: Target, opts: DownloadOptions): Promise<void> {
     const doing = `downloading ${target.repo}/${target.file}`;
     const incomplete = `${blob}.incomplete`;
-    await mkdir(path.dirname(blob), { recursive: true });
     const total = meta.size ?? 0;
     let lastReport = 0;
     const report = (done: number, force = false): void => {
@@ -179,6 +164,7 @@ async function fetchBlob(blob: string, meta: FileMetadata, target: Target, opts:
         }
     };
 
+    await checkRoom(blob, meta.size, doing);
     let failures = 0;
     for (;;) {
         let offset = (await lstat(incomplete).catch(() => undefined))?.size ?? 0;
@@ -192,6 +178,7 @@ async function fetchBlob(blob: string, meta: FileMetadata, target: Target, opts:
                 offset = await fetchRange(incomplete, offset, meta, target, opts, report);
             } catch (error) {
                 if (error instanceof InputError) throw error;
+                opts.signal?.throwIfAborted(); // Ctrl-C: stop now, keep what arrived for the next run
                 offset = (await lstat(incomplete).catch(() => undefined))?.size ?? 0;
                 failures = offset > before ? 0 : failures + 1;
                 if (failures >= 3) throw error instanceof HubUnreachableError ? error : unreachable(opts.endpoint, doing, error);
@@ -208,6 +195,17 @@ async function fetchBlob(blob: string, meta: FileMetadata, target: Target, opts:
     report(meta.size ?? (await stat(blob)).size, true);
 }
 
+/** A file the Hub says is larger than the free space of the cache's disk is refused before a byte is written. */
+async function checkRoom(blob: string, size: number | undefined, doing: string): Promise<void> {
+    if (size == null) return;
+    const have = (await lstat(`${blob}.incomplete`).catch(() => undefined))?.size ?? 0;
+    const disk = await statfs(path.dirname(blob)).catch(() => undefined);
+    if (disk == null) return;
+    const free = disk.bavail * disk.bsize;
+    if (size - have > free)
+        throw new Error(`${doing}: the Hub says it is ${formatBytes(size)}, and the cache's disk has ${formatBytes(free)} free (${path.dirname(blob)})`);
+}
+
 /** GET from `offset` (Range when > 0), appending to `incomplete`; returns the new size. */
 async function fetchRange(
     incomplete: string, offset: number, meta: FileMetadata, target: Target,
@@ -219,8 +217,9 @@ async function fetchRange(
     // a stalled connection fails after `idleTimeoutMs` without bytes, and the retry loop resumes it
     const controller = new AbortController();
     const idle = setTimeout(() => controller.abort(new Error(`no data for ${idleTimeoutMs / 1000} s`)), idleTimeoutMs);
+    const signal = opts.signal == null ? controller.signal : AbortSignal.any([opts.signal, controller.signal]);
     try {
-        return await receive(incomplete, offset, meta.url, headers, controller.signal, idle, target, opts, report);
+        return await receive(incomplete, offset, meta.url, headers, signal, idle, target, opts, report);
     } finally {
         clearTimeout(idle);
     }

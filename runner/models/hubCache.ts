@@ -1,18 +1,21 @@
 /** The standard Hugging Face cache layout: `models--owner--name/{blobs,snapshots,refs}`. */
-import { copyFile, mkdir, readdir, readFile, rm, stat, symlink } from "node:fs/promises";
+import { copyFile, readdir, readFile, rm, stat, symlink } from "node:fs/promises";
 import path from "node:path";
-import type { HubFile } from "./hub.ts";
+import type { HubFile } from "./hubList.ts";
+import { commitHashPattern } from "./hubNames.ts";
+import { pathInside, prepareInside } from "./insideRoot.ts";
 
-export const commitHashPattern = /^[0-9a-f]{40}$/;
-
+/** `<cacheDir>/models--owner--name`, refused if it would leave `cacheDir` (repo ids are checked before, see hubNames.ts). */
 export function repoFolder(cacheDir: string, repo: string): string {
-    return path.join(cacheDir, `models--${repo.split("/").join("--")}`);
+    return pathInside(cacheDir, `models--${repo.split("/").join("--")}`);
 }
 
+/** The commit `refs/<revision>` names, when it holds a commit hash (anything else there is ignored). */
 export async function cachedCommit(storage: string, revision: string): Promise<string | undefined> {
     if (commitHashPattern.test(revision)) return revision;
     try {
-        return (await readFile(path.join(storage, "refs", revision), "utf8")).trim() || undefined;
+        const commit = (await readFile(pathInside(storage, "refs", revision), "utf8")).trim();
+        return commitHashPattern.test(commit) ? commit : undefined;
     } catch {
         return undefined;
     }
@@ -22,9 +25,13 @@ export async function exists(file: string): Promise<boolean> {
     return stat(file).then(() => true, () => false);
 }
 
-/** `snapshots/<commit>/<file>` → relative link to the blob, as huggingface_hub makes it; a copy where links fail. */
-export async function linkSnapshot(blob: string, pointer: string): Promise<void> {
-    await mkdir(path.dirname(pointer), { recursive: true });
+/**
+ * `snapshots/<commit>/<file>` → relative link to the blob, as huggingface_hub makes it; a copy where links fail.
+ * Both paths must lie inside `storage` (the repo's folder of the cache).
+ */
+export async function linkSnapshot(storage: string, blob: string, pointer: string): Promise<void> {
+    pathInside(storage, blob);
+    await prepareInside(storage, pointer);
     await rm(pointer, { force: true });
     try {
         await symlink(path.relative(path.dirname(pointer), blob), pointer);
@@ -42,7 +49,7 @@ export async function listCachedGgufFiles(repo: string, revision: string, cacheD
     const storage = repoFolder(cacheDir, repo);
     const commit = await cachedCommit(storage, revision);
     if (commit == null) return undefined;
-    const snapshot = path.join(storage, "snapshots", commit);
+    const snapshot = pathInside(storage, "snapshots", commit);
     let entries: string[];
     try {
         entries = await readdir(snapshot, { recursive: true });

@@ -3,8 +3,10 @@ import { realpath, rm } from "node:fs/promises";
 import path from "node:path";
 import type { ModelRef } from "../plan/types.ts";
 import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "./cacheDirs.ts";
-import { downloadHubFile, listGgufFiles } from "./hub.ts";
+import { downloadHubFile } from "./hub.ts";
+import { listGgufFiles } from "./hubList.ts";
 import { listCachedGgufFiles } from "./hubCache.ts";
+import { realInside } from "./insideRoot.ts";
 import { HubUnreachableError } from "./hubErrors.ts";
 import { matchQuant, splitParts } from "./hubQuants.ts";
 import { describeLocalModel } from "./localFile.ts";
@@ -20,6 +22,10 @@ export interface ResolveOptions {
     token?: string;
     /** Download progress of each file in bytes. Defaults to none. */
     onProgress?: (done: number, total: number, file: string) => void;
+    /** Called when another process holds the download of the same file and this one waits. Defaults to none. */
+    onWait?: (owner: string, file: string) => void;
+    /** Aborts Hub requests and downloads (Ctrl-C). Defaults to none. */
+    signal?: AbortSignal;
 }
 
 /** A ModelRef whose Hub file is known (quant picked). */
@@ -62,27 +68,34 @@ export async function resolveModel(ref: ModelRef, opts: ResolveOptions = {}): Pr
                 local.push(await downloadHubFile(repo, revision, part, {
                     ...hubOptions(opts),
                     cacheDir: opts.cacheDir ?? hubCacheDir(),
-                    onProgress: opts.onProgress == null ? undefined : (done, total) => opts.onProgress!(done, total, part)
+                    onProgress: opts.onProgress == null ? undefined : (done, total) => opts.onProgress!(done, total, part),
+                    onWait: opts.onWait == null ? undefined : (owner) => opts.onWait!(owner, part)
                 }));
             }
             const model = await describeLocalModel(local[0]!, { ref, source: "hf", repo, file }, shaCacheDir);
-            if (local.length === 1) await checkBlobSha(model, local[0]!);
+            if (local.length === 1) await checkBlobSha(model, local[0]!, opts.cacheDir ?? hubCacheDir());
             return model;
         }
     }
 }
 
-function hubOptions(opts: ResolveOptions): { endpoint: string; token?: string } {
+function hubOptions(opts: ResolveOptions): { endpoint: string; token?: string; signal?: AbortSignal } {
     const token = opts.token ?? hubToken();
-    return { endpoint: opts.endpoint ?? hubEndpoint(), ...token != null ? { token } : {} };
+    return { endpoint: opts.endpoint ?? hubEndpoint(), ...token != null ? { token } : {}, ...opts.signal != null ? { signal: opts.signal } : {} };
 }
 
-/** LFS blobs are named by their sha256: a mismatch means a corrupt (e.g. badly resumed) download; drop it. */
-async function checkBlobSha(model: ResolvedModel, snapshotPath: string): Promise<void> {
+/**
+ * LFS blobs are named by their sha256: a mismatch means a corrupt (e.g. badly resumed) download; drop it, but only
+ * where the snapshot's link really leads into the cache (never delete what a link points at elsewhere).
+ */
+async function checkBlobSha(model: ResolvedModel, snapshotPath: string, cacheDir: string): Promise<void> {
     const blob = await realpath(snapshotPath);
     const expected = path.basename(blob);
     if (!/^[0-9a-f]{64}$/.test(expected) || expected === model.sha256) return;
-    await rm(blob, { force: true });
-    await rm(snapshotPath, { force: true });
-    throw new Error(`${model.repo}/${model.file}: sha256 ${model.sha256} differs from the Hub's ${expected}; removed the corrupt download, run again`);
+    const removable = await realInside(cacheDir, blob) && await realInside(cacheDir, path.dirname(snapshotPath));
+    if (removable) {
+        await rm(blob, { force: true });
+        await rm(snapshotPath, { force: true });
+    }
+    throw new Error(`${model.repo}/${model.file}: sha256 ${model.sha256} differs from the Hub's ${expected}; ${removable ? "removed the corrupt download, run again" : `${snapshotPath} leads outside the cache, left as it is`}`);
 }

@@ -195,9 +195,9 @@ function rotl(x: number, k: number): number {
 }
 
 function validateSpec(spec: SyntheticModelSpec): void {
-    if (!(spec.preset in syntheticPresets))
+    if (typeof spec.preset !== "string" || !Object.hasOwn(syntheticPresets, spec.preset))
         throw new Error(`Expected \`preset\` to be one of ${Object.keys(syntheticPresets).join(", ")}, got \`${spec.preset}\``);
-    if (!(spec.quant in tensorTypes))
+    if (typeof spec.quant !== "string" || !Object.hasOwn(tensorTypes, spec.quant))
         throw new Error(`Expected \`quant\` to be one of ${Object.keys(tensorTypes).join(", ")}, got \`${spec.quant}\``);
     if (!Number.isInteger(spec.seed) || spec.seed < 0 || spec.seed > 0xffffffff)
         throw new Error(`Expected \`seed\` to be an integer from 0 to 4294967295, got \`${spec.seed}\``);

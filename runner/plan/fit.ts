@@ -4,7 +4,7 @@
  */
 import { GgmlType, GgufInsights, InsufficientMemoryError, readGgufFileInfo, type Llama } from "node-llama-cpp";
 import { formatBytes } from "../format/bytes.ts";
-import type { KvType, Settings } from "../suite/types.ts";
+import { quantizedKvTypes, type KvType, type Settings } from "../suite/types.ts";
 
 export interface MemoryEstimate {
     /** Layers the config would offload, after resolving `max` / `auto` / a number against this model and backend. */
@@ -37,7 +37,7 @@ export type FitResult = { fits: true } | { fits: false; reason: string };
 export async function estimateConfigMemory(modelPath: string, params: Settings, llama: Llama): Promise<MemoryEstimate> {
     const fileInfo = await readGgufFileInfo(modelPath, { sourceType: "filesystem", logWarnings: false });
     const insights = await GgufInsights.from(fileInfo, llama);
-    const kvType = ggmlTypeOf(params.kvType);
+    const kvType = kvGgmlType(params.kvType);
     const gpuLayers = await resolveGpuLayers(insights, params, llama, kvType);
 
     const model = await insights.estimateModelResourceRequirementsV2({ gpuLayers });
@@ -92,14 +92,15 @@ async function resolveGpuLayers(insights: GgufInsights, params: Settings, llama:
     }
 }
 
-function ggmlTypeOf(kvType: KvType): GgmlType {
+/** The one mapping of a suite's `kvType` to node-llama-cpp's GgmlType (estimates here, the context in measure/openModel.ts). */
+export function kvGgmlType(kvType: KvType): GgmlType {
     const key = kvType.toUpperCase() as keyof typeof GgmlType;
     const type = GgmlType[key];
     if (typeof type !== "number") throw new Error(`Unknown KV cache type \`${kvType}\``);
     return type;
 }
 
-const quantizedKvBlockSize: Partial<Record<KvType, number>> = { q8_0: 32, q4_0: 32, q4_1: 32, q5_0: 32, q5_1: 32, iq4_nl: 32 };
+const quantizedKvBlockSize: Partial<Record<KvType, number>> = Object.fromEntries(quantizedKvTypes.map((type) => [type, 32]));
 
 /**
  * Reasons llama.cpp will refuse to create a context with this KV cache type, as its `llama_init_from_model` checks:

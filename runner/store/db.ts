@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { InputError } from "../errors.ts";
+import { visible } from "../format/visible.ts";
 import { migrations } from "./migrations.ts";
 
 export type { Database } from "better-sqlite3";
@@ -23,20 +24,29 @@ export const busyTimeoutMs = 5000;
 export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Database.Database {
     const readonly = opts.readonly ?? false;
     const inMemory = path === ":memory:" || path === "";
-    if (!readonly && !inMemory) mkdirSync(dirname(path), { recursive: true });
-
-    const db = readonly
-        ? new Database(path, { readonly: true, fileMustExist: true })
-        : new Database(path);
+    // what the file system or SQLite refuses (a folder, not a database, read-only) is the user's choice of path
+    const cannot = (error: unknown): InputError => new InputError(
+        `${visible(path)}: cannot use it as the database (${(error as { code?: string }).code ?? "error"}: ${visible((error as Error).message ?? String(error))})`);
+    let db: Database.Database;
+    try {
+        if (!readonly && !inMemory) mkdirSync(dirname(path), { recursive: true });
+        db = readonly
+            ? new Database(path, { readonly: true, fileMustExist: true })
+            : new Database(path);
+    } catch (error) {
+        throw cannot(error);
+    }
     try {
         db.pragma(`busy_timeout = ${busyTimeoutMs}`);
         db.pragma("foreign_keys = ON");
         if (!readonly) db.pragma("journal_mode = WAL");
         migrate(db, path, readonly);
+        // a file SQLite could only open for reading fails here, before anything runs, not at the first save
+        if (!readonly && !inMemory) db.transaction(() => undefined).immediate();
         return db;
     } catch (error) {
         db.close();
-        throw error;
+        throw error instanceof Database.SqliteError ? cannot(error) : error;
     }
 }
 

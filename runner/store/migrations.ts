@@ -88,7 +88,12 @@ export const migrations: readonly string[] = [
     ALTER TABLE configs ADD COLUMN start_ms REAL;
     ALTER TABLE configs ADD COLUMN warmup_ms REAL;
     `,
-    // 3: the run files are the record (schema 2) and the database a cache of them: a run's shard of its suite, the
+    // 3: \`params\` holds what ran; \`asked\` what was asked where it differs (a context node-llama-cpp rounded, a batch
+    // capped to the context, \`auto\` resolved); NULL for configs saved before this column
+    `
+    ALTER TABLE configs ADD COLUMN asked TEXT CHECK (asked IS NULL OR json_valid(asked));
+    `,
+    // 4: the run files are the record (schema 2) and the database a cache of them: a run's shard of its suite, the
     // run file it was imported from (null: recorded here by bench), and configs whose start and end are unknown
     // (schema-1 run files did not record them), which needs the configs table rebuilt (runs with foreign keys off)
     `
@@ -116,13 +121,14 @@ export const migrations: readonly string[] = [
         finished_at     TEXT,
         start_ms        REAL,
         warmup_ms       REAL,
+        asked           TEXT CHECK (asked IS NULL OR json_valid(asked)),
         PRIMARY KEY (run_id, id),
         UNIQUE (run_id, position)
     ) STRICT;
     INSERT INTO configs_new (run_id, id, position, label, status, error, model, params, load_ms, peak_rss_bytes, vram_bytes,
-                             outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms)
+                             outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms, asked)
     SELECT run_id, id, position, label, status, error, model, params, load_ms, peak_rss_bytes, vram_bytes,
-           outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms
+           outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms, asked
     FROM configs;
     DROP TABLE configs;
     ALTER TABLE configs_new RENAME TO configs;

@@ -70,7 +70,7 @@ export function parseRunFile(text: string, source: string): ReadRunFile {
  * Schema 1 → 2 on the raw JSON, adding only what schema 1 lacks, so that problems are still found (and named) at
  * their place in the file: no token times, RSS timeline, stderr, shard or config start/end; warnings as text;
  * `summary` keyed `<prompt>.<metric>` (dropped: it is recomputed); `startMs` / `warmupMs` and `threadsBatch`
- * missing in the oldest files (then one thread count served both).
+ * missing in the oldest files (then one thread count served both), `asked` in files from before it was recorded.
  */
 function upgradeSchema1(raw: Record<string, unknown>): Record<string, unknown> {
     const run = isMapping(raw.run) ? { ...raw.run, shard: raw.run.shard ?? null } : raw.run;
@@ -81,6 +81,7 @@ function upgradeSchema1(raw: Record<string, unknown>): Record<string, unknown> {
         return {
             ...rest,
             params,
+            asked: config.asked ?? {},
             startedAt: null,
             finishedAt: null,
             startMs: config.startMs ?? null,

@@ -37,8 +37,10 @@ export interface RunFileConfig {
     status: ConfigStatus;
     error: string | null;
     model: RunFileModel | null;
-    /** Settings as run: `threads` and `threadsBatch` are the counts used, not `auto`. */
+    /** The settings as they ran: `threads` and `threadsBatch` the counts used, the context as node-llama-cpp rounded it… */
     params: Settings;
+    /** What was asked, for each setting where it differs from `params`; `{}` when everything ran as asked. */
+    asked: Partial<Settings>;
     startedAt: string | null;
     finishedAt: string | null;
     startMs: number | null;
@@ -93,6 +95,7 @@ export function toRunFile(run: RunRecord, configs: readonly ConfigRecord[], opts
             error: config.error,
             model: config.model == null ? null : { ...config.model, repo: config.model.repo ?? null, path: toPortable(config.model.path) },
             params: config.params,
+            asked: config.asked ?? {},
             startedAt: config.startedAt,
             finishedAt: config.finishedAt,
             startMs: config.startMs,
@@ -123,6 +126,7 @@ export function fromRunFile(file: RunFile): { run: RunRecord; configs: ConfigRec
             error: c.error,
             model: c.model == null ? null : { ...(model as Omit<ModelInfo, "repo">), ...(repo != null ? { repo } : {}) },
             params: c.params,
+            asked: c.asked,
             startMs: c.startMs,
             loadMs: c.loadMs,
             warmupMs: c.warmupMs,

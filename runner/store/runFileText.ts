@@ -2,7 +2,7 @@
  * The run file's bytes: every object's keys in the documented order, and a layout that diffs well. Two spaces of
  * indent; a list or mapping that holds only plain values (a measurement's metrics, its token times, a summary, an
  * RSS sample, a warning) is written on one line, except the mappings a reader looks through key by key (suite, git,
- * machine, shard, model, params, outputs). A trailing newline. The same RunFile always gives the same bytes.
+ * machine, shard, model, params, asked, outputs). A trailing newline. The same RunFile always gives the same bytes.
  */
 import { defaultSettings } from "../suite/types.ts";
 import type { RunFile, RunFileConfig, RunFileModel } from "./runFile.ts";
@@ -13,10 +13,10 @@ const machineKeys = ["os", "arch", "cpu", "cores", "memoryBytes", "node", "nodeL
 const modelKeys = ["source", "repo", "file", "path", "sha256", "sizeBytes", "quant", "arch", "parameters"] as const satisfies readonly (keyof RunFileModel)[];
 const summaryKeys = ["n", "mean", "sd", "median", "min", "max"] as const;
 /** Paths (array items as `[]`) of mappings written one key per line even when they hold only plain values. */
-const expanded = new Set(["run.suite", "run.git", "run.machine", "run.shard", "configs[].model", "configs[].params", "configs[].outputs"]);
+const expanded = new Set(["run.suite", "run.git", "run.machine", "run.shard", "configs[].model", "configs[].params", "configs[].asked", "configs[].outputs"]);
 
 /**
- * `file` rebuilt with the keys this version knows, in the documented order. The machine, model and params keep
+ * `file` rebuilt with the keys this version knows, in the documented order. The machine, model, params and asked keep
  * keys it does not know (after the known ones, sorted): the database stores them as they are.
  */
 export function orderedRunFile(file: RunFile): RunFile {
@@ -45,6 +45,7 @@ function orderedConfig(c: RunFileConfig): RunFileConfig {
         error: c.error,
         model: c.model == null ? null : withOrder(c.model, modelKeys) as unknown as RunFileModel,
         params: withOrder(c.params, Object.keys(defaultSettings)) as unknown as RunFileConfig["params"],
+        asked: withOrder(c.asked, Object.keys(defaultSettings)) as RunFileConfig["asked"],
         startedAt: c.startedAt,
         finishedAt: c.finishedAt,
         startMs: c.startMs,

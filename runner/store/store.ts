@@ -31,6 +31,7 @@ interface ConfigRow {
     error: string | null;
     model: string | null;
     params: string;
+    asked: string | null;
     load_ms: number | null;
     start_ms: number | null;
     warmup_ms: number | null;
@@ -90,8 +91,8 @@ export class Store {
             deleteConfig: prepare("DELETE FROM configs WHERE run_id = ? AND id = ?"),
             insertConfig: prepare(`
                 INSERT INTO configs (run_id, id, position, label, status, error, model, params, load_ms, peak_rss_bytes,
-                                     vram_bytes, outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+                                     vram_bytes, outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms, asked)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
             insertMeasurement: prepare(`
                 INSERT INTO measurements (run_id, config_id, kind, prompt, rep, token_times_ms) VALUES (?, ?, ?, ?, ?, ?)`),
             insertMetric: prepare("INSERT INTO metrics (measurement_id, name, value) VALUES (?, ?, ?)"),
@@ -198,6 +199,7 @@ export class Store {
                 finishedAt: c.finished_at
             };
             if (c.stderr != null) rec.stderr = c.stderr;
+            if (c.asked != null) rec.asked = JSON.parse(c.asked) as Partial<Settings>;
             return rec;
         });
 
@@ -235,7 +237,7 @@ export class Store {
             rec.model == null ? null : JSON.stringify(rec.model), JSON.stringify(rec.params),
             rec.loadMs, rec.peakRssBytes, rec.vramBytes,
             JSON.stringify(rec.outputs), JSON.stringify(rec.warnings), rec.stderr ?? null,
-            rec.startedAt, rec.finishedAt, rec.startMs, rec.warmupMs
+            rec.startedAt, rec.finishedAt, rec.startMs, rec.warmupMs, rec.asked == null ? null : JSON.stringify(rec.asked)
         );
         for (const m of rec.measurements) {
             const { lastInsertRowid } = s.insertMeasurement.run(

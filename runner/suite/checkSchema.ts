@@ -22,7 +22,7 @@ export interface SchemaIssue {
 }
 
 const checked = new Set([
-    "$ref", "type", "enum", "minimum", "exclusiveMinimum", "minLength", "pattern", "items", "minItems", "uniqueItems",
+    "$ref", "type", "enum", "minimum", "exclusiveMinimum", "maximum", "minLength", "pattern", "items", "minItems", "uniqueItems",
     "properties", "required", "additionalProperties", "if", "then", "else", "oneOf", "anyOf"
 ]);
 const annotations = new Set(["$schema", "title", "description", "markdownDescription", "default", "examples", "definitions", "errorMessage"]);
@@ -52,8 +52,7 @@ export class SchemaChecker {
             const shown = schema.enum.map((v) => `\`${String(v)}\``);
             return shown.length === 1 ? shown[0]! : `one of ${shown.join(", ")}`;
         }
-        const bound = typeof schema.minimum === "number" ? ` >= ${schema.minimum}`
-            : typeof schema.exclusiveMinimum === "number" ? ` > ${schema.exclusiveMinimum}` : "";
+        const bound = numberBound(schema);
         switch (schema.type) {
             case "integer": return `an integer${bound}`;
             case "number": return `a number${bound}`;
@@ -79,6 +78,7 @@ export class SchemaChecker {
         if (typeof value === "number") {
             if (typeof schema.minimum === "number" && value < schema.minimum) return invalid;
             if (typeof schema.exclusiveMinimum === "number" && value <= schema.exclusiveMinimum) return invalid;
+            if (typeof schema.maximum === "number" && value > schema.maximum) return invalid;
         }
         if (typeof value === "string") {
             if (typeof schema.minLength === "number" && [...value].length < schema.minLength) return invalid;
@@ -161,6 +161,20 @@ export class SchemaChecker {
             else if (["items", "if", "then", "else", "additionalProperties"].includes(keyword)) this.assertSubset(sub, `${where}/${keyword}`);
         }
     }
+}
+
+/** ` >= 1`, ` > 0`, ` from 1 to 10000`, ` > 0 and <= 604800`: a number node's bounds in words. */
+function numberBound(schema: { [keyword: string]: unknown }): string {
+    const { minimum, exclusiveMinimum, maximum } = schema;
+    const fmt = String;
+    if (typeof maximum === "number") {
+        if (typeof minimum === "number") return ` from ${fmt(minimum)} to ${fmt(maximum)}`;
+        if (typeof exclusiveMinimum === "number") return ` > ${fmt(exclusiveMinimum)} and <= ${fmt(maximum)}`;
+        return ` <= ${fmt(maximum)}`;
+    }
+    if (typeof minimum === "number") return ` >= ${fmt(minimum)}`;
+    if (typeof exclusiveMinimum === "number") return ` > ${fmt(exclusiveMinimum)}`;
+    return "";
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

@@ -11,11 +11,14 @@ import suiteSchema from "../../suite.schema.json" with { type: "json" };
 import { InputError, describeValue } from "../errors.ts";
 import { syntheticQuants } from "../models/syntheticPresets.ts";
 import { checkGgufHeader } from "./checkGgufHeader.ts";
+import { checkRunnable } from "./checkRunnable.ts";
 import { SchemaChecker, type SchemaPath } from "./checkSchema.ts";
 import { loadYamlFile } from "./loadYamlFile.ts";
 import { defaultSettings, type BenchTest, type ModelSpec, type Prompt, type Settings, type Suite } from "./types.ts";
 
-const checker = new SchemaChecker(suiteSchema);
+/** The checker of suite.schema.json, also used for command-line flags that set a suite setting. */
+export const suiteSchemaChecker = new SchemaChecker(suiteSchema);
+const checker = suiteSchemaChecker;
 
 /** Synchronous: reads the suite, prompt files and GGUF headers from disk. Throws `InputError` on any bad input. */
 export function parseSuite(file: string): Suite {
@@ -44,7 +47,7 @@ export function parseSuite(file: string): Suite {
     // From here on the shape is the schema's; the casts below only name it.
     const doc = raw as RawSuite;
 
-    return {
+    const suite: Suite = {
         name: doc.name,
         ...(doc.description !== undefined ? { description: doc.description } : {}),
         path: absolute,
@@ -55,6 +58,10 @@ export function parseSuite(file: string): Suite {
         prompts: toPrompts(doc.prompts ?? [], dir, expected),
         tests: toTests(doc.tests ?? [], expected)
     };
+    checkRunnable({
+        defaults: doc.defaults ?? {}, matrix: suite.matrix, effective: suite.defaults, hasPrompts: suite.prompts.length > 0, tests: suite.tests
+    }, fail);
+    return suite;
 }
 
 type Fail = (at: SchemaPath, message: string, where?: "key" | "value") => never;
@@ -97,6 +104,9 @@ function toModelSpec(model: RawModel, at: SchemaPath, dir: string, fail: Fail, e
     return { source: "synthetic", preset, quants, seed: seed ?? 1 };
 }
 
+/** The largest prompt file read: a prompt is text for a context, not a corpus (and not /var/log read whole). */
+export const maxPromptBytes = 1 << 20;
+
 function toPrompts(prompts: NonNullable<RawSuite["prompts"]>, dir: string, expected: Expected): Prompt[] {
     const seen = new Set<string>();
     return prompts.map((prompt, i) => {
@@ -106,6 +116,8 @@ function toPrompts(prompts: NonNullable<RawSuite["prompts"]>, dir: string, expec
         if (prompt.file !== undefined) {
             const file = path.resolve(dir, prompt.file);
             if (!isFile(file)) expected(["prompts", i, "file"], `an existing file (looked for ${file})`, prompt.file);
+            const size = fs.statSync(file).size;
+            if (size > maxPromptBytes) expected(["prompts", i, "file"], `a text file of at most ${maxPromptBytes} bytes (1 MiB), not one of ${size}`, prompt.file);
             const bytes = fs.readFileSync(file);
             try {
                 if (bytes.includes(0)) throw new Error("NUL");

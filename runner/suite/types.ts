@@ -3,9 +3,18 @@
 export type GpuLayers = "max" | "auto" | number;
 export type Threads = "auto" | number;
 export type Mode = "stream" | "batch";
-export type GpuBackend = "auto" | "metal" | "cuda" | "vulkan" | false;
+/** The one list of GPU backend settings (`gpu:`, `info --gpu`, the child's `--gpu=`); `false` is CPU only. */
+export const gpuBackends = ["auto", "metal", "cuda", "vulkan", false] as const;
+export type GpuBackend = typeof gpuBackends[number];
+
+/** A backend setting written as text (`false` for CPU only); `undefined` when it is none of `gpuBackends`. */
+export function parseGpuBackend(text: string): GpuBackend | undefined {
+    return gpuBackends.find((backend) => String(backend) === text);
+}
 export type KvType = "f32" | "f16" | "bf16" | "q8_0" | "q4_0" | "q4_1" | "q5_0" | "q5_1" | "iq4_nl";
 export const kvTypes: readonly KvType[] = ["f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "iq4_nl"];
+/** The quantized KV types (blocks of 32 values): llama.cpp refuses them for the V cache without flash attention. */
+export const quantizedKvTypes: readonly KvType[] = ["q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "iq4_nl"];
 
 /** Settings of one config. Every field can be set under `defaults`; those in `sweepableKeys` also under `matrix`. */
 export interface Settings {

@@ -11,6 +11,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { formatBytes } from "../../runner/format/bytes.ts";
+import { planConfigs } from "../../runner/plan/plan.ts";
+import { parseSuite } from "../../runner/suite/parseSuite.ts";
 import { refusedEndpoint, startFakeHub, type FakeHub } from "../standalone/fakeHub.ts";
 import {
     expectDbMatchesRunFile, isAlive, killLeftovers, onlyRunFile, runBench, runFileNames, sleep,
@@ -161,6 +163,50 @@ describe(`bench on ${models.real ? "real" : "synthetic"} models`, () => {
         expect(promptTokens(run.configs[0]!)).toEqual(promptTokens(run.configs[1]!));
 
         expectDbMatchesRunFile(s.db, run);
+    });
+
+    test("the run file and the database record what ran beside what was asked; config ids keep meaning what was asked", async () => {
+        const s = await scenario("recorded-settings", {
+            name: "cli-recorded",
+            defaults: { ...quick, repetitions: 1, warmup: 0, maxTokens: 8, batch: 512 },
+            models: [{ path: stories }],
+            matrix: { context: [128, 512] },
+            prompts: [prompts[1]]
+        });
+        const result = await runBench([s.suitePath, ...s.storeArgs], s.env);
+        expect(result.code, result.stderr).toBe(0);
+        const run = onlyRunFile(s.results);
+        const [small, large] = run.configs;
+        // node-llama-cpp runs a context of 128 as 256 cells, and llama.cpp never uses a batch beyond the context
+        expect(small!.params).toMatchObject({ context: 256, batch: 128, threads: 1 });
+        expect(small!.asked).toEqual({ context: 128, batch: 512, gpuLayers: "max", threadsBatch: "auto", gpu: "auto" });
+        expect(large!.params).toMatchObject({ context: 512, batch: 512 });
+        expect(large!.asked).toEqual({ gpuLayers: "max", threadsBatch: "auto", gpu: "auto" });
+        // the ids are those the plan gives the asked settings, so a later run of the same suite matches them
+        expect(run.configs.map((c) => c.id)).toEqual(planConfigs(parseSuite(s.suitePath)).map((c) => c.id));
+        const db = new Database(s.db, { readonly: true });
+        const rows = db.prepare("SELECT params, asked FROM configs ORDER BY position").all() as { params: string; asked: string }[];
+        db.close();
+        expect(rows.map((row) => [JSON.parse(row.params).context, JSON.parse(row.asked).context])).toEqual([[256, 128], [512, undefined]]);
+    });
+
+    test("two bench processes on one database at once: both runs complete, and SQLite's integrity check passes", async () => {
+        const s = await scenario("two-at-once", {
+            name: "cli-two", defaults: { ...quick, repetitions: 2, warmup: 0, maxTokens: 8 }, models: [{ path: stories }], prompts
+        });
+        const [a, b] = await Promise.all([runBench([s.suitePath, ...s.storeArgs], s.env), runBench([s.suitePath, ...s.storeArgs], s.env)]);
+        expect(a.code, a.stderr).toBe(0);
+        expect(b.code, b.stderr).toBe(0);
+        const db = new Database(s.db, { readonly: true });
+        try {
+            expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
+            const runs = db.prepare("SELECT status FROM runs").pluck().all();
+            expect(runs).toEqual(["completed", "completed"]);
+            expect(db.prepare("SELECT count(*) FROM measurements").pluck().get()).toBe(2 * 2 * 2); // 2 runs × 2 prompts × 2 reps
+        } finally {
+            db.close();
+        }
+        expect(runFileNames(s.results)).toHaveLength(2);
     });
 
     test("SIGKILL of a measure child: that config is `crashed` naming SIGKILL, the others run, exit 1", async () => {

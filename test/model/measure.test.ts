@@ -9,6 +9,7 @@ import type { Config } from "../../runner/plan/types.ts";
 import type { ChildResult, Measurement } from "../../runner/results.ts";
 import { defaultSettings, type BenchTest, type Prompt, type Settings } from "../../runner/suite/types.ts";
 import { testModels } from "./testModels.ts";
+import { warningText } from "../../runner/warnings.ts";
 
 const models = await testModels();
 /** stories260K.gguf, else synthetic tiny F32. */
@@ -186,6 +187,15 @@ describe(`measureConfig on ${models.real ? "real" : "synthetic"} models`, () => 
         expect(result.warnings.filter((w) => ["threadSplit", "contextThreads", "threadsOversubscribed"].includes(w.kind))).toEqual([]);
         expect(result.measurements.filter((m) => m.kind === "prompt").length).toBe(2 * 2); // two prompts × repetitions: 2
         for (const m of result.measurements.filter((m) => m.kind === "prompt")) expectFinite(m, streamPromptMetrics);
+    });
+
+    test("what ran is reported where node-llama-cpp adjusts what was asked: a context of 128 runs as 256, the batch capped to 128", async () => {
+        const asked = { context: 128, batch: 512, repetitions: 1, warmup: 0, maxTokens: 8, gpuLayers: "max" as const, flashAttention: false };
+        const result = await measureConfig({ ...config(stories, asked), tests: [] }, stories, {});
+        // node-llama-cpp pads a context below the model's training context up to a multiple of 256
+        expect(result.ran).toEqual({ context: 256, batch: 128, flashAttention: false, kvType: "f16", gpuLayers: 0, gpu: false });
+        // the warnings speak of the same context that is recorded
+        for (const warning of result.warnings.map(warningText).filter((w) => /context of \d+/.test(w))) expect(warning).toContain("context of 256");
     });
 
     test("a test that would fill the context is refused: node-llama-cpp keeps one cell free and would shift the context", async () => {

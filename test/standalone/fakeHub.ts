@@ -18,6 +18,8 @@ export interface FakeFile {
     lfs?: boolean;
     /** Override the sha256 the Hub announces (to simulate corruption). Defaults to the real one. */
     announcedSha256?: string;
+    /** Override the size the Hub announces (`X-Linked-Size`), a lie about the bytes the CDN sends. Defaults to the real one. */
+    announcedSize?: number;
 }
 
 export interface FakeRepo {
@@ -26,6 +28,11 @@ export interface FakeRepo {
     commit?: string;
     /** Needs `Authorization: Bearer <token>`. Defaults to `false`. */
     private?: boolean;
+    /**
+     * How a broken or hostile Hub answers this repo's resolve requests instead of the file: a status code (e.g. 500),
+     * `no-commit` (no X-Repo-Commit header) or `redirect-loop` (a relative redirect to itself, forever). Defaults to none.
+     */
+    misbehave?: number | "no-commit" | "redirect-loop";
 }
 
 export interface FakeHubOptions {
@@ -34,6 +41,11 @@ export interface FakeHubOptions {
     token?: string;
     /** Tree entries per page. Defaults to `1000`. */
     pageSize?: number;
+    /**
+     * A careless or hostile Hub: this repo's first file answers every resolve request, whatever its revision and
+     * path (even one the URL parser folded `..` out of). Defaults to none.
+     */
+    lenientRepo?: string;
 }
 
 export interface RecordedRequest {
@@ -51,6 +63,8 @@ export interface FakeHub {
     commitOf(repo: string): string;
     /** The next CDN GET sends `bytes` bytes of the body, then drops the connection. */
     cutNextDownloadAfter(bytes: number): void;
+    /** CDN bodies stop after their first half until the returned function is called. */
+    holdDownloads(): () => void;
     close(): Promise<void>;
 }
 
@@ -63,6 +77,7 @@ export async function startFakeHub(opts: FakeHubOptions): Promise<FakeHub> {
     const requests: RecordedRequest[] = [];
     const blobs = new Map<string, Buffer>();
     let cutAfter: number | undefined;
+    let held: Promise<void> | undefined;
     const commitOf = (repo: string): string => opts.repos[repo]?.commit ?? createHash("sha1").update(repo).digest("hex");
     const isLfs = (file: FakeFile): boolean => file.lfs ?? file.path.endsWith(".gguf");
     for (const repo of Object.values(opts.repos)) for (const file of repo.files) blobs.set(sha256(file.content), file.content);
@@ -126,6 +141,14 @@ export async function startFakeHub(opts: FakeHubOptions): Promise<FakeHub> {
             res.write(body.subarray(0, keep), () => setTimeout(() => res.socket?.destroy(), 20));
             return;
         }
+        if (cut && held != null && body.length > 1) {
+            const half = Math.floor(body.length / 2);
+            const wait = held;
+            res.write(body.subarray(0, half), () => void wait.then(() => {
+                if (!res.destroyed) res.end(body.subarray(half));
+            }));
+            return;
+        }
         res.end(body);
     };
 
@@ -162,32 +185,46 @@ export async function startFakeHub(opts: FakeHubOptions): Promise<FakeHub> {
             return;
         }
 
+        const lenient = opts.lenientRepo == null ? undefined : opts.repos[opts.lenientRepo];
+        if (lenient != null && (req.method === "GET" || req.method === "HEAD") && parts[2] !== "resolve") {
+            return resolveAnswer(req, res, opts.lenientRepo!, lenient.files[0]!);
+        }
         if (parts[2] === "resolve" && (req.method === "GET" || req.method === "HEAD")) {
             const name = `${parts[0]}/${parts[1]}`;
+            if (lenient != null && name === opts.lenientRepo) return resolveAnswer(req, res, name, lenient.files[0]!);
             const repo = findRepo(req, res, name, parts[3] ?? "");
             if (repo == null) return;
-            const filePath = parts.slice(4).join("/");
-            const file = repo.files.find((candidate) => candidate.path === filePath);
-            if (file == null) return fail(res, 404, "EntryNotFound", `${filePath} does not exist on "main"`);
-            const common = { "X-Repo-Commit": commitOf(name) };
-            if (isLfs(file)) {
-                const sha = sha256(file.content);
-                res.writeHead(302, {
-                    ...common,
-                    "X-Linked-Etag": `"${file.announcedSha256 ?? sha}"`,
-                    "X-Linked-Size": String(file.content.length),
-                    ETag: `"${gitOid(Buffer.from(`oid sha256:${sha}`))}"`,
-                    Location: `${cdnEndpoint}/cdn/${sha}`,
-                    "Content-Length": "0"
-                });
+            if (typeof repo.misbehave === "number") return fail(res, repo.misbehave, undefined, "misbehaving on purpose");
+            if (repo.misbehave === "redirect-loop") {
+                res.writeHead(307, { Location: url.pathname });
                 res.end();
                 return;
             }
-            sendBytes(req, res, file.content, { ...common, ETag: `"${gitOid(file.content)}"` }, false);
-            return;
+            const filePath = parts.slice(4).join("/");
+            const file = repo.files.find((candidate) => candidate.path === filePath);
+            if (file == null) return fail(res, 404, "EntryNotFound", `${filePath} does not exist on "main"`);
+            return resolveAnswer(req, res, name, file);
         }
         fail(res, 404, undefined, "no such route");
     });
+
+    const resolveAnswer = (req: IncomingMessage, res: ServerResponse, name: string, file: FakeFile): void => {
+        const common: Record<string, string> = opts.repos[name]?.misbehave === "no-commit" ? {} : { "X-Repo-Commit": commitOf(name) };
+        if (isLfs(file)) {
+            const sha = sha256(file.content);
+            res.writeHead(302, {
+                ...common,
+                "X-Linked-Etag": `"${file.announcedSha256 ?? sha}"`,
+                "X-Linked-Size": String(file.announcedSize ?? file.content.length),
+                ETag: `"${gitOid(Buffer.from(`oid sha256:${sha}`))}"`,
+                Location: `${cdnEndpoint}/cdn/${sha}`,
+                "Content-Length": "0"
+            });
+            res.end();
+            return;
+        }
+        sendBytes(req, res, file.content, { ...common, ETag: `"${gitOid(file.content)}"` }, false);
+    };
 
     const treeEntries = (repo: FakeRepo, prefix: string, recursive: boolean): object[] => {
         const under = prefix === "" ? "" : `${prefix}/`;
@@ -221,6 +258,14 @@ export async function startFakeHub(opts: FakeHubOptions): Promise<FakeHub> {
         commitOf,
         cutNextDownloadAfter(bytes: number) {
             cutAfter = bytes;
+        },
+        holdDownloads() {
+            let release = () => {};
+            held = new Promise<void>((resolve) => (release = resolve));
+            return () => {
+                held = undefined;
+                release();
+            };
         },
         async close() {
             for (const server of [hub, cdn]) {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatMachineBlock, machineWarnings, parseInfoArgs } from "../../runner/cli/commands/info.ts";
+import { InputError } from "../../runner/errors.ts";
 import { gitInfo } from "../../runner/exec/gitInfo.ts";
 import { backendDisplayName, describeMachine, formatOsName, macOSVersionFromDarwin, type MachineFacts } from "../../runner/exec/machineInfo.ts";
 
@@ -179,11 +180,26 @@ describe("parseInfoArgs", () => {
         expect(parseInfoArgs(["--gpu=vulkan", "-h"])).toEqual({ json: false, gpu: "vulkan", help: true });
     });
 
-    it("rejects unknown flags and bad --gpu values with one line", () => {
-        for (const argv of [["--bogus"], ["--gpu", "rocm"], ["--gpu"], ["extra"]]) {
-            const result = parseInfoArgs(argv);
-            expect(result).toHaveProperty("error");
-            expect((result as { error: string }).error).not.toContain("\n");
+    it("reads --out as JSON written to a file", () => {
+        expect(parseInfoArgs(["--out", "machine.json"])).toEqual({ json: true, out: "machine.json", gpu: "auto", help: false });
+    });
+
+    it("rejects unknown flags, bad --gpu values and stray words with one input-error line (exit 2)", () => {
+        const cases: [string[], RegExp][] = [
+            [["--bogus"], /^info: Unknown option '--bogus'/], [["--gpu", "rocm"], /^--gpu: expected one of `auto`, `metal`, `cuda`, `vulkan`, `false`, got `rocm`$/],
+            [["--gpu"], /^info: Option '--gpu <value>' argument missing/], [["extra"], /^info: expected no file or word, got `extra`/],
+            [["--out", ""], /^--out: expected a file name/], [["--gpu", "\u001b[2J"], /got `\\x1b\[2J`$/]
+        ];
+        for (const [argv, message] of cases) {
+            let thrown: unknown;
+            try {
+                parseInfoArgs(argv);
+            } catch (error) {
+                thrown = error;
+            }
+            expect(thrown, argv.join(" ")).toBeInstanceOf(InputError);
+            expect((thrown as Error).message).toMatch(message);
+            expect((thrown as Error).message).not.toContain("\n");
         }
     });
 });

@@ -79,4 +79,21 @@ describe("runChild turns what a child does into one outcome", () => {
         expect(outcome).toMatchObject({ status: "failed", error: "not started: could not read the machine's facts: boom" });
         expect(steps).toEqual([]);
     });
+
+    test("a startAfter that has already failed before the child is forked is handled by runChild itself: no unhandled rejection", async () => {
+        // the order that ended Node in a real run (a machine probe failing before the first child is ready), made
+        // certain instead of left to the machine's load: the gate is rejected before runChild is even called
+        const unhandled: unknown[] = [];
+        const listener = (reason: unknown) => unhandled.push(reason);
+        process.on("unhandledRejection", listener);
+        try {
+            const gate = Promise.reject(new Error("could not read the machine's facts: boom"));
+            const outcome = await run("ok", { startAfter: gate });
+            await new Promise((resolve) => setImmediate(resolve));
+            expect(outcome).toMatchObject({ status: "failed", error: "not started: could not read the machine's facts: boom" });
+            expect(unhandled).toEqual([]);
+        } finally {
+            process.off("unhandledRejection", listener);
+        }
+    });
 });

@@ -24,11 +24,13 @@ describe("the schema-2 run file", () => {
         expect(Object.keys(file.run.machine)).toEqual(["os", "arch", "cpu", "cores", "memoryBytes", "node", "nodeLlamaCpp", "llamaCpp", "backend", "gpus"]);
         const config = file.configs[0];
         expect(Object.keys(config)).toEqual([
-            "id", "label", "status", "error", "model", "params", "startedAt", "finishedAt", "startMs", "loadMs", "warmupMs",
+            "id", "label", "status", "error", "model", "params", "asked", "startedAt", "finishedAt", "startMs", "loadMs", "warmupMs",
             "peakRssBytes", "vramBytes", "measurements", "summary", "outputs", "warnings", "rssTimeline", "stderr"
         ]);
         expect(Object.keys(config.model)).toEqual(["source", "repo", "file", "path", "sha256", "sizeBytes", "quant", "arch", "parameters"]);
         expect(Object.keys(config.params)).toEqual(Object.keys(defaultSettings));
+        expect(config.asked).toEqual({ threads: "auto", threadsBatch: "auto" });
+        expect(Object.keys(config.asked)).toEqual(["threads", "threadsBatch"]);
         expect(Object.keys(config.measurements[0])).toEqual(["kind", "prompt", "rep", "metrics", "tokenTimesMs"]);
         expect(Object.keys(config.measurements[0].metrics)).toEqual(["decodeTps", "e2eMs", "ttftMs"]);
         expect(Object.keys(config.summary)).toEqual(["explain", "tg128"]);
@@ -93,7 +95,7 @@ describe("the schema-2 run file", () => {
             startMs: null, loadMs: null, warmupMs: null, peakRssBytes: null, vramBytes: null, measurements: [], outputs: {}, warnings: [], rssTimeline: [] };
         const config = JSON.parse(runFileText(toRunFile(makeRun(), [crashed], options))).configs[0];
         expect(config).toMatchObject({ status: "crashed", error: "SIGKILL (out of memory?)", model: null, startMs: null, loadMs: null, warmupMs: null, summary: {}, stderr: "some llama.cpp log" });
-        expect(Object.keys(config)).toHaveLength(19);
+        expect(Object.keys(config)).toHaveLength(20);
     });
 });
 

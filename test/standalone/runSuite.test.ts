@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runSuite } from "../../runner/exec/runSuite.ts";
+import { runExitCode, runSuite } from "../../runner/exec/runSuite.ts";
 import type { ResolvedModel } from "../../runner/models/types.ts";
 import type { Config } from "../../runner/plan/types.ts";
 import type { RunRecord } from "../../runner/results.ts";
@@ -41,6 +41,11 @@ describe("runSuite with the run still being made (the machine probe beside the f
         expect(phases).toEqual(["run made", "a started", "b started"]);
         expect(result.records.map((r) => r.status)).toEqual(["ok", "ok"]);
         expect([...store.configStatuses("r1").values()]).toEqual(["ok", "ok"]);
+        // the fake child reports what ran (a context of 256, 0 layers on the CPU): params say that, asked says the rest
+        const saved = store.getRun("r1")!.configs[0]!;
+        expect(saved.id).toBe("a");
+        expect(saved.params).toMatchObject({ context: 256, batch: 256, gpuLayers: 0, gpu: false, threads: 1, threadsBatch: 1 });
+        expect(saved.asked).toEqual({ context: 2048, batch: 512, gpuLayers: "max", gpu: "auto", threads: "auto", threadsBatch: "auto" });
         store.close();
     });
 
@@ -53,5 +58,21 @@ describe("runSuite with the run still being made (the machine probe beside the f
         expect(started).toEqual([]);
         expect(store.getRun("latest")).toBeNull();
         store.close();
+    });
+});
+
+describe("runExitCode: 0 only when configs ran and none failed", () => {
+    it("is 0 when every config ran, or some were skipped as too big beside others that ran", () => {
+        expect(runExitCode(["ok", "ok"])).toBe(0);
+        expect(runExitCode(["ok", "skipped"])).toBe(0);
+    });
+
+    it("is 1 when a config failed, crashed or timed out", () => {
+        for (const bad of ["failed", "crashed", "timeout"] as const) expect(runExitCode(["ok", bad]), bad).toBe(1);
+    });
+
+    it("is 1 when every config was skipped: nothing ran", () => {
+        expect(runExitCode(["skipped"])).toBe(1);
+        expect(runExitCode(["skipped", "skipped", "skipped"])).toBe(1);
     });
 });

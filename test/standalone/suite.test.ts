@@ -7,7 +7,7 @@ import { InputError } from "../../runner/errors.ts";
 import { syntheticPresets, syntheticQuants } from "../../runner/models/syntheticPresets.ts";
 import { SchemaChecker } from "../../runner/suite/checkSchema.ts";
 import { parseSuite } from "../../runner/suite/parseSuite.ts";
-import { defaultSettings, kvTypes, sweepableKeys, type Suite } from "../../runner/suite/types.ts";
+import { defaultSettings, gpuBackends, kvTypes, sweepableKeys, type Suite } from "../../runner/suite/types.ts";
 
 const modelsDir = process.env.GGUF_BENCH_TEST_MODELS ?? path.resolve("../shared/models");
 const stories = path.join(modelsDir, "stories260K.gguf");
@@ -71,7 +71,7 @@ models:
   - synthetic: { preset: small, quant: [f16, Q4_0], seed: 7 }
 matrix:
   mode: [stream, batch]
-  context: [2048, 8192]
+  context: [8192, 16384]
   gpuLayers: [max, 0]
 prompts:
   - id: explain
@@ -103,7 +103,7 @@ tests:
                 { source: "synthetic", preset: "tiny", quants: ["Q8_0"], seed: 1 },
                 { source: "synthetic", preset: "small", quants: ["F16", "Q4_0"], seed: 7 }
             ],
-            matrix: { mode: ["stream", "batch"], context: [2048, 8192], gpuLayers: ["max", 0] },
+            matrix: { mode: ["stream", "batch"], context: [8192, 16384], gpuLayers: ["max", 0] },
             prompts: [
                 { id: "explain", text: "Explain quantum computing in two paragraphs.", kind: "chat" },
                 { id: "long-doc", text: "Once upon a time, there was a tiny model.\n", kind: "completion" }
@@ -144,21 +144,21 @@ tests:
 
 describe("parseSuite: errors name file:line:col, the key, what was expected and what was found", () => {
     const cases: [string, string, string][] = [
-        ["context not a number", "name: x\ndefaults:\n  context: abc\n" + tail, "3:12 defaults.context: expected an integer >= 16, got `abc` (string)"],
-        ["context too small", "name: x\ndefaults:\n  context: 8\n" + tail, "3:12 defaults.context: expected an integer >= 16, got `8` (number)"],
-        ["repetitions 0", "name: x\ndefaults:\n  repetitions: 0\n" + tail, "3:16 defaults.repetitions: expected an integer >= 1, got `0` (number)"],
-        ["warmup negative", "name: x\ndefaults:\n  warmup: -1\n" + tail, "3:11 defaults.warmup: expected an integer >= 0, got `-1` (number)"],
-        ["gpuLayers word", "name: x\ndefaults:\n  gpuLayers: lots\n" + tail, "3:14 defaults.gpuLayers: expected `max`, `auto` or an integer >= 0, got `lots` (string)"],
-        ["threads 0", "name: x\ndefaults:\n  threads: 0\n" + tail, "3:12 defaults.threads: expected `auto` or an integer >= 1, got `0` (number)"],
-        ["batch fraction", "name: x\ndefaults:\n  batch: 1.5\n" + tail, "3:10 defaults.batch: expected an integer >= 1, got `1.5` (number)"],
+        ["context not a number", "name: x\ndefaults:\n  context: abc\n" + tail, "3:12 defaults.context: expected an integer from 16 to 16777216, got `abc` (string)"],
+        ["context too small", "name: x\ndefaults:\n  context: 8\n" + tail, "3:12 defaults.context: expected an integer from 16 to 16777216, got `8` (number)"],
+        ["repetitions 0", "name: x\ndefaults:\n  repetitions: 0\n" + tail, "3:16 defaults.repetitions: expected an integer from 1 to 10000, got `0` (number)"],
+        ["warmup negative", "name: x\ndefaults:\n  warmup: -1\n" + tail, "3:11 defaults.warmup: expected an integer from 0 to 1000, got `-1` (number)"],
+        ["gpuLayers word", "name: x\ndefaults:\n  gpuLayers: lots\n" + tail, "3:14 defaults.gpuLayers: expected `max`, `auto` or an integer from 0 to 10000, got `lots` (string)"],
+        ["threads 0", "name: x\ndefaults:\n  threads: 0\n" + tail, "3:12 defaults.threads: expected `auto` or an integer from 1 to 1024, got `0` (number)"],
+        ["batch fraction", "name: x\ndefaults:\n  batch: 1.5\n" + tail, "3:10 defaults.batch: expected an integer from 1 to 16777216, got `1.5` (number)"],
         ["flashAttention string", "name: x\ndefaults:\n  flashAttention: 'yes'\n" + tail, "3:19 defaults.flashAttention: expected `true` or `false`, got `yes` (string)"],
         ["kvType", "name: x\ndefaults:\n  kvType: q9\n" + tail, "3:11 defaults.kvType: expected one of `f32`, `f16`, `bf16`, `q8_0`, `q4_0`, `q4_1`, `q5_0`, `q5_1`, `iq4_nl`, got `q9` (string)"],
         ["mode", "name: x\ndefaults:\n  mode: fast\n" + tail, "3:9 defaults.mode: expected one of `stream`, `batch`, got `fast` (string)"],
-        ["maxTokens 0", "name: x\ndefaults:\n  maxTokens: 0\n" + tail, "3:14 defaults.maxTokens: expected an integer >= 1, got `0` (number)"],
-        ["temperature infinite", "name: x\ndefaults:\n  temperature: .inf\n" + tail, "3:16 defaults.temperature: expected a number >= 0, got `Infinity` (number)"],
-        ["seed negative", "name: x\ndefaults:\n  seed: -3\n" + tail, "3:9 defaults.seed: expected an integer >= 0, got `-3` (number)"],
+        ["maxTokens 0", "name: x\ndefaults:\n  maxTokens: 0\n" + tail, "3:14 defaults.maxTokens: expected an integer from 1 to 16777216, got `0` (number)"],
+        ["temperature infinite", "name: x\ndefaults:\n  temperature: .inf\n" + tail, "3:16 defaults.temperature: expected a number from 0 to 100, got `Infinity` (number)"],
+        ["seed negative", "name: x\ndefaults:\n  seed: -3\n" + tail, "3:9 defaults.seed: expected an integer from 0 to 4294967295, got `-3` (number)"],
         ["gpu", "name: x\ndefaults:\n  gpu: rocm\n" + tail, "3:8 defaults.gpu: expected one of `auto`, `metal`, `cuda`, `vulkan`, `false`, got `rocm` (string)"],
-        ["timeout 0", "name: x\ndefaults:\n  timeout: 0\n" + tail, "3:12 defaults.timeout: expected a number > 0, got `0` (number)"],
+        ["timeout 0", "name: x\ndefaults:\n  timeout: 0\n" + tail, "3:12 defaults.timeout: expected a number > 0 and <= 604800, got `0` (number)"],
         ["unknown top-level key", "name: x\nmodles: []\n" + tail, "2:1 modles: expected one of the keys `name`, `description`, `defaults`, `models`, `matrix`, `prompts`, `tests`, got `modles` (unknown key)"],
         ["unknown setting", "name: x\ndefaults:\n  contxt: 5\n" + tail, "3:3 defaults.contxt: expected one of the keys `repetitions`, `warmup`, `context`, `gpuLayers`, `threads`, `threadsBatch`, `batch`, `flashAttention`, `kvType`, `mode`, `maxTokens`, `temperature`, `seed`, `gpu`, `timeout`, got `contxt` (unknown key)"],
         ["matrix key not sweepable", "name: x\nmatrix:\n  repetitions: [1, 2]\n" + tail, "3:3 matrix.repetitions: expected one of the keys `context`, `gpuLayers`, `threads`, `threadsBatch`, `batch`, `flashAttention`, `kvType`, `mode`, `maxTokens`, `temperature`, `seed`, `gpu`, got `repetitions` (unknown key)"],
@@ -175,8 +175,8 @@ describe("parseSuite: errors name file:line:col, the key, what was expected and 
         ["model with two forms", "name: x\nmodels:\n  - path: a.gguf\n    hf: a/b\ntests: [{ pp: 8 }]\n", "4:5 models[0].hf: expected one of the keys `path`, got `hf` (unknown key)"],
         ["hf without file or quants", "name: x\nmodels:\n  - hf: a/b\ntests: [{ pp: 8 }]\n", "3:5 models[0]: expected `hf` with exactly one of `file` or `quants`, got `{\"hf\":\"a/b\"}` (object)"],
         ["hf with file and quants", "name: x\nmodels:\n  - { hf: a/b, file: x.gguf, quants: [Q4_0] }\ntests: [{ pp: 8 }]\n", "3:5 models[0]: expected `hf` with exactly one of `file` or `quants`, got `{\"hf\":\"a/b\",\"file\":\"x.gguf\",\"quants\":[\"Q4_0\"]}` (object)"],
-        ["hf repo without owner", "name: x\nmodels:\n  - hf: justname\n    file: x.gguf\ntests: [{ pp: 8 }]\n", "3:9 models[0].hf: expected a Hugging Face repo id `owner/name`, got `justname` (string)"],
-        ["hf file not .gguf", "name: x\nmodels:\n  - hf: a/b\n    file: x.bin\ntests: [{ pp: 8 }]\n", "4:11 models[0].file: expected a file name ending in `.gguf`, got `x.bin` (string)"],
+        ["hf repo without owner", "name: x\nmodels:\n  - hf: justname\n    file: x.gguf\ntests: [{ pp: 8 }]\n", "3:9 models[0].hf: expected a Hugging Face repo id `owner/name` (letters, digits, `_`, `.`, `-`; no `--` or `..`), got `justname` (string)"],
+        ["hf file not .gguf", "name: x\nmodels:\n  - hf: a/b\n    file: x.bin\ntests: [{ pp: 8 }]\n", "4:11 models[0].file: expected a path inside the repo ending in `.gguf` (`/` between folders; no `.` or `..` part, no leading `/`, no `\\`), got `x.bin` (string)"],
         ["hf quants empty", "name: x\nmodels:\n  - hf: a/b\n    quants: []\ntests: [{ pp: 8 }]\n", "4:13 models[0].quants: expected a non-empty list of unique values, got `[]` (array)"],
         ["hf quants duplicate", "name: x\nmodels:\n  - hf: a/b\n    quants: [Q4_0, Q4_0]\ntests: [{ pp: 8 }]\n", "4:20 models[0].quants[1]: expected no duplicates in the list, got `Q4_0` (string)"],
         ["synthetic preset", "name: x\nmodels:\n  - synthetic: { preset: huge, quant: Q8_0 }\ntests: [{ pp: 8 }]\n", "3:26 models[0].synthetic.preset: expected one of `tiny`, `small`, `medium`, got `huge` (string)"],
@@ -190,7 +190,7 @@ describe("parseSuite: errors name file:line:col, the key, what was expected and 
         ["prompt without text or file", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n", "4:5 prompts[0]: expected a prompt with `id` and exactly one of `text` or `file`, got `{\"id\":\"a\"}` (object)"],
         ["prompt kind", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n    text: hi\n    kind: instruct\n", "6:11 prompts[0].kind: expected one of `chat`, `completion`, got `instruct` (string)"],
         ["test with no work", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { depth: 5 }\n", "4:5 tests[0]: expected a test with `pp` or `tg` > 0, got `{\"depth\":5}` (object)"],
-        ["test negative", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { pp: -1 }\n", "4:11 tests[0].pp: expected an integer >= 0, got `-1` (number)"],
+        ["test negative", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { pp: -1 }\n", "4:11 tests[0].pp: expected an integer from 0 to 16777216, got `-1` (number)"],
         ["test unknown key", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { pp: 8, n: 3 }\n", "4:14 tests[0].n: expected one of the keys `pp`, `tg`, `depth`, got `n` (unknown key)"],
         ["test repeated", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - pp: 512\n  - { pp: 512, tg: 0 }\n", "5:5 tests[1]: expected a test not already listed (same as tests[0], `pp512`), got `{\"pp\":512,\"tg\":0}` (object)"]
     ];
@@ -225,6 +225,38 @@ describe("parseSuite: errors name file:line:col, the key, what was expected and 
         fs.writeFileSync(path.join(dir, "binary.txt"), Buffer.from([0x68, 0x00, 0x69]));
         const binary = errorOf("name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n    file: binary.txt\n");
         expect(binary.message).toBe(`${binary.file}:5:11 prompts[0].file: expected a UTF-8 text file (it looks binary), got \`binary.txt\` (string)`);
+    });
+});
+
+describe("parseSuite: refuses, naming the bound, what cannot run", () => {
+    const ptail = "models:\n  - synthetic: { preset: tiny, quant: Q8_0 }\nprompts:\n  - { id: a, text: hi }\n";
+    const cases: [string, string, string][] = [
+        ["repetitions in the billions", "name: x\ndefaults:\n  repetitions: 5000000000\n" + tail, "3:16 defaults.repetitions: expected an integer from 1 to 10000, got `5000000000` (number)"],
+        ["warmup in the billions", "name: x\ndefaults:\n  warmup: 1000000000\n" + tail, "3:11 defaults.warmup: expected an integer from 0 to 1000, got `1000000000` (number)"],
+        ["context of 100 000 000", "name: x\ndefaults:\n  context: 100000000\n" + tail, "3:12 defaults.context: expected an integer from 16 to 16777216, got `100000000` (number)"],
+        ["context of 100 000 000 in the matrix", "name: x\nmatrix:\n  context: [512, 100000000]\n" + tail, "3:18 matrix.context[1]: expected an integer from 16 to 16777216, got `100000000` (number)"],
+        ["timeout of ten years", "name: x\ndefaults:\n  timeout: 315360000\n" + tail, "3:12 defaults.timeout: expected a number > 0 and <= 604800, got `315360000` (number)"],
+        ["maxTokens beyond any context", "name: x\ndefaults:\n  maxTokens: 1000000000000\n" + ptail, "3:14 defaults.maxTokens: expected an integer from 1 to 16777216, got `1000000000000` (number)"],
+        ["seed beyond 32 bits", "name: x\ndefaults:\n  seed: 1099511627776\n" + tail, "3:9 defaults.seed: expected an integer from 0 to 4294967295, got `1099511627776` (number)"],
+        ["threads in the thousands", "name: x\ndefaults:\n  threads: 100000\n" + tail, "3:12 defaults.threads: expected `auto` or an integer from 1 to 1024, got `100000` (number)"],
+        ["synthetic seed beyond 32 bits", "name: x\nmodels:\n  - synthetic: { preset: tiny, quant: Q8_0, seed: 8589934592 }\ntests: [{ pp: 8 }]\n", "3:51 models[0].synthetic.seed: expected an integer from 0 to 4294967295, got `8589934592` (number)"],
+        ["test depth beyond a context of 512", "name: x\ndefaults:\n  context: 512\nmodels:\n  - synthetic: { preset: tiny, quant: Q8_0 }\ntests:\n  - pp: 8\n  - { tg: 128, depth: 512 }\n", "8:5 tests[1]: test tg128@d512 needs 641 tokens of context (depth + pp + tg + the cell node-llama-cpp keeps free), more than the context of 512 (defaults.context): raise context or shorten the test"],
+        ["test beyond the smallest context of a sweep", "name: x\nmatrix:\n  context: [4096, 1024]\nmodels:\n  - synthetic: { preset: tiny, quant: Q8_0 }\ntests:\n  - { pp: 1024 }\n", "7:5 tests[0]: test pp1024 needs 1025 tokens of context (depth + pp + tg + the cell node-llama-cpp keeps free), more than the context of 1024 (matrix.context): raise context or shorten the test"],
+        ["test beyond the default context", "name: x\nmodels:\n  - synthetic: { preset: tiny, quant: Q8_0 }\ntests:\n  - { pp: 2048 }\n", "5:5 tests[0]: test pp2048 needs 2049 tokens of context (depth + pp + tg + the cell node-llama-cpp keeps free), more than the context of 2048 (the default context): raise context or shorten the test"],
+        ["maxTokens filling the context", "name: x\ndefaults:\n  context: 512\n  maxTokens: 511\n" + ptail, "4:14 defaults.maxTokens: maxTokens 511 leaves no room for a prompt in the context of 512 (defaults.context; one cell stays free): expected at most 510"],
+        ["maxTokens swept beyond a swept context", "name: x\nmatrix:\n  context: [256, 2048]\n  maxTokens: [64, 300]\n" + ptail, "4:19 matrix.maxTokens[1]: maxTokens 300 leaves no room for a prompt in the context of 256 (matrix.context; one cell stays free): expected at most 254"],
+        ["quantized KV without flash attention", "name: x\ndefaults:\n  kvType: q8_0\n" + tail, "3:11 defaults.kvType: kvType `q8_0` needs flashAttention: true (llama.cpp refuses a quantized V cache without it), but flashAttention is false by default: set flashAttention: true, or sweep quantized KV types in a suite of their own"],
+        ["quantized KV swept, flash attention off by default", "name: x\nmatrix:\n  kvType: [f16, q4_0]\n" + tail, "3:17 matrix.kvType[1]: kvType `q4_0` needs flashAttention: true (llama.cpp refuses a quantized V cache without it), but flashAttention is false by default: set flashAttention: true, or sweep quantized KV types in a suite of their own"],
+        ["quantized KV with flash attention swept on and off", "name: x\ndefaults:\n  kvType: q8_0\nmatrix:\n  flashAttention: [true, false]\n" + tail, "3:11 defaults.kvType: kvType `q8_0` needs flashAttention: true (llama.cpp refuses a quantized V cache without it), but matrix.flashAttention includes false: set flashAttention: true, or sweep quantized KV types in a suite of their own"]
+    ];
+    it.each(cases)("%s", (_name, text, expected) => {
+        const { file, message } = errorOf(text);
+        expect(message).toBe(`${file}:${expected}`);
+    });
+
+    it("accepts the same settings within their bounds (context, test, maxTokens and KV type together)", () => {
+        const suite = parseSuite(write("name: x\ndefaults:\n  context: 642\n  maxTokens: 640\n  kvType: q8_0\n  flashAttention: true\nmodels:\n  - synthetic: { preset: tiny, quant: Q8_0 }\nprompts:\n  - { id: a, text: hi }\ntests:\n  - { tg: 128, depth: 512 }\n"));
+        expect(suite.defaults).toMatchObject({ context: 642, maxTokens: 640, kvType: "q8_0", flashAttention: true });
     });
 });
 
@@ -278,11 +310,19 @@ describe("suite.schema.json", () => {
     it("lets the matrix sweep exactly sweepableKeys, kvType take kvTypes, presets and quants match the writer", () => {
         expect(Object.keys(schema.definitions.matrix!.properties)).toEqual([...sweepableKeys]);
         expect(schema.definitions.kvType!.enum).toEqual([...kvTypes]);
+        expect(schema.definitions.gpu!.enum).toEqual([...gpuBackends]);
         const synthetic = schema.definitions.syntheticModel!.properties.synthetic as unknown as Node;
         expect(synthetic.properties.preset!.enum).toEqual(Object.keys(syntheticPresets));
         const quant = new RegExp(schema.definitions.syntheticQuant!.pattern as string, "u");
         for (const q of syntheticQuants) expect(quant.test(q) && quant.test(q.toLowerCase()), q).toBe(true);
         expect(quant.test("Q5_K")).toBe(false);
+    });
+
+    it("the README marks exactly the sweepable settings, and says what `path:` is relative to", () => {
+        const readme = fs.readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+        const marked = [...readme.matchAll(/⇄ `(\w+)`/g)].map((match) => match[1]);
+        expect(new Set(marked)).toEqual(new Set(sweepableKeys));
+        expect(readme).toMatch(/`path:` \(a model\) and `file:` \(a prompt\) are relative to the folder of the suite file/);
     });
 
     it("cannot say more than the checker enforces: an unchecked keyword is refused", () => {

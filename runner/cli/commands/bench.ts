@@ -5,11 +5,12 @@ import { parseCommandArgs } from "../parseCommandArgs.ts";
 import { parseSuite } from "../../suite/parseSuite.ts";
 import { planConfigs } from "../../plan/plan.ts";
 import type { Config } from "../../plan/types.ts";
-import type { Suite } from "../../suite/types.ts";
+import type { Suite, Threads } from "../../suite/types.ts";
 import type { RunRecord, Shard } from "../../results.ts";
 import { parseShard, shardConfigs } from "../../plan/shard.ts";
 import { openDatabase } from "../../store/db.ts";
 import { Store } from "../../store/store.ts";
+import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "../../models/cacheDirs.ts";
 import { writeRunFile } from "../../store/runFile.ts";
 import { runSuite, runExitCode } from "../../exec/runSuite.ts";
 import { probeMachine } from "../../exec/probeMachine.ts";
@@ -23,6 +24,11 @@ import { formatResultsTable } from "../resultsTable.ts";
 import { warningLines } from "../warningLines.ts";
 import { formatWorkAccount, workAccount } from "../../stats/measuredWork.ts";
 import { formatMs } from "../../format/duration.ts";
+import { visible } from "../../format/visible.ts";
+import { terminalHooks } from "../terminalHooks.ts";
+import { checkOutputs } from "../checkOutputs.ts";
+import { readResumedRun, type ResumedRun } from "../resumeRun.ts";
+import { settingFlag } from "../settingFlag.ts";
 
 /** Arguments of `bench`. */
 export interface BenchArgs {
@@ -46,7 +52,7 @@ export interface BenchArgs {
     model?: string;
     prompt?: string;
     maxTokens?: number;
-    threads?: number;
+    threads?: Threads;
 }
 
 const usage = `usage: npm run bench -- [SUITE.yaml] [options]
@@ -67,7 +73,8 @@ options:
   --model, --prompt    one ad-hoc run that streams the answer, then prints its metrics
   -h, --help           this text
 
-exit codes: 0 all ok · 1 some configs failed, crashed or timed out · 2 invalid input (nothing ran) · 130 interrupted`;
+exit codes: 0 every config ran (or was skipped as too big beside others that ran) · 1 some configs failed,
+crashed or timed out, or none ran · 2 invalid input (nothing ran, nothing stored) · 130 interrupted`;
 
 export async function benchCommand(argv: string[]): Promise<number> {
     const invokedAt = Date.now();
@@ -80,12 +87,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const sources = modelSources();
 
     // Everything that can be wrong with the input is found here, before the database is opened.
-    let resumeOf: { run: RunRecord; done: Set<string> } | undefined;
+    let resumeOf: ResumedRun | undefined;
     let suitePath = args.suite ?? "suites/default.yaml";
     if (args.resume != null) {
-        const found = readRun(args.db, args.resume);
-        resumeOf = found;
-        suitePath = args.suite ?? found.run.suite.path;
+        resumeOf = readResumedRun(args.db, args.resume);
+        suitePath = args.suite ?? resumeOf.run.suite.path;
     }
     const suite: Suite = adhoc
         ? adhocSuite(args.model!, args.prompt ?? "", {
@@ -95,6 +101,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
         : await parseSuite(path.resolve(suitePath));
     if (resumeOf != null && resumeOf.run.suite.sha256 !== suite.sha256)
         throw new InputError(`--resume ${resumeOf.run.id}: ${suitePath} changed since that run started (sha256 differs); start a new run instead`);
+    const usesHub = suite.models.some((model) => model.source === "hf");
+    // a malformed HF_ENDPOINT or token is bad input, not a failed config
+    if (usesHub) {
+        hubEndpoint();
+        hubToken();
+    }
     const shard = resumeOf?.run.shard ?? args.shard ?? null;
     if (resumeOf != null && args.shard != null && JSON.stringify(args.shard) !== JSON.stringify(resumeOf.run.shard))
         throw new InputError(`--shard ${args.shard.index}/${args.shard.count}: run ${resumeOf.run.id} ran ${resumeOf.run.shard == null ? "the whole suite" : `shard ${resumeOf.run.shard.index}/${resumeOf.run.shard.count}`}; resume it without --shard`);
@@ -112,13 +124,24 @@ export async function benchCommand(argv: string[]): Promise<number> {
     }
 
     const configs: Config[] = resumeOf == null ? planned : planned.filter((config) => !resumeOf!.done.has(config.id));
-    // the machine probe (about 1 s) runs beside the first child's start; that child measures only after it is done
-    const machine = probeMachine(suite.defaults.gpu);
+    if (resumeOf?.run.status === "completed" && configs.length === 0) {
+        // nothing to do: the run, its finishedAt and its run file stay exactly as they are
+        console.log(formatResultsTable(resumeOf.configs));
+        console.error(`run ${resumeOf.run.id} is complete: every config of it is saved; nothing was run or changed`);
+        return runExitCode(resumeOf.configs.map((config) => config.status));
+    }
+    await checkOutputs({
+        db: args.db,
+        results: adhoc ? null : args.results,
+        caches: [...new Set([benchCacheDir(), ...usesHub ? [hubCacheDir()] : []])]
+    });
     const store = new Store(openDatabase(args.db));
     const progress = new ProgressLine();
     try {
         const started = new Date().toISOString();
-        const runReady: Promise<RunRecord> = machine.then((facts) => {
+        // the machine probe (about 1 s) runs beside the first child's start; that child measures only after it is
+        // done. Its failure is handled on this very chain (raised below, after runSuite), never left unobserved.
+        const runReady: Promise<RunRecord> = probeMachine(suite.defaults.gpu).then((facts) => {
             const run: RunRecord = resumeOf?.run ?? {
                 id: newRunId(suite.name, new Date(), shard),
                 suite: { name: suite.name, path: displayPath(suite.path), sha256: suite.sha256 },
@@ -132,10 +155,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
             if (resumeOf == null) store.createRun(run);
             progress.clear();
             const part = shard == null ? "" : ` of shard ${shard.index}/${shard.count} (${all.length} in the suite)`;
-            console.error(`run ${run.id}: ${configs.length} config(s)${resumeOf != null ? ` missing of ${planned.length}` : ""}${part} · ${facts.cpu} · ${facts.backend}`);
+            console.error(`run ${run.id}: ${configs.length} config(s)${resumeOf != null ? ` missing of ${planned.length}` : ""}${part} · ${visible(facts.cpu)} · ${visible(facts.backend)}`);
             return run;
         });
-        runReady.catch(() => undefined); // raised below, after runSuite
+        runReady.catch(() => undefined);
         const controller = new AbortController();
         const onSigint = () => {
             if (controller.signal.aborted) process.exit(exitCodes.interrupted);
@@ -147,17 +170,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
             run: runReady,
             configs,
             store,
-            resolveModel: sources.resolve,
-            prefetchModel: sources.prefetch,
+            resolveModel: (ref, onProgress) => sources.resolve(ref, onProgress, controller.signal),
+            prefetchModel: (ref, onProgress) => sources.prefetch(ref, onProgress, controller.signal),
             signal: controller.signal,
             echo: adhoc,
-            hooks: {
-                onConfigStart: (config, index, total) => (adhoc ? undefined : progress.configStart(config, index, total)),
-                onProgress: (_, p) => (adhoc ? undefined : progress.progress(p)),
-                onDownload: (_, done, total) => progress.download(done, total),
-                onText: (text) => process.stdout.write(text),
-                onConfigDone: (record) => (adhoc ? process.stdout.write("\n") : progress.configDone(record))
-            }
+            hooks: terminalHooks(adhoc, progress)
         }).finally(() => process.off("SIGINT", onSigint));
         const run = await runReady;
 
@@ -165,19 +182,28 @@ export async function benchCommand(argv: string[]): Promise<number> {
         const status = interrupted ? "interrupted" : "completed";
         store.finishRun(run.id, status, new Date().toISOString());
         const saved = store.getRun(run.id)!;
-        const runFile = adhoc ? null : await writeRunFile(args.results, saved.run, saved.configs, { baseDir: process.cwd() });
+        let runFile: string | null = null;
+        let runFileError: string | null = null;
+        if (!adhoc) {
+            // checked writable before the run; should it fail now anyway, the run is safe in the database
+            runFile = await writeRunFile(args.results, saved.run, saved.configs, { baseDir: process.cwd() }).catch((error: unknown) => {
+                runFileError = `could not write the run file in ${args.results}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+                return null;
+            });
+        }
 
         console.log(formatResultsTable(saved.configs));
         const wallMs = Date.now() - invokedAt;
         const account = workAccount(saved.configs.filter((record) => configs.some((config) => config.id === record.id)));
         console.error(formatWorkAccount(wallMs, account, formatMs));
-        for (const line of warningLines(saved.configs)) console.error(`warning: ${line}`);
-        console.error(`saved run ${run.id} in ${args.db}${runFile != null ? ` and ${displayPath(runFile)}` : ""}`);
+        for (const line of warningLines(saved.configs)) console.error(`warning: ${visible(line)}`);
+        if (runFileError != null) console.error(`error: ${visible(runFileError)}`);
+        console.error(`saved run ${run.id} in ${visible(args.db)}${runFile != null ? ` and ${visible(displayPath(runFile))}` : ""}`);
         if (interrupted) {
             console.error(`resume with: npm run bench -- --resume ${run.id}`);
             return exitCodes.interrupted;
         }
-        return runExitCode(statuses);
+        return runFileError != null ? exitCodes.someFailed : runExitCode(statuses);
     } finally {
         store.close();
     }
@@ -194,43 +220,29 @@ function parseBenchArgs(argv: string[]): BenchArgs | null {
     if ((values.model == null) !== (values.prompt == null)) throw new InputError("bench: --model and --prompt go together");
     if (values.model != null && positionals.length > 0) throw new InputError("bench: give either a suite file or --model/--prompt, not both");
     if (values.model != null && values.shard != null) throw new InputError("bench: --shard splits a suite; an ad-hoc --model run has one config");
+    for (const flag of ["db", "results", "resume", "filter"] as const)
+        if (values[flag] === "") throw new InputError(`--${flag}: expected a value, got an empty one`);
+    if (positionals[0] === "") throw new InputError("bench: expected a suite file, got an empty name");
+    if (values.db === ":memory:") throw new InputError("--db: expected a database file, got `:memory:`, which would throw the results away");
     return {
         ...(positionals[0] != null ? { suite: positionals[0] } : {}),
-        db: values.db ?? process.env.GGUF_BENCH_DB ?? "results/bench.db",
-        results: values.results ?? process.env.GGUF_BENCH_RESULTS ?? "results/runs",
+        // an empty variable counts as unset, as huggingface_hub treats HF_HOME and friends
+        db: values.db ?? nonEmpty(process.env.GGUF_BENCH_DB) ?? "results/bench.db",
+        results: values.results ?? nonEmpty(process.env.GGUF_BENCH_RESULTS) ?? "results/runs",
         dryRun: values["dry-run"] ?? false,
         ...(values.filter != null ? { filter: values.filter } : {}),
-        ...(values.repetitions != null ? { repetitions: positiveInt("--repetitions", values.repetitions) } : {}),
+        ...(values.repetitions != null ? { repetitions: settingFlag("--repetitions", "repetitions", values.repetitions) } : {}),
         ...(values.resume != null ? { resume: values.resume } : {}),
         ...(values.shard != null ? { shard: parseShard(values.shard) } : {}),
         ...(values.model != null ? { model: values.model } : {}),
         ...(values.prompt != null ? { prompt: values.prompt } : {}),
-        ...(values["max-tokens"] != null ? { maxTokens: positiveInt("--max-tokens", values["max-tokens"]) } : {}),
-        ...(values.threads != null ? { threads: positiveInt("--threads", values.threads) } : {})
+        ...(values["max-tokens"] != null ? { maxTokens: settingFlag("--max-tokens", "maxTokens", values["max-tokens"]) } : {}),
+        ...(values.threads != null ? { threads: settingFlag("--threads", "threads", values.threads) } : {})
     };
 }
 
-function positiveInt(flag: string, text: string): number {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) throw new InputError(`${flag}: expected an integer >= 1, got \`${text}\``);
-    return value;
-}
-
-/** The run to resume and the ids it already has; read-only, so a bad --resume leaves the database untouched. */
-function readRun(db: string, id: string): { run: RunRecord; done: Set<string> } {
-    let store: Store;
-    try {
-        store = new Store(openDatabase(db, { readonly: true }));
-    } catch {
-        throw new InputError(`--resume ${id}: no database at ${db}`);
-    }
-    try {
-        const found = store.getRun(id);
-        if (found == null) throw new InputError(`--resume: no run \`${id}\` in ${db}`);
-        return { run: found.run, done: new Set(found.configs.map((config) => config.id)) };
-    } finally {
-        store.close();
-    }
+function nonEmpty(value: string | undefined): string | undefined {
+    return value != null && value.trim() !== "" ? value : undefined;
 }
 
 function displayPath(file: string): string {

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { visible } from "../../format/visible.ts";
 import { exitCodes, InputError } from "../../errors.ts";
 import { parseCommandArgs } from "../parseCommandArgs.ts";
 import { parseBenchTest } from "../../fidelity/benchTests.ts";
@@ -80,7 +81,7 @@ export async function fidelityCommand(argv: string[]): Promise<number> {
                         process.stderr.write(formatAnchorEngine(await compareAnchorEngine(cpuBackend, prebuiltBinsDir())) + "\n");
                     }
                     pairs.push({ model: path.basename(model), test: test.id, threads, llamaBench, app: app.app, engine: app.engine });
-                    process.stderr.write(`${path.basename(model)} ${test.id} t=${threads} pair ${i + 1}/${args.pairs}: llama-bench ${llamaBench.toFixed(1)} · runner ${app.app.toFixed(1)} t/s\n`);
+                    process.stderr.write(`${visible(path.basename(model))} ${test.id} t=${threads} pair ${i + 1}/${args.pairs}: llama-bench ${llamaBench.toFixed(1)} · runner ${app.app.toFixed(1)} t/s\n`);
                 }
             }
     const options = { target: args.target };

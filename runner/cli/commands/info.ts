@@ -1,60 +1,54 @@
 /** `npm run info`: the machine context every report starts with (CPU, cores, memory, OS, backend, GPUs, VRAM, versions). */
+import { writeFile } from "node:fs/promises";
 import { NoBinaryFoundError } from "node-llama-cpp";
-import { exitCodes } from "../../errors.ts";
+import { exitCodes, InputError } from "../../errors.ts";
 import { backendDisplayName, collectMachineInfo, type MachineReport } from "../../exec/machineInfo.ts";
 import { formatBytes } from "../../format/bytes.ts";
-import type { GpuBackend } from "../../suite/types.ts";
+import { visible } from "../../format/visible.ts";
+import { gpuBackends, parseGpuBackend, type GpuBackend } from "../../suite/types.ts";
+import { parseCommandArgs } from "../parseCommandArgs.ts";
 
 /** Arguments of `info`. */
 export interface InfoArgs {
     /** Print the machine facts as JSON instead of a readable block. Defaults to `false`. */
     json: boolean;
+    /** Write the JSON to this file instead of stdout (implies `json`). Defaults to none. */
+    out?: string;
     /** GPU backend to load, as in a suite's `gpu`. Defaults to `"auto"`. */
     gpu: GpuBackend;
     /** Print usage and exit. Defaults to `false`. */
     help: boolean;
 }
 
-const gpuChoices = ["auto", "metal", "cuda", "vulkan", "false"] as const;
+const gpuChoices = gpuBackends.map(String).join("|");
 
-export const infoUsage = `Usage: npm run info -- [--json] [--gpu auto|metal|cuda|vulkan|false]
+export const infoUsage = `Usage: npm run info -- [--json] [--out FILE] [--gpu ${gpuChoices}]
 
 Prints this machine's context: CPU, cores, memory, OS, llama.cpp backend (Metal/CUDA/Vulkan/CPU),
 GPU names, VRAM, node-llama-cpp and llama.cpp versions.
 
 Options:
-  --json        print the facts as JSON (the run file's "machine" object plus "details")
+  --json        print the facts as JSON (the run file's "machine" object plus "details"); npm prints its own
+                banner on stdout first, so run \`npm run -s info -- --json\` to get JSON alone
+  --out FILE    write that JSON to FILE instead
   --gpu VALUE   backend to load; default auto (the best one that works here)
   -h, --help    show this help`;
 
-/** Parses `info`'s arguments; returns an error line for anything it does not know. */
-export function parseInfoArgs(argv: string[]): InfoArgs | { error: string } {
-    const args: InfoArgs = { json: false, gpu: "auto", help: false };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i]!;
-        const [flag, inlineValue] = arg.startsWith("--") && arg.includes("=")
-            ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-            : [arg, undefined];
-        if (flag === "--help" || flag === "-h") args.help = true;
-        else if (flag === "--json") args.json = true;
-        else if (flag === "--gpu") {
-            const value = inlineValue ?? argv[++i];
-            if (value === undefined) return { error: "Expected a value after `--gpu` (auto|metal|cuda|vulkan|false)" };
-            if (!(gpuChoices as readonly string[]).includes(value))
-                return { error: `Expected \`--gpu\` to be one of ${gpuChoices.join(", ")}, got \`${value}\`` };
-            args.gpu = value === "false" ? false : value as GpuBackend;
-        } else return { error: `Unknown argument \`${arg}\` for info; see \`npm run info -- --help\`` };
-    }
-    return args;
+/** Parses `info`'s arguments; anything it does not know is a one-line InputError (exit 2). */
+export function parseInfoArgs(argv: string[]): InfoArgs {
+    const { values, positionals } = parseCommandArgs("info", argv, {
+        json: { type: "boolean" }, out: { type: "string" }, gpu: { type: "string" }, help: { type: "boolean", short: "h" }
+    });
+    if (positionals.length > 0) throw new InputError(`info: expected no file or word, got \`${visible(positionals.join(" "))}\` (see --help)`);
+    if (values.out === "") throw new InputError("--out: expected a file name, got an empty value");
+    const gpu = values.gpu == null ? "auto" : parseGpuBackend(values.gpu);
+    if (gpu === undefined) throw new InputError(`--gpu: expected one of ${gpuBackends.map((b) => `\`${String(b)}\``).join(", ")}, got \`${visible(values.gpu!)}\``);
+    return { json: (values.json ?? false) || values.out != null, ...values.out != null ? { out: values.out } : {}, gpu, help: values.help ?? false };
 }
 
 /** Runs `info`; returns the exit code. */
 export async function infoCommand(argv: string[]): Promise<number> {
     const args = parseInfoArgs(argv);
-    if ("error" in args) {
-        process.stderr.write(`error: ${args.error}\n`);
-        return exitCodes.invalidInput;
-    }
     if (args.help) {
         process.stdout.write(infoUsage + "\n");
         return exitCodes.ok;
@@ -67,11 +61,14 @@ export async function infoCommand(argv: string[]): Promise<number> {
         const message = error instanceof NoBinaryFoundError
             ? "no prebuilt or local llama.cpp binary for it works on this machine"
             : (error instanceof Error ? error.message : String(error)).split("\n")[0];
-        process.stderr.write(`error: could not load llama.cpp with gpu \`${String(args.gpu)}\`: ${message}\n`);
-        return exitCodes.invalidInput;
+        throw new InputError(`could not load llama.cpp with gpu \`${String(args.gpu)}\`: ${message}`);
     }
 
-    if (args.json) process.stdout.write(JSON.stringify(machine, null, 2) + "\n");
+    if (args.out != null) {
+        await writeFile(args.out, JSON.stringify(machine, null, 2) + "\n").catch((error: NodeJS.ErrnoException) => {
+            throw new InputError(`--out ${visible(args.out!)}: cannot write it (${error.code ?? error.message})`);
+        });
+    } else if (args.json) process.stdout.write(JSON.stringify(machine, null, 2) + "\n");
     else {
         process.stdout.write(formatMachineBlock(machine) + "\n");
         for (const warning of machineWarnings(machine)) process.stderr.write(`warning: ${warning}\n`);
@@ -79,7 +76,7 @@ export async function infoCommand(argv: string[]): Promise<number> {
     return exitCodes.ok;
 }
 
-/** The readable block: one `label  value` line per fact. Pure. */
+/** The readable block: one `label  value` line per fact, each shown through `visible` (names come from the OS and drivers). Pure. */
 export function formatMachineBlock(machine: MachineReport): string {
     const { details } = machine;
     const vram = details.vram === null || details.vram.totalBytes === 0
@@ -105,7 +102,7 @@ export function formatMachineBlock(machine: MachineReport): string {
         ["llama.cpp", machine.llamaCpp]
     ];
     const width = Math.max(...rows.map(([label]) => label.length)) + 2;
-    return rows.map(([label, value]) => label.padEnd(width) + value).join("\n");
+    return rows.map(([label, value]) => label.padEnd(width) + visible(value)).join("\n");
 }
 
 /** What to try next on this machine, printed to stderr after the block. Pure. */
