@@ -41,8 +41,8 @@ function rows(dbPath: string) {
             rss: all("SELECT run_id, config_id, seq, t_ms, bytes, phase FROM rss_samples ORDER BY run_id, config_id, seq"),
             tokenTimes: all("SELECT config_id, prompt, rep, token_times_ms FROM measurements ORDER BY config_id, prompt, rep")
                 .map((row) => ({ ...row, token_times_ms: row.token_times_ms == null ? null : JSON.parse(row.token_times_ms as string) as number[] })),
-            configs: all("SELECT id, position, status, params, warnings, outputs, stderr, start_ms, load_ms, warmup_ms, peak_rss_bytes, started_at, finished_at FROM configs ORDER BY position")
-                .map((row) => ({ ...row, params: JSON.parse(row.params as string), warnings: JSON.parse(row.warnings as string), outputs: JSON.parse(row.outputs as string) }))
+            configs: all("SELECT id, position, status, params, asked, warnings, outputs, stderr, start_ms, load_ms, warmup_ms, peak_rss_bytes, started_at, finished_at FROM configs ORDER BY position")
+                .map((row) => ({ ...row, params: JSON.parse(row.params as string), asked: JSON.parse(row.asked as string), warnings: JSON.parse(row.warnings as string), outputs: JSON.parse(row.outputs as string) }))
         };
     } finally {
         db.close();

@@ -27,14 +27,14 @@ function record(store: Store, run: RunRecord, configs: ConfigRecord[]) {
 
 /** Every row a run leaves, in a stable order: the samples view, the RSS samples, token times, configs and the run (JSON columns parsed). */
 function dump(store: Store) {
-    const json = new Set(["machine", "model", "params", "outputs", "warnings", "token_times_ms"]);
+    const json = new Set(["machine", "model", "params", "asked", "outputs", "warnings", "token_times_ms"]);
     const all = (sql: string) => (store.db.prepare(sql).all() as Record<string, unknown>[]).map((row) =>
         Object.fromEntries(Object.entries(row).map(([key, value]) => [key, json.has(key) && typeof value === "string" ? JSON.parse(value) : value])));
     return {
         samples: all("SELECT * FROM samples ORDER BY run_id, config_id, prompt, rep, metric"),
         rss: all("SELECT run_id, config_id, seq, t_ms, bytes, phase FROM rss_samples ORDER BY run_id, config_id, seq"),
         tokenTimes: all("SELECT run_id, config_id, kind, prompt, rep, token_times_ms FROM measurements ORDER BY run_id, config_id, prompt, rep"),
-        configs: all(`SELECT run_id, id, position, label, status, error, model, params, load_ms, peak_rss_bytes, vram_bytes, outputs,
+        configs: all(`SELECT run_id, id, position, label, status, error, model, params, asked, load_ms, peak_rss_bytes, vram_bytes, outputs,
                       warnings, stderr, started_at, finished_at, start_ms, warmup_ms FROM configs ORDER BY run_id, position`),
         runs: all(`SELECT id, suite_name, suite_sha256, started_at, finished_at, status, git_commit, git_dirty, machine, shard_index, shard_count
                    FROM runs ORDER BY id`)
