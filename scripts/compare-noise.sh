@@ -79,7 +79,12 @@ import { readdirSync, readFileSync } from "node:fs";
 const dir = process.argv[1];
 const groups = new Map();
 for (const name of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
-    const c = JSON.parse(readFileSync(`${dir}/${name}`, "utf8"));
+    const text = readFileSync(`${dir}/${name}`, "utf8");
+    if (text.trim() === "") {
+        console.log(`${name}: compare failed (see its message above)`);
+        continue;
+    }
+    const c = JSON.parse(text);
     const kind = name.replace(/-\d+\.json$/, "");
     const g = groups.get(kind) ?? { comparisons: 0, judged: 0, regression: 0, improvement: 0, flagged: new Map() };
     g.comparisons++;

@@ -52,7 +52,7 @@ export function parseRunFile(text: string, source: string): ReadRunFile {
             fail(["schema"], `run file schema ${schema} is newer than this gguf-bench reads (1 to ${runFileSchema}): update gguf-bench`);
         fail(["schema"], `expected 1 or ${runFileSchema}, got ${describeValue(schema)}`);
     }
-    const upgraded = schema === 1 ? upgradeSchema1(raw) : raw;
+    const upgraded = withAddedKeys(schema === 1 ? upgradeSchema1(raw) : raw);
 
     const issue = checker.check(upgraded);
     if (issue != null) {
@@ -67,10 +67,19 @@ export function parseRunFile(text: string, source: string): ReadRunFile {
 }
 
 /**
+ * Keys added to schema 2 after its first files were written are optional to the reader, with the value that means
+ * "nothing recorded": `asked` (`{}`). A key added later goes here too, so that every schema-2 file stays readable.
+ */
+function withAddedKeys(raw: Record<string, unknown>): Record<string, unknown> {
+    if (!Array.isArray(raw.configs)) return raw;
+    return { ...raw, configs: raw.configs.map((config: unknown) => (isMapping(config) && !("asked" in config) ? { ...config, asked: {} } : config)) };
+}
+
+/**
  * Schema 1 → 2 on the raw JSON, adding only what schema 1 lacks, so that problems are still found (and named) at
  * their place in the file: no token times, RSS timeline, stderr, shard or config start/end; warnings as text;
  * `summary` keyed `<prompt>.<metric>` (dropped: it is recomputed); `startMs` / `warmupMs` and `threadsBatch`
- * missing in the oldest files (then one thread count served both), `asked` in files from before it was recorded.
+ * missing in the oldest files (then one thread count served both). A missing `asked` is filled by withAddedKeys.
  */
 function upgradeSchema1(raw: Record<string, unknown>): Record<string, unknown> {
     const run = isMapping(raw.run) ? { ...raw.run, shard: raw.run.shard ?? null } : raw.run;
@@ -81,7 +90,6 @@ function upgradeSchema1(raw: Record<string, unknown>): Record<string, unknown> {
         return {
             ...rest,
             params,
-            asked: config.asked ?? {},
             startedAt: null,
             finishedAt: null,
             startMs: config.startMs ?? null,

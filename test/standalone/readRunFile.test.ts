@@ -126,3 +126,11 @@ describe("keys this version does not know", () => {
         expect(Object.keys(read.file.configs[0]!.model!).at(-1)).toBe("clonedFrom");
     });
 });
+
+describe("keys added to schema 2 after its first files", () => {
+    it("are optional: a file without `asked` reads as having asked nothing else", () => {
+        const read = parseRunFile(edited((f) => { for (const c of f.configs) delete c.asked; }), "r.json");
+        expect(read.file.configs.map((c) => c.asked)).toEqual([{}, {}]);
+        expect(read.ignored).toEqual([]);
+    });
+});
