@@ -10,7 +10,9 @@ import { parseCommandArgs } from "../parseCommandArgs.ts";
 
 /** Arguments of `compare`. */
 export interface CompareArgs {
+    /** Run id, `latest`, run file or folder, git ref or REF:RUN_ID. Required. */
     baseline: string;
+    /** As `baseline`. Required. */
     candidate: string;
     /** Percent beyond which a significant change is flagged. Defaults to `5`. */
     threshold: number;

@@ -17,6 +17,7 @@ import { runSerializers } from "../runSerializers.ts";
 
 /** Arguments of `db`. */
 export interface DbArgs {
+    /** What to do. Required. */
     action: "import" | "rebuild" | "show";
     /** Run files or folders of them (show: one run as compare takes a side). Defaults to `$GGUF_BENCH_RESULTS` or `results/runs` (show: `latest`). */
     inputs: string[];
