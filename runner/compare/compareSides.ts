@@ -21,7 +21,7 @@ export type MatchBy = "id" | "label" | "order";
 export type Verdict = "regression" | "improvement" | "unchanged" | "not judged";
 
 export interface CompareOptions {
-    /** A significant change beyond this many percent is a regression or an improvement. Defaults to `5`. */
+    /** Percent a change must exceed, with `level` confidence, to be a regression or an improvement. Defaults to `5`. */
     threshold?: number;
     /** Only these metrics. Defaults to every metric with a direction. */
     metrics?: readonly string[];

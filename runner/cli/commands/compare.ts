@@ -14,7 +14,7 @@ export interface CompareArgs {
     baseline: string;
     /** As `baseline`. Required. */
     candidate: string;
-    /** Percent beyond which a significant change is flagged. Defaults to `5`. */
+    /** Percent a change must exceed, with 95 % confidence, to be flagged. Defaults to `5`. */
     threshold: number;
     /** Only these metrics. Defaults to every metric with a direction. */
     metrics?: string[];
