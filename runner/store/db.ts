@@ -77,6 +77,9 @@ function migrate(db: Database.Database, path: string, readonly: boolean): void {
     try {
         for (let version = current + 1; version <= latest; version++) {
             db.transaction(() => {
+                // another process may have applied it since `current` was read (two runs opening a new database at once):
+                // the immediate transaction holds the write lock, so the version read here is the one that counts
+                if (schemaVersion(db) >= version) return;
                 db.exec(migrations[version - 1]!);
                 const broken = db.pragma("foreign_key_check") as unknown[];
                 if (broken.length > 0) throw new Error(`migration ${version} left ${broken.length} row(s) with a dangling foreign key`);

@@ -1,6 +1,8 @@
+import { fork } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InputError } from "../../runner/errors.ts";
@@ -307,4 +309,27 @@ describe("openDatabase on a file", () => {
         expect(() => openDatabase(join(dir, "bench.db"), { readonly: true })).toThrow();
         expect(existsSync(join(dir, "bench.db"))).toBe(false);
     });
+});
+
+describe("two processes opening one new database at once", () => {
+    it("each migrates what the other has not: no `table already exists`", async () => {
+        const dir = mkdtempSync(join(tmpdir(), "gguf-bench-race-"));
+        try {
+            const path = join(dir, "bench.db");
+            const child = fileURLToPath(new URL("./fixtures/openDatabaseChild.ts", import.meta.url));
+            // several rounds: the race is between two processes reading user_version 0 before either writes
+            for (let round = 0; round < 5; round++) {
+                rmSync(path, { force: true });
+                rmSync(`${path}-wal`, { force: true });
+                rmSync(`${path}-shm`, { force: true });
+                const runs = [0, 1, 2].map(() => new Promise<string>((resolve) => {
+                    const p = fork(child, [path], { execArgv: ["--import", "tsx"] });
+                    p.once("message", (message) => resolve(String(message)));
+                }));
+                expect(await Promise.all(runs)).toEqual(["ok", "ok", "ok"]);
+            }
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    }, 60_000);
 });
