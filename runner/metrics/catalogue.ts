@@ -60,7 +60,7 @@ const definitions: readonly MetricDef[] = [
     latency("loadMs", "load", 0, "Model load time in the child."),
     latency("startMs", "child start", 0, "From forking the child to its ready message (Node, node-llama-cpp, backend)."),
     latency("warmupMs", "warm-up", 0, "Wall time of the unmeasured warm-up runs."),
-    memory("peakRssBytes", "peak RSS", "The child's resident-memory high-water mark (getrusage maxRSS)."),
+    memory("peakRssBytes", "peak RSS", "The child's resident-memory high-water mark (VmHWM on Linux, getrusage maxRSS elsewhere)."),
     memory("vramBytes", "VRAM", "Device memory taken by the model and context, where the backend reports it."),
     memory("sizeBytes", "file size", "Size of the model's GGUF file(s).")
 ];
