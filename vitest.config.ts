@@ -19,6 +19,16 @@ export default defineConfig({
                     testTimeout: 300_000,
                     hookTimeout: 300_000
                 }
+            },
+            {
+                test: {
+                    name: "browser",
+                    include: ["test/browser/**/*.test.ts"],
+                    // one synthetic run, one site build, one chromium: kept apart from the measuring projects
+                    fileParallelism: false,
+                    testTimeout: 180_000,
+                    hookTimeout: 600_000
+                }
             }
         ]
     }

@@ -54,6 +54,12 @@ export interface ModelInfo {
     quant: string;
     arch: string;
     parameters: number;
+    /**
+     * Set only for a synthetic clone (`synthetic: { like: … }`): the file it copies, as `OWNER/REPO/FILE.gguf[@revision]`
+     * or a local file's name. Its architecture, shapes and tensor types are that file's, its weights random: speed
+     * and memory figures are real, its text output is gibberish.
+     */
+    clonedFrom?: string;
 }
 
 /** What the child measured for one config. */

@@ -55,7 +55,7 @@ export function warningText(w: Warning): string {
         case "echoInTimedLoop":
             return "echo was on: text was detokenized inside the timed loop of each prompt's last repetition";
         case "rssAboveMaxRss":
-            return `sampled RSS peak ${w.sampledBytes} B exceeds the recorded high-water mark ${w.maxRssBytes} B: check how peakRssBytes is read (peakRss.ts)`;
+            return `sampled RSS peak ${w.sampledBytes} B exceeds the high-water mark ${w.maxRssBytes} B: check how peakRss.ts reads it`;
         case "llamaCpp":
             return `llama.cpp: ${w.message}`;
         case "contextOverflow":

@@ -24,7 +24,10 @@ export async function printDryRun(configs: Config[], sources: ModelSources): Pro
             continue;
         }
         try {
-            const model = await sources.resolve(file);
+            // a synthetic clone is estimated from its header alone: a dry run writes no weights
+            const model = file.source === "synthetic" && "like" in file
+                ? { ...await sources.cloneHeader(file), file: "(clone, written when run)" }
+                : await sources.resolve(file);
             const { estimate, fit } = await configFit(model.path, config.params, await llamaFor(config.params.gpu));
             rows.push([
                 config.label, config.id, model.file, formatBytes(model.sizeBytes), formatBytes(estimate.totalRamBytes),

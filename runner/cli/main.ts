@@ -7,7 +7,8 @@ const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>
     info: async () => (await import("./commands/info.ts")).infoCommand,
     fidelity: async () => (await import("./commands/fidelity.ts")).fidelityCommand,
     db: async () => (await import("./commands/db.ts")).dbCommand,
-    compare: async () => (await import("./commands/compare.ts")).compareCommand
+    compare: async () => (await import("./commands/compare.ts")).compareCommand,
+    report: async () => (await import("./commands/report.ts")).reportCommand
 };
 
 /** `argv` without node and the script; error lines go to `printError`. Returns the exit code. */

@@ -6,16 +6,19 @@ import { hubCacheDir, hubEndpoint, hubToken } from "../models/cacheDirs.ts";
 import { downloadHubFile } from "../models/hub.ts";
 import { HubUnreachableError } from "../models/hubErrors.ts";
 import { splitParts } from "../models/hubQuants.ts";
-import { resolveModel, resolveModelFile, type FileModelRef, type ResolveOptions } from "../models/resolve.ts";
+import { cloneHeaderFile, resolveModel, resolveModelFile, type CloneRef, type FileModelRef, type ResolveOptions } from "../models/resolve.ts";
 
 export interface ModelSources {
     /** Picks the file of every hf quant before anything runs: a missing quant is an InputError (exit 2). */
     checkAll(refs: ModelRef[]): Promise<void>;
     /** Downloads a Hub model's bytes (network only, no hashing: safe while another config measures); `signal` stops it. */
     prefetch(ref: ModelRef, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void>;
-    resolve(ref: ModelRef, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<ResolvedModel>;
+    /** Downloads a Hub model or writes a synthetic model (`activity` says which), then describes it. */
+    resolve(ref: ModelRef, onProgress?: (done: number, total: number, activity: "downloading" | "writing") => void, signal?: AbortSignal): Promise<ResolvedModel>;
     /** The file a ref points at once resolved, without downloading (for --dry-run). */
     fileOf(ref: ModelRef): Promise<FileModelRef>;
+    /** A synthetic clone's header alone, for estimates without writing the clone (for --dry-run). */
+    cloneHeader(ref: CloneRef): Promise<{ path: string; sizeBytes: number }>;
 }
 
 export function modelSources(options: ResolveOptions = {}, warn: (line: string) => void = (line) => console.error(`warning: ${visible(line)}`)): ModelSources {
@@ -29,6 +32,7 @@ export function modelSources(options: ResolveOptions = {}, warn: (line: string) 
     const onWait = (owner: string, file: string) => warn(`${owner} is downloading ${file} into the same cache: waiting for it`);
     return {
         fileOf,
+        cloneHeader: (ref) => cloneHeaderFile(ref, options),
         async checkAll(refs) {
             const warned = new Set<string>();
             for (const ref of refs) {
@@ -60,7 +64,7 @@ export function modelSources(options: ResolveOptions = {}, warn: (line: string) 
             const file = ref.source === "hf" ? await fileOf(ref) : ref;
             return resolveModel(file, {
                 ...options,
-                ...(onProgress != null ? { onProgress: (done, total) => onProgress(done, total) } : {}),
+                ...(onProgress != null ? { onProgress: (done, total, _, activity) => onProgress(done, total, activity) } : {}),
                 ...(signal != null ? { signal } : {}),
                 onWait
             });

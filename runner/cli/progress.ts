@@ -9,9 +9,12 @@ export class ProgressLine {
     readonly #live: boolean;
     #lastDraw = 0;
     #prefix = "";
+    readonly #now: () => number;
 
-    constructor(stream: NodeJS.WriteStream = process.stderr) {
+    /** `now` is the clock the redraw throttle reads (tests pass their own). Defaults to `Date.now`. */
+    constructor(stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now) {
         this.#stream = stream;
+        this.#now = now;
         this.#live = stream.isTTY === true && process.env.CI == null;
     }
 
@@ -23,21 +26,22 @@ export class ProgressLine {
 
     progress(progress: { phase: Phase; step: string; tps?: number }) {
         if (!this.#live) return;
-        const now = Date.now();
+        const now = this.#now();
         if (now - this.#lastDraw < 100) return;
         this.#lastDraw = now;
         const tps = progress.tps != null ? ` · ${progress.tps.toFixed(1)} tok/s` : "";
         this.#draw(`${this.#prefix} · ${visible(progress.step)} · ${progress.phase}${tps}`);
     }
 
-    download(done: number, total: number) {
+    /** A model's bytes arriving (`downloading`) or being written (`writing`, a synthetic model). */
+    download(done: number, total: number, activity: "downloading" | "writing" = "downloading") {
         if (!this.#live) return;
-        const now = Date.now();
+        const now = this.#now();
         if (now - this.#lastDraw < 200 && done < total) return;
         this.#lastDraw = now;
         const width = 24;
         const filled = total > 0 ? Math.round((done / total) * width) : 0;
-        this.#draw(`${this.#prefix} · downloading [${"#".repeat(filled)}${".".repeat(width - filled)}] ${formatBytes(done)} / ${formatBytes(total)}`);
+        this.#draw(`${this.#prefix} · ${activity} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${formatBytes(done)} / ${formatBytes(total)}`);
     }
 
     configDone(record: ConfigRecord) {

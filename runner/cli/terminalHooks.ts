@@ -11,7 +11,7 @@ export function terminalHooks(adhoc: boolean, progress: ProgressLine, stdout: Pi
     return {
         onConfigStart: (config, index, total) => (adhoc ? undefined : progress.configStart(config, index, total)),
         onProgress: (_, p) => (adhoc ? undefined : progress.progress(p)),
-        onDownload: (_, done, total) => progress.download(done, total),
+        onDownload: (_, done, total, activity) => progress.download(done, total, activity),
         onText: (text) => void stdout.write(visibleLines(text)),
         onConfigDone: (record) => (adhoc ? void stdout.write("\n") : progress.configDone(record))
     };

@@ -17,7 +17,8 @@ export function modelInfo(model: ResolvedModel): ModelInfo {
         sizeBytes: model.sizeBytes,
         quant: model.quant,
         arch: model.arch,
-        parameters: model.parameters
+        parameters: model.parameters,
+        ...(model.clonedFrom != null ? { clonedFrom: model.clonedFrom } : {})
     };
 }
 

@@ -13,7 +13,8 @@ import { runChild, type RunChildOptions } from "./runChild.ts";
 export interface SuiteRunHooks {
     onConfigStart?(config: Config, index: number, total: number): void;
     onProgress?(config: Config, progress: { phase: Phase; step: string; tps?: number }): void;
-    onDownload?(config: Config, done: number, total: number): void;
+    /** Bytes of the config's model downloaded (or, `writing`, of a synthetic model written) so far. */
+    onDownload?(config: Config, done: number, total: number, activity?: "downloading" | "writing"): void;
     onText?(text: string): void;
     onConfigDone?(record: ConfigRecord, index: number, total: number): void;
 }
@@ -28,8 +29,8 @@ export interface RunSuiteOptions {
     /** Configs to run now (on --resume: only the missing ones). */
     configs: Config[];
     store: Store;
-    /** Download (if needed) and describe a model: the expensive part, run between measurements. */
-    resolveModel(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<ResolvedModel>;
+    /** Download or write (if needed) and describe a model: the expensive part, run between measurements. */
+    resolveModel(ref: ModelRef, onProgress?: (done: number, total: number, activity: "downloading" | "writing") => void): Promise<ResolvedModel>;
     /** Fetch a model's bytes ahead of time without hashing it (network only); optional. */
     prefetchModel?(ref: ModelRef, onProgress?: (done: number, total: number) => void): Promise<void>;
     signal?: AbortSignal;
@@ -70,7 +71,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
         let model: ResolvedModel;
         try {
             await prefetches.get(JSON.stringify(config.model));
-            model = await options.resolveModel(config.model, (done, total) => hooks.onDownload?.(config, done, total));
+            model = await options.resolveModel(config.model, (done, total, activity) => hooks.onDownload?.(config, done, total, activity));
         } catch (error) {
             if (options.signal?.aborted) return { records, interrupted: true };
             const record = configRecord(config, null, { status: "failed", error: oneLine(error) }, startedAt, new Date());

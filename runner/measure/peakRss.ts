@@ -1,11 +1,11 @@
 /**
- * The process's RSS high-water mark in bytes: on Linux the kernel's `VmHWM` of this process (/proc/self/status),
- * elsewhere getrusage through `process.resourceUsage().maxRSS`.
+ * The process's RSS high-water mark in bytes: on Linux the kernel's `VmHWM` of this process's own memory, elsewhere
+ * getrusage through `process.resourceUsage().maxRSS`.
  *
- * Why not getrusage on Linux: its `ru_maxrss` also keeps the high-water mark the process had before it exec'd
- * (the kernel's exec_mmap folds the old mm's into signal->maxrss), and a child that Node forks starts as a copy of
- * its parent. So every measure child reported at least the bench parent's RSS at fork time: a child of a 462 MB
- * parent read 424 MB from getrusage and 43 MB from VmHWM (measured). VmHWM is the child's own.
+ * Not getrusage on Linux: a spawned child's `ru_maxrss` keeps the high-water mark of the memory it had before its
+ * exec, which is its parent's, so a child of a 600 MiB parent reports at least 600 MiB however little it uses
+ * (measured: VmHWM 43 MiB, maxRSS 604 MiB). The bench parent grows while it writes a clone of a model with a large
+ * vocabulary, and a test runner's workers are children of a large process; `VmHWM` counts only the child's own.
  *
  * Units: the kernel reports `ru_maxrss` in KiB on Linux (and the BSDs, Windows via libuv) but in bytes on macOS.
  * libuv normalises macOS to KiB in `uv_getrusage` since v1.45.0 (libuv/libuv#3721, fixing nodejs/node#44332),
@@ -26,21 +26,22 @@ export function libuvNormalisesMaxRss(uvVersion: string): boolean {
     return major > 1 || (major === 1 && minor >= 45);
 }
 
-/** `VmHWM` of a /proc/<pid>/status text in bytes, or undefined when it has none. */
-export function vmHwmFromStatus(status: string): number | undefined {
-    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
+/** This process's peak resident set size in bytes. */
+export function readPeakRssBytes(): number {
+    const hwm = process.platform === "linux" ? vmHwmBytes(readProcStatus()) : undefined;
+    return hwm ?? maxRssToBytes(process.resourceUsage().maxRSS, process.platform, process.versions.uv ?? "0.0.0");
+}
+
+/** `VmHWM` of a /proc/<pid>/status text, in bytes; undefined when it has none. */
+export function vmHwmBytes(status: string | undefined): number | undefined {
+    const match = status?.match(/^VmHWM:\s+(\d+)\s+kB$/m);
     return match == null ? undefined : Number(match[1]) * 1024;
 }
 
-/** This process's peak resident set size in bytes. */
-export function readPeakRssBytes(): number {
-    if (process.platform === "linux") {
-        try {
-            const hwm = vmHwmFromStatus(readFileSync("/proc/self/status", "utf8"));
-            if (hwm != null) return hwm;
-        } catch {
-            // no /proc: getrusage below
-        }
+function readProcStatus(): string | undefined {
+    try {
+        return readFileSync("/proc/self/status", "utf8");
+    } catch {
+        return undefined;
     }
-    return maxRssToBytes(process.resourceUsage().maxRSS, process.platform, process.versions.uv ?? "0.0.0");
 }

@@ -3,6 +3,12 @@
  * each sample with the phase the measuring thread last wrote into a SharedArrayBuffer. Sampling runs on the
  * worker's own event loop, so it never adds work between two tokens on the measuring thread.
  *
+ * Every phase the measuring thread enters gets at least one sample, however short it is (a tiny model's prefill
+ * lasts a few ms): `setPhase` appends the phase to a small ring and wakes the worker (one atomic add and a futex
+ * wake), and the worker takes one sample per phase entered since it last looked, tagged with that phase, as soon
+ * as it runs. Such a sample can land a few ms after its phase ended on a busy machine; the timer samples between
+ * them are tagged with the phase current at their time.
+ *
  * The worker's source is inline JavaScript (`eval: true`) so it starts the same under tsx, vitest or plain node.
  */
 import { Worker } from "node:worker_threads";
@@ -10,20 +16,40 @@ import type { Phase, RssSample } from "../results.ts";
 
 export const phases: readonly Phase[] = ["idle", "load", "warmup", "prefill", "decode", "unload"];
 export const defaultRssIntervalMs = 25;
+/** Phase entries the worker can fall behind by and still sample each one. Defaults to `64`. */
+const phaseRingSize = 64;
 
 const workerSource = `
 const { parentPort, workerData } = require("node:worker_threads");
-const { phaseBuffer, intervalMs, originMs, phases } = workerData;
-const phase = new Int32Array(phaseBuffer);
+const { phaseBuffer, intervalMs, originMs, phases, ringSize } = workerData;
+// [0] current phase, [1] phases entered so far, [2 …] ring of the phases entered, by entry number % ringSize
+const shared = new Int32Array(phaseBuffer);
 const samples = [];
+let seen = Atomics.load(shared, 1);
 const now = () => performance.timeOrigin + performance.now() - originMs;
-const sample = () => samples.push({ t: now(), bytes: process.memoryUsage.rss(), phase: phases[Atomics.load(phase, 0)] ?? "idle" });
-sample();
-const timer = setInterval(sample, intervalMs);
+const sample = (index) => samples.push({ t: now(), bytes: process.memoryUsage.rss(), phase: phases[index] ?? "idle" });
+const catchUp = () => {
+    const entered = Atomics.load(shared, 1);
+    // more entries than the ring holds since the last look: the oldest are gone, sample the ones still there
+    for (let i = Math.max(seen, entered - ringSize); i < entered; i++) sample(Atomics.load(shared, 2 + (i % ringSize)));
+    seen = entered;
+};
+let stopped = false;
+const watch = () => {
+    if (stopped) return;
+    const waiting = Atomics.waitAsync(shared, 1, seen);
+    if (!waiting.async) { catchUp(); setImmediate(watch); return; }
+    waiting.value.then(() => { catchUp(); watch(); });
+};
+sample(Atomics.load(shared, 0));
+const timer = setInterval(() => { catchUp(); sample(Atomics.load(shared, 0)); }, intervalMs);
+watch();
 parentPort.on("message", (message) => {
     if (message !== "stop") return;
+    stopped = true;
     clearInterval(timer);
-    sample();
+    catchUp();
+    sample(Atomics.load(shared, 0));
     parentPort.postMessage(samples);
     parentPort.close();
 });
@@ -41,9 +67,9 @@ export interface RssSampler {
 export async function startRssSampler(
     { intervalMs = defaultRssIntervalMs, originMs = performance.timeOrigin + performance.now() }: { intervalMs?: number; originMs?: number } = {}
 ): Promise<RssSampler> {
-    const phaseBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
-    const phase = new Int32Array(phaseBuffer);
-    const worker = new Worker(workerSource, { eval: true, workerData: { phaseBuffer, intervalMs, originMs, phases } });
+    const phaseBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (2 + phaseRingSize));
+    const shared = new Int32Array(phaseBuffer);
+    const worker = new Worker(workerSource, { eval: true, workerData: { phaseBuffer, intervalMs, originMs, phases, ringSize: phaseRingSize } });
     worker.unref();
     const result = new Promise<RssSample[]>((resolve, reject) => {
         worker.on("message", (message: unknown) => {
@@ -60,7 +86,12 @@ export async function startRssSampler(
     let stopped: Promise<RssSample[]> | undefined;
     return {
         setPhase(next) {
-            Atomics.store(phase, 0, Math.max(0, phases.indexOf(next)));
+            const index = Math.max(0, phases.indexOf(next));
+            Atomics.store(shared, 0, index);
+            const entry = Atomics.load(shared, 1);
+            Atomics.store(shared, 2 + (entry % phaseRingSize), index);
+            Atomics.store(shared, 1, entry + 1);
+            Atomics.notify(shared, 1);
         },
         stop() {
             stopped ??= (async () => {

@@ -44,7 +44,7 @@ export function requestSignal(opts: HubOptions): AbortSignal {
 
 const idleTimeoutMs = 60_000;
 
-interface FileMetadata {
+export interface FileMetadata {
     commit: string;
     etag: string;
     size: number | undefined;
@@ -53,8 +53,9 @@ interface FileMetadata {
 }
 
 /** HEAD `/<repo>/resolve/<revision>/<file>` without following the CDN redirect: commit, etag, size (as huggingface_hub). */
-async function fileMetadata(repo: string, revision: string, file: string, opts: HubOptions): Promise<FileMetadata> {
-    const doing = `downloading ${repo}/${file}`;
+export async function fileMetadata(
+    repo: string, revision: string, file: string, opts: HubOptions, doing = `downloading ${repo}/${file}`
+): Promise<FileMetadata> {
     let url = `${opts.endpoint}/${repo}/resolve/${encodeURIComponent(revision)}/${file.split("/").map(encodeURIComponent).join("/")}`;
     for (let hop = 0; hop < 5; hop++) {
         let response: Response;

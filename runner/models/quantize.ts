@@ -4,8 +4,10 @@
  * ggml-common.h). All arithmetic that ggml does in `float` is rounded to float32 with `Math.fround`.
  */
 
-/** ggml tensor types this file can encode (values of `enum ggml_type`). */
-export const GgmlType = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 8 } as const;
+import { GgmlTypeId } from "./ggmlTypes.ts";
+
+/** ggml tensor types this file can encode (values of `enum ggml_type`; sizes of every type: ggmlTypes.ts). */
+export const GgmlType = { F32: GgmlTypeId.F32, F16: GgmlTypeId.F16, Q4_0: GgmlTypeId.Q4_0, Q8_0: GgmlTypeId.Q8_0 } as const;
 export type GgmlType = typeof GgmlType[keyof typeof GgmlType];
 
 /** Elements per block of the block formats. */
@@ -63,16 +65,6 @@ export function f16ToF32(h: number): number {
     if (exp === 0x1f)
         return mant === 0 ? sign * Infinity : NaN;
     return sign * (1 + mant / 1024) * 2 ** (exp - 15);
-}
-
-/** Bytes that `n` elements take in `type` (`n` a multiple of 32 for the block types). */
-export function ggmlByteSize(type: GgmlType, n: number): number {
-    switch (type) {
-        case GgmlType.F32: return n * 4;
-        case GgmlType.F16: return n * 2;
-        case GgmlType.Q8_0: return blocks(n) * Q8_0_BLOCK_BYTES;
-        case GgmlType.Q4_0: return blocks(n) * Q4_0_BLOCK_BYTES;
-    }
 }
 
 /** Encode float32 values as `type`, ggml's layout; the length must be a multiple of 32 for Q8_0/Q4_0. */

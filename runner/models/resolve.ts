@@ -12,6 +12,11 @@ import { matchQuant, splitParts } from "./hubQuants.ts";
 import { describeLocalModel } from "./localFile.ts";
 import { ensureSyntheticModel } from "./synthetic.ts";
 import type { ResolvedModel } from "./types.ts";
+import { ensureClone, ensureCloneHeader, planClone, type CloneSpec } from "./clone.ts";
+import { readLikeHeader, type CloneOriginal } from "./cloneSource.ts";
+import type { FileTypeName } from "./fileTypes.ts";
+import { InputError } from "../errors.ts";
+import { likeLabel } from "../suite/parseLike.ts";
 
 export interface ResolveOptions {
     /** One directory for Hub downloads, synthetic models and the sha256 cache, like `GGUF_BENCH_CACHE`. Defaults to `hubCacheDir()` for Hub files and `benchCacheDir()` for the rest. */
@@ -20,13 +25,16 @@ export interface ResolveOptions {
     endpoint?: string;
     /** Hub token. Defaults to `hubToken()` (`HF_TOKEN`, else the token huggingface-cli saved). */
     token?: string;
-    /** Download progress of each file in bytes. Defaults to none. */
-    onProgress?: (done: number, total: number, file: string) => void;
+    /** Progress in bytes of each file downloaded, or of a synthetic clone being written. Defaults to none. */
+    onProgress?: (done: number, total: number, file: string, activity: "downloading" | "writing") => void;
     /** Called when another process holds the download of the same file and this one waits. Defaults to none. */
     onWait?: (owner: string, file: string) => void;
     /** Aborts Hub requests and downloads (Ctrl-C). Defaults to none. */
     signal?: AbortSignal;
 }
+
+/** A synthetic clone's ref. */
+export type CloneRef = Extract<ModelRef, { like: unknown }>;
 
 /** A ModelRef whose Hub file is known (quant picked). */
 export type FileModelRef = Exclude<ModelRef, { source: "hf"; quant: string }>;
@@ -37,6 +45,10 @@ export type FileModelRef = Exclude<ModelRef, { source: "hf"; quant: string }>;
  * A repo without that quant, or with several files for it → InputError (exit 2).
  */
 export async function resolveModelFile(ref: ModelRef, opts: ResolveOptions = {}): Promise<FileModelRef> {
+    if (ref.source === "synthetic" && "like" in ref) {
+        await cloneOriginal(ref, opts); // a header that cannot be read or cloned is bad input, found before anything runs
+        return ref;
+    }
     if (ref.source !== "hf" || !("quant" in ref)) return ref;
     let files;
     try {
@@ -57,6 +69,13 @@ export async function resolveModel(ref: ModelRef, opts: ResolveOptions = {}): Pr
         case "path":
             return describeLocalModel(ref.path, { ref, source: "path" }, shaCacheDir);
         case "synthetic": {
+            if ("like" in ref) {
+                const file = await ensureClone(await cloneOriginal(ref, opts), cloneSpec(ref), {
+                    cacheDir: shaCacheDir,
+                    ...(opts.onProgress != null ? { onProgress: (done, total) => opts.onProgress!(done, total, likeLabel(ref.like), "writing") } : {})
+                });
+                return { ...await describeLocalModel(file, { ref, source: "synthetic" }, shaCacheDir), clonedFrom: likeLabel(ref.like) };
+            }
             type Spec = Parameters<typeof ensureSyntheticModel>[0];
             const file = await ensureSyntheticModel({ preset: ref.preset, quant: ref.quant, seed: ref.seed } as Spec, shaCacheDir);
             return describeLocalModel(file, { ref, source: "synthetic" }, shaCacheDir);
@@ -68,7 +87,7 @@ export async function resolveModel(ref: ModelRef, opts: ResolveOptions = {}): Pr
                 local.push(await downloadHubFile(repo, revision, part, {
                     ...hubOptions(opts),
                     cacheDir: opts.cacheDir ?? hubCacheDir(),
-                    onProgress: opts.onProgress == null ? undefined : (done, total) => opts.onProgress!(done, total, part),
+                    onProgress: opts.onProgress == null ? undefined : (done, total) => opts.onProgress!(done, total, part, "downloading"),
                     onWait: opts.onWait == null ? undefined : (owner) => opts.onWait!(owner, part)
                 }));
             }
@@ -76,6 +95,28 @@ export async function resolveModel(ref: ModelRef, opts: ResolveOptions = {}): Pr
             if (local.length === 1) await checkBlobSha(model, local[0]!, opts.cacheDir ?? hubCacheDir());
             return model;
         }
+    }
+}
+
+/** A clone's header alone (for --dry-run estimates: nothing big is written) and the size the clone will have. */
+export async function cloneHeaderFile(ref: CloneRef, opts: ResolveOptions = {}): Promise<{ path: string; sizeBytes: number }> {
+    const { path: file, plan } = await ensureCloneHeader(await cloneOriginal(ref, opts), cloneSpec(ref), opts.cacheDir ?? benchCacheDir());
+    return { path: file, sizeBytes: plan.sizeBytes };
+}
+
+export function cloneSpec(ref: CloneRef): CloneSpec {
+    return { source: likeLabel(ref.like), seed: ref.seed, ...(ref.quant != null ? { fileType: ref.quant as FileTypeName } : {}) };
+}
+
+/** The header a clone copies; an unreadable one, or one with a type that cannot be written, is bad input. */
+export async function cloneOriginal(ref: CloneRef, opts: ResolveOptions = {}): Promise<CloneOriginal> {
+    try {
+        const original = await readLikeHeader(ref.like, { ...hubOptions(opts), cacheDir: opts.cacheDir ?? benchCacheDir() });
+        planClone(original, cloneSpec(ref));
+        return original;
+    } catch (error) {
+        if (error instanceof HubUnreachableError || error instanceof InputError) throw error;
+        throw new InputError(`synthetic clone of ${likeLabel(ref.like)}: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 

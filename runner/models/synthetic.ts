@@ -8,6 +8,7 @@ import { syntheticPresets, type SyntheticPreset, type SyntheticQuant } from "./s
 import { GgmlType, encodeTensorData } from "./quantize.ts";
 import { GGUFValueType, writeGgufFile, type GgufMetadataEntry, type GgufTensorSpec } from "./ggufWriter.ts";
 import { SYNTHETIC_CHAT_TEMPLATE, syntheticVocab } from "./syntheticVocab.ts";
+import { Random, streamSeed } from "./random.ts";
 
 /** Bump when the bytes written for a given spec change, so cached files are not reused. */
 export const GENERATOR_VERSION = 1;
@@ -107,7 +108,19 @@ function syntheticMetadata(spec: SyntheticModelSpec, tensors: GgufTensorSpec[]):
         "llama.rope.dimension_count": u32(shape.dim / shape.heads),
         "llama.rope.freq_base": f32(10000),
         "llama.attention.layer_norm_rms_epsilon": f32(1e-5),
-        "tokenizer.ggml.model": str("llama"),
+        ...syntheticTokenizerMetadata()
+    };
+    if (spec.quant === "Q8_0" || spec.quant === "Q4_0")
+        metadata["general.quantization_version"] = u32(2);
+    return metadata;
+}
+
+/** The synthetic vocabulary (syntheticVocab.ts) and chat template as `tokenizer.*` keys. */
+export function syntheticTokenizerMetadata(): Record<string, GgufMetadataEntry> {
+    const vocab = syntheticVocab();
+    const u32 = (value: number): GgufMetadataEntry => ({ type: GGUFValueType.UINT32, value });
+    return {
+        "tokenizer.ggml.model": { type: GGUFValueType.STRING, value: "llama" },
         "tokenizer.ggml.tokens": { type: GGUFValueType.ARRAY, subType: GGUFValueType.STRING, value: vocab.tokens },
         "tokenizer.ggml.scores": { type: GGUFValueType.ARRAY, subType: GGUFValueType.FLOAT32, value: vocab.scores },
         "tokenizer.ggml.token_type": { type: GGUFValueType.ARRAY, subType: GGUFValueType.INT32, value: vocab.tokenTypes },
@@ -116,82 +129,26 @@ function syntheticMetadata(spec: SyntheticModelSpec, tensors: GgufTensorSpec[]):
         "tokenizer.ggml.eos_token_id": u32(vocab.eosId),
         "tokenizer.ggml.add_bos_token": { type: GGUFValueType.BOOL, value: true },
         "tokenizer.ggml.add_eos_token": { type: GGUFValueType.BOOL, value: false },
-        "tokenizer.chat_template": str(SYNTHETIC_CHAT_TEMPLATE)
+        "tokenizer.chat_template": { type: GGUFValueType.STRING, value: SYNTHETIC_CHAT_TEMPLATE }
     };
-    if (spec.quant === "Q8_0" || spec.quant === "Q4_0")
-        metadata["general.quantization_version"] = u32(2);
-    return metadata;
 }
 
 /** A tensor's encoded bytes, generated and encoded a bounded chunk of whole rows at a time. */
 function* tensorChunks(tensor: GgufTensorSpec, seed: number): Generator<Uint8Array> {
+    const type = tensor.type as GgmlType; // syntheticTensors uses only the four types quantize.ts encodes
     const rowLength = tensor.shape[0]!;
     const rows = tensor.shape.slice(1).reduce((a, b) => a * b, 1);
     if (tensor.shape.length === 1) { // norms: all ones
-        yield encodeTensorData(tensor.type, new Float32Array(rowLength).fill(1));
+        yield encodeTensorData(type, new Float32Array(rowLength).fill(1));
         return;
     }
-    const random = new NormalRandom(seed);
+    const random = new Random(seed);
     const rowsPerChunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / rowLength));
     for (let row = 0; row < rows; row += rowsPerChunk) {
         const values = new Float32Array(Math.min(rowsPerChunk, rows - row) * rowLength);
-        random.fill(values, WEIGHT_STD);
-        yield encodeTensorData(tensor.type, values);
+        random.fillNormal(values, WEIGHT_STD);
+        yield encodeTensorData(type, values);
     }
-}
-
-/** One independent PRNG stream per tensor, so a tensor's values do not depend on how the others are chunked. */
-function streamSeed(seed: number, index: number): number {
-    return splitmix32((seed ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0);
-}
-
-function splitmix32(x: number): number {
-    let z = (x + 0x9e3779b9) | 0;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-}
-
-/** xoshiro128** (seeded through splitmix32) with Box–Muller normals. */
-class NormalRandom {
-    private s0: number;
-    private s1: number;
-    private s2: number;
-    private s3: number;
-
-    constructor(seed: number) {
-        this.s0 = splitmix32(seed);
-        this.s1 = splitmix32(this.s0);
-        this.s2 = splitmix32(this.s1);
-        this.s3 = splitmix32(this.s2);
-    }
-
-    /** Uniform in (0, 1]. */
-    private uniform(): number {
-        const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9);
-        const t = this.s1 << 9;
-        this.s2 ^= this.s0;
-        this.s3 ^= this.s1;
-        this.s1 ^= this.s2;
-        this.s0 ^= this.s3;
-        this.s2 ^= t;
-        this.s3 = rotl(this.s3, 11);
-        return ((result >>> 0) + 1) / 4294967296;
-    }
-
-    fill(out: Float32Array, std: number): void {
-        for (let i = 0; i < out.length; i += 2) {
-            const r = std * Math.sqrt(-2 * Math.log(this.uniform()));
-            const theta = 2 * Math.PI * this.uniform();
-            out[i] = r * Math.cos(theta);
-            if (i + 1 < out.length)
-                out[i + 1] = r * Math.sin(theta);
-        }
-    }
-}
-
-function rotl(x: number, k: number): number {
-    return (x << k) | (x >>> (32 - k));
 }
 
 function validateSpec(spec: SyntheticModelSpec): void {

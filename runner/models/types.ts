@@ -18,4 +18,6 @@ export interface ResolvedModel {
     arch: string;
     /** Parameter count, from the header (`general.parameter_count` or counted from tensor shapes). */
     parameters: number;
+    /** For a synthetic clone: what it copies (`likeLabel()`); its weights are random. */
+    clonedFrom?: string;
 }

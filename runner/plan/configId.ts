@@ -26,16 +26,23 @@ export function configId(config: { model: ModelRef; params: Settings; prompts: P
 
 /**
  * What names a model independently of where it sits: a local file by base name and size in bytes (hashing
- * gigabytes to plan would be slow), a Hub file by repo, revision and file or quant, a synthetic model by its recipe.
+ * gigabytes to plan would be slow), a Hub file by repo, revision and file or quant, a synthetic model by its recipe
+ * (a clone: what it clones, named the same way, its file type and seed).
  */
 export function modelIdentity(ref: ModelRef): Record<string, unknown> {
     switch (ref.source) {
-        case "path": return { source: "path", file: path.basename(ref.path), sizeBytes: fs.statSync(ref.path).size };
+        case "path": return { source: "path", ...localIdentity(ref.path) };
         case "hf": return "file" in ref
             ? { source: "hf", repo: ref.repo, revision: ref.revision, file: ref.file }
             : { source: "hf", repo: ref.repo, revision: ref.revision, quant: ref.quant };
-        case "synthetic": return { source: "synthetic", preset: ref.preset, quant: ref.quant, seed: ref.seed };
+        case "synthetic": return "like" in ref
+            ? { source: "synthetic", like: "path" in ref.like ? localIdentity(ref.like.path) : ref.like, quant: ref.quant, seed: ref.seed }
+            : { source: "synthetic", preset: ref.preset, quant: ref.quant, seed: ref.seed };
     }
+}
+
+function localIdentity(file: string): { file: string; sizeBytes: number } {
+    return { file: path.basename(file), sizeBytes: fs.statSync(file).size };
 }
 
 function sha256(text: string): string {

@@ -5,6 +5,7 @@
 import path from "node:path";
 import { InputError } from "../errors.ts";
 import type { Settings, SweepableKey, Suite } from "../suite/types.ts";
+import { likeLabel } from "../suite/parseLike.ts";
 import { configId } from "./configId.ts";
 import type { Config, ModelRef } from "./types.ts";
 
@@ -50,7 +51,9 @@ export function expandModel(spec: Suite["models"][number]): ModelRef[] {
         case "hf": return "file" in spec
             ? [{ source: "hf", repo: spec.repo, revision: spec.revision, file: spec.file }]
             : spec.quants.map((quant) => ({ source: "hf", repo: spec.repo, revision: spec.revision, quant }));
-        case "synthetic": return spec.quants.map((quant) => ({ source: "synthetic", preset: spec.preset, quant, seed: spec.seed }));
+        case "synthetic":
+            if ("like" in spec) return (spec.quants ?? [null]).map((quant) => ({ source: "synthetic", like: spec.like, quant, seed: spec.seed }));
+            return spec.quants.map((quant) => ({ source: "synthetic", preset: spec.preset, quant, seed: spec.seed }));
     }
 }
 
@@ -69,7 +72,11 @@ function modelLabel(model: ModelRef): string {
     switch (model.source) {
         case "path": return path.basename(model.path);
         case "hf": return "file" in model ? `${model.repo}/${model.file}` : `${model.repo} ${model.quant}`;
-        case "synthetic": return `synthetic ${model.preset} ${model.quant}${model.seed === 1 ? "" : ` seed=${model.seed}`}`;
+        case "synthetic": {
+            const seed = model.seed === 1 ? "" : ` seed=${model.seed}`;
+            if ("like" in model) return `synthetic clone of ${likeLabel(model.like)}${model.quant != null ? ` ${model.quant}` : ""}${seed}`;
+            return `synthetic ${model.preset} ${model.quant}${seed}`;
+        }
     }
 }
 

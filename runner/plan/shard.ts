@@ -48,6 +48,11 @@ export function configWork(config: Config): number {
 export function modelBytesEstimate(model: ModelRef): number {
     switch (model.source) {
         case "synthetic": {
+            if ("like" in model) {
+                // a clone: the size of what it copies, re-typed to `quant` when one is given
+                const name = "path" in model.like ? path.basename(model.like.path) : `${model.like.repo}/${model.like.file}`;
+                return (parametersFromName(name) * bitsPerWeight(model.quant ?? name)) / 8;
+            }
             let parameters = 1e9;
             try {
                 parameters = syntheticTensors(model as Parameters<typeof syntheticTensors>[0]).reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);

@@ -1,11 +1,13 @@
-import type { BenchTest, Prompt, Settings } from "../suite/types.ts";
+import type { BenchTest, LikeRef, Prompt, Settings } from "../suite/types.ts";
 
 /** One model after the plan expanded quant lists: what a config runs. Resolution to a file comes later. */
 export type ModelRef =
     | { source: "path"; path: string }
     | { source: "hf"; repo: string; revision: string; file: string }
     | { source: "hf"; repo: string; revision: string; quant: string }
-    | { source: "synthetic"; preset: string; quant: string; seed: number };
+    | { source: "synthetic"; preset: string; quant: string; seed: number }
+    /** A synthetic clone of `like`, re-typed to the file type `quant` (null: every tensor keeps its type). */
+    | { source: "synthetic"; like: LikeRef; quant: string | null; seed: number };
 
 /** One point of the matrix: one model with one set of settings, run in one child process. */
 export interface Config {

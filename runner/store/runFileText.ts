@@ -10,7 +10,7 @@ import type { RunFile, RunFileConfig, RunFileModel } from "./runFile.ts";
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const machineKeys = ["os", "arch", "cpu", "cores", "memoryBytes", "node", "nodeLlamaCpp", "llamaCpp", "backend", "gpus"] as const;
-const modelKeys = ["source", "repo", "file", "path", "sha256", "sizeBytes", "quant", "arch", "parameters"] as const satisfies readonly (keyof RunFileModel)[];
+const modelKeys = ["source", "repo", "file", "path", "sha256", "sizeBytes", "quant", "arch", "parameters", "clonedFrom"] as const satisfies readonly (keyof RunFileModel)[];
 const summaryKeys = ["n", "mean", "sd", "median", "min", "max"] as const;
 /** Paths (array items as `[]`) of mappings written one key per line even when they hold only plain values. */
 const expanded = new Set(["run.suite", "run.git", "run.machine", "run.shard", "configs[].model", "configs[].params", "configs[].asked", "configs[].outputs"]);

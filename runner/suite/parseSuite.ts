@@ -11,6 +11,7 @@ import suiteSchema from "../../suite.schema.json" with { type: "json" };
 import { InputError, describeValue } from "../errors.ts";
 import { syntheticQuants } from "../models/syntheticPresets.ts";
 import { checkGgufHeader } from "./checkGgufHeader.ts";
+import { parseLike } from "./parseLike.ts";
 import { checkRunnable } from "./checkRunnable.ts";
 import { SchemaChecker, type SchemaPath } from "./checkSchema.ts";
 import { loadYamlFile } from "./loadYamlFile.ts";
@@ -80,7 +81,8 @@ interface RawSuite {
 type RawModel =
     | { path: string }
     | { hf: string; file?: string; quants?: string[]; revision?: string }
-    | { synthetic: { preset: string; quant: string | string[]; seed?: number } };
+    | { synthetic: { preset: string; quant: string | string[]; seed?: number } }
+    | { synthetic: { like: string; quants?: string[]; revision?: string; seed?: number } };
 
 function toModelSpec(model: RawModel, at: SchemaPath, dir: string, fail: Fail, expected: Expected): ModelSpec {
     if ("path" in model) {
@@ -94,6 +96,14 @@ function toModelSpec(model: RawModel, at: SchemaPath, dir: string, fail: Fail, e
         const revision = model.revision ?? "main";
         if (model.file !== undefined) return { source: "hf", repo: model.hf, file: model.file, revision };
         return { source: "hf", repo: model.hf, quants: model.quants!, revision };
+    }
+    if ("like" in model.synthetic) {
+        const { like, quants, revision, seed } = model.synthetic;
+        const at2 = [...at, "synthetic"];
+        const parsed = parseLike(like, dir, revision);
+        if ("expected" in parsed) return expected([...at2, "like"], parsed.expected, like);
+        if (revision !== undefined && "path" in parsed) fail([...at2, "revision"], "expected no `revision` for a local file", "key");
+        return { source: "synthetic", like: parsed, quants: quants ?? null, seed: seed ?? 1 };
     }
     const { preset, quant, seed } = model.synthetic;
     const written = Array.isArray(quant) ? quant : [quant];

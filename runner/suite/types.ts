@@ -78,12 +78,17 @@ export const sweepableKeys = [
 ] as const satisfies readonly (keyof Settings)[];
 export type SweepableKey = typeof sweepableKeys[number];
 
+/** What a synthetic clone copies: a local GGUF file (absolute path) or a file of a Hub repo at a revision. */
+export type LikeRef = { path: string } | { repo: string; revision: string; file: string };
+
 /** One `models:` entry as written in the suite (paths already absolute). */
 export type ModelSpec =
     | { source: "path"; path: string }
     | { source: "hf"; repo: string; file: string; revision: string }
     | { source: "hf"; repo: string; quants: string[]; revision: string }
-    | { source: "synthetic"; preset: string; quants: string[]; seed: number };
+    | { source: "synthetic"; preset: string; quants: string[]; seed: number }
+    /** A clone of `like`'s header with random weights; `quants` null: every tensor keeps its type. */
+    | { source: "synthetic"; like: LikeRef; quants: string[] | null; seed: number };
 
 export type PromptKind = "chat" | "completion";
 export interface Prompt {

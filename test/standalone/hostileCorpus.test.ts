@@ -96,8 +96,14 @@ const store = (root: string) => ["--db", path.join(root, "bench.db"), "--results
  * developer editing while the tests run does not trip it; a file a run wrongly creates here does.
  */
 function newFilesInCheckout(): string[] {
-    const out = execFileSync("git", ["status", "--porcelain", "--untracked-files=all", "--ignored=matching", "--", ".", ":!node_modules", ":!.cache"], { encoding: "utf8" });
-    return out.split("\n").filter((line) => line.startsWith("?? ") || line.startsWith("!! ")).sort();
+    const out = execFileSync("git", ["status", "--porcelain", "--untracked-files=all", "--ignored=matching"], { encoding: "utf8" });
+    // the project's own build outputs (the child bundle in .cache/, the report's generated types) are not the run's
+    // writes; git lists an ignored folder whole (`!! .cache/`) whatever pathspec excludes it, so they are filtered here
+    const buildOutputs = ["node_modules/", ".cache/", "report/.astro/"];
+    return out.split("\n")
+        .filter((line) => line.startsWith("?? ") || line.startsWith("!! "))
+        .filter((line) => !buildOutputs.some((prefix) => line.slice(3).startsWith(prefix)))
+        .sort();
 }
 
 async function runCase(c: Case): Promise<void> {

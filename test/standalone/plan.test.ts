@@ -199,3 +199,39 @@ describe("canonicalJson", () => {
 function sha256(text: string): string {
     return crypto.createHash("sha256").update(text).digest("hex");
 }
+
+describe("planConfigs: synthetic clones", () => {
+    it("one config per file type (or one keeping the original's types), labelled with what they clone", () => {
+        const hubLike = { repo: "Qwen/Qwen2.5-7B-Instruct-GGUF", revision: "main", file: "qwen2.5-7b-instruct-f16.gguf" };
+        const configs = planConfigs(suite({
+            models: [
+                { source: "synthetic", like: hubLike, quants: ["Q4_K_M", "Q8_0"], seed: 1 },
+                { source: "synthetic", like: { path: modelPath }, quants: null, seed: 9 }
+            ]
+        }));
+        expect(configs.map((c) => c.label)).toEqual([
+            "synthetic clone of Qwen/Qwen2.5-7B-Instruct-GGUF/qwen2.5-7b-instruct-f16.gguf Q4_K_M",
+            "synthetic clone of Qwen/Qwen2.5-7B-Instruct-GGUF/qwen2.5-7b-instruct-f16.gguf Q8_0",
+            "synthetic clone of stories260K.gguf seed=9"
+        ]);
+        expect(configs.map((c) => c.model)).toEqual([
+            { source: "synthetic", like: hubLike, quant: "Q4_K_M", seed: 1 },
+            { source: "synthetic", like: hubLike, quant: "Q8_0", seed: 1 },
+            { source: "synthetic", like: { path: modelPath }, quant: null, seed: 9 }
+        ]);
+        expect(new Set(configs.map((c) => c.id)).size).toBe(3);
+    });
+
+    it("a clone's id names what it clones (a local file by name and size, as a path model), its file type and seed", () => {
+        const clone = (seed: number, quant: string | null = "Q4_K_M") =>
+            ids(suite({ models: [{ source: "synthetic", like: { path: modelPath }, quants: quant == null ? null : [quant], seed }] }))[0];
+        expect(clone(1)).toBe(clone(1));
+        expect(clone(2)).not.toBe(clone(1));
+        expect(clone(1, "Q8_0")).not.toBe(clone(1));
+        expect(clone(1, null)).not.toBe(clone(1));
+        const moved = path.join(dir, "moved-clone-source", "stories260K.gguf");
+        fs.mkdirSync(path.dirname(moved));
+        fs.copyFileSync(modelPath, moved);
+        expect(ids(suite({ models: [{ source: "synthetic", like: { path: moved }, quants: ["Q4_K_M"], seed: 1 }] }))[0]).toBe(clone(1));
+    });
+});

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import suiteSchema from "../../suite.schema.json" with { type: "json" };
 import { InputError } from "../../runner/errors.ts";
 import { syntheticPresets, syntheticQuants } from "../../runner/models/syntheticPresets.ts";
+import { fileTypeNames } from "../../runner/models/fileTypes.ts";
 import { SchemaChecker } from "../../runner/suite/checkSchema.ts";
 import { parseSuite } from "../../runner/suite/parseSuite.ts";
 import { defaultSettings, gpuBackends, kvTypes, sweepableKeys, type Suite } from "../../runner/suite/types.ts";
@@ -311,8 +312,9 @@ describe("suite.schema.json", () => {
         expect(Object.keys(schema.definitions.matrix!.properties)).toEqual([...sweepableKeys]);
         expect(schema.definitions.kvType!.enum).toEqual([...kvTypes]);
         expect(schema.definitions.gpu!.enum).toEqual([...gpuBackends]);
-        const synthetic = schema.definitions.syntheticModel!.properties.synthetic as unknown as Node;
+        const synthetic = schema.definitions.syntheticPreset as unknown as Node;
         expect(synthetic.properties.preset!.enum).toEqual(Object.keys(syntheticPresets));
+        expect(schema.definitions.cloneFileType!.enum).toEqual(fileTypeNames);
         const quant = new RegExp(schema.definitions.syntheticQuant!.pattern as string, "u");
         for (const q of syntheticQuants) expect(quant.test(q) && quant.test(q.toLowerCase()), q).toBe(true);
         expect(quant.test("Q5_K")).toBe(false);
@@ -327,5 +329,35 @@ describe("suite.schema.json", () => {
 
     it("cannot say more than the checker enforces: an unchecked keyword is refused", () => {
         expect(() => new SchemaChecker({ type: "object", maxProperties: 3 })).toThrow(/keyword `maxProperties`/);
+    });
+});
+
+describe("parseSuite: synthetic clones (`synthetic: { like }`)", () => {
+    it("a local file (relative to the suite) or a Hub file, with file types to re-type to and a seed", () => {
+        const file = write(`name: clones
+models:
+  - synthetic: { like: fake.gguf }
+  - synthetic: { like: Qwen/Qwen2.5-7B-Instruct-GGUF/qwen2.5-7b-instruct-q4_k_m.gguf, quants: [Q4_K_M, Q8_0], seed: 3 }
+  - synthetic: { like: acme/M-GGUF/F16/m-00001-of-00002.gguf, revision: v2 }
+tests: [{ pp: 8 }]
+`);
+        expect(parseSuite(file).models).toEqual([
+            { source: "synthetic", like: { path: path.join(dir, "fake.gguf") }, quants: null, seed: 1 },
+            { source: "synthetic", like: { repo: "Qwen/Qwen2.5-7B-Instruct-GGUF", revision: "main", file: "qwen2.5-7b-instruct-q4_k_m.gguf" }, quants: ["Q4_K_M", "Q8_0"], seed: 3 },
+            { source: "synthetic", like: { repo: "acme/M-GGUF", revision: "v2", file: "F16/m-00001-of-00002.gguf" }, quants: null, seed: 1 }
+        ]);
+    });
+
+    it.each([
+        ["a file type llama-quantize does not make", "{ like: a/b/c.gguf, quants: [Q4_K_M, Q4_K_X] }", /^3:53 models\[0\]\.synthetic\.quants\[1\]: expected a file type llama-quantize makes, e\.g\. `Q4_K_M`, `Q8_0`, `F16` \(suite\.schema\.json lists them\), got `Q4_K_X` \(string\)$/],
+        ["a local file that is not there", "{ like: ./missing.gguf }", /^3:24 models\[0\]\.synthetic\.like: expected an existing GGUF file \(looked for .*missing\.gguf\), got `\.\/missing\.gguf` \(string\)$/],
+        ["a Hub path that climbs out", "{ like: acme/m/../../../etc/x.gguf }", /^3:24 models\[0\]\.synthetic\.like: expected a path inside the repo ending in `\.gguf`/],
+        ["a repo id the Hub refuses", "{ like: ac--me/m/x.gguf }", /^3:24 models\[0\]\.synthetic\.like: expected a Hugging Face repo id `owner\/name`/],
+        ["a bad revision", "{ like: acme/m/x.gguf, revision: 'a..b' }", /^3:49 models\[0\]\.synthetic\.revision: expected a branch, tag or commit/],
+        ["a revision for a local file", "{ like: fake.gguf, revision: v1 }", /^3:35 models\[0\]\.synthetic\.revision: expected no `revision` for a local file$/],
+        ["a preset key beside like", "{ like: fake.gguf, preset: tiny }", /^3:35 models\[0\]\.synthetic\.preset: expected one of the keys `like`, `quants`, `revision`, `seed`, got `preset` \(unknown key\)$/],
+        ["a seed past 32 bits", "{ like: fake.gguf, seed: 4294967296 }", /^3:41 models\[0\]\.synthetic\.seed: expected an integer from 0 to 4294967295, got `4294967296` \(number\)$/]
+    ])("%s: one line naming where, what was expected and what was found", (_, model, message) => {
+        expect(errorOf(`name: x\nmodels:\n  - synthetic: ${model}\ntests: [{ pp: 8 }]\n`).message.replace(/^.*?\.yaml:/, "")).toMatch(message);
     });
 });

@@ -3,7 +3,7 @@
  * the tables (widths computed on what is shown), the progress line and the ad-hoc answer.
  */
 import { LlamaLogLevel } from "node-llama-cpp";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { terminalLlamaLogger } from "../../runner/format/llamaLogger.ts";
 import { ProgressLine } from "../../runner/cli/progress.ts";
 import { formatResultsTable } from "../../runner/cli/resultsTable.ts";
@@ -65,8 +65,12 @@ describe("the progress line", () => {
 
     it("on a terminal: only its own erase-line sequences are raw", () => {
         const { written, stream } = fakeStream(true);
-        const line = new ProgressLine(stream);
+        vi.stubEnv("CI", undefined); // CI logs get one line per config, never the live line under test here
+        onTestFinished(() => void vi.unstubAllEnvs());
+        let clock = 1_000_000;
+        const line = new ProgressLine(stream, () => clock);
         line.configStart(config, 0, 1);
+        clock += 1000; // past the redraw throttle, whatever the machine's speed
         line.progress({ phase: "decode", step: `step${clear}` });
         line.configDone(record({}));
         const raw = written.join("").replaceAll("\r\u001b[2K", "");

@@ -32,7 +32,8 @@ async function helpOf(script: string): Promise<string> {
     const modules: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
         bench: async () => (await import("../../runner/cli/commands/bench.ts")).benchCommand,
         db: async () => (await import("../../runner/cli/commands/db.ts")).dbCommand,
-        compare: async () => (await import("../../runner/cli/commands/compare.ts")).compareCommand
+        compare: async () => (await import("../../runner/cli/commands/compare.ts")).compareCommand,
+        report: async () => (await import("../../runner/cli/commands/report.ts")).reportCommand
     };
     expect(Object.keys(modules), `a help text for ${command}`).toContain(command);
     const printed: string[] = [];
@@ -46,7 +47,7 @@ afterEach(() => vi.restoreAllMocks());
 describe("examples/github-actions/bench.yml", () => {
     it("calls only npm scripts that exist, with flags and actions their --help lists", async () => {
         const calls = npmRuns();
-        expect(calls.map(([name]) => name)).toEqual(expect.arrayContaining(["bench", "db", "compare"]));
+        expect(calls.map(([name]) => name)).toEqual(expect.arrayContaining(["bench", "db", "compare", "report"]));
         for (const [name, args] of calls) {
             expect(scripts, `npm run ${name}`).toHaveProperty(name);
             const help = await helpOf(name);

@@ -22,6 +22,7 @@ import { printDryRun } from "../dryRun.ts";
 import { ProgressLine } from "../progress.ts";
 import { formatResultsTable } from "../resultsTable.ts";
 import { warningLines } from "../warningLines.ts";
+import { syntheticNote } from "../syntheticNote.ts";
 import { formatWorkAccount, workAccount } from "../../stats/measuredWork.ts";
 import { formatMs } from "../../format/duration.ts";
 import { visible } from "../../format/visible.ts";
@@ -48,8 +49,10 @@ export interface BenchArgs {
     resume?: string;
     /** Run only part K of N of the suite's configs (plan/shard.ts). Defaults to the whole suite. */
     shard?: Shard;
-    /** Ad-hoc: a model path or OWNER/REPO/FILE.gguf, with `prompt`. */
+    /** Ad-hoc: a model path or OWNER/REPO/FILE.gguf (`like:` before it: a synthetic clone of it), with `prompt`. */
     model?: string;
+    /** Ad-hoc clone: the file type to re-type it to, as llama-quantize names it. Defaults to every tensor keeping its type. */
+    quant?: string;
     prompt?: string;
     maxTokens?: number;
     threads?: Threads;
@@ -57,6 +60,7 @@ export interface BenchArgs {
 
 const usage = `usage: npm run bench -- [SUITE.yaml] [options]
        npm run bench -- --model PATH|OWNER/REPO/FILE.gguf --prompt "..." [--max-tokens N] [--threads N]
+       npm run bench -- --model like:PATH|like:OWNER/REPO/FILE.gguf [--quant Q4_K_M] --prompt "..."
 
 Runs every config of a suite (default: suites/default.yaml, offline) in its own child process, stores every
 sample in SQLite and writes results/runs/<run-id>.json.
@@ -71,6 +75,8 @@ options:
   --shard K/N          run part K of N of the configs (deterministic, balanced by model size and work), for
                        one machine or CI job of many; run files of all parts land side by side
   --model, --prompt    one ad-hoc run that streams the answer, then prints its metrics
+  --model like:…       the same on a synthetic clone of that GGUF (its header only; random weights, gibberish
+                       text, real speed and memory); --quant re-types it as llama-quantize would
   -h, --help           this text
 
 exit codes: 0 every config ran (or was skipped as too big beside others that ran) · 1 some configs failed,
@@ -97,11 +103,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
         ? adhocSuite(args.model!, args.prompt ?? "", {
             ...(args.maxTokens != null ? { maxTokens: args.maxTokens } : {}),
             ...(args.threads != null ? { threads: args.threads } : {})
-        })
+        }, args.quant)
         : await parseSuite(path.resolve(suitePath));
     if (resumeOf != null && resumeOf.run.suite.sha256 !== suite.sha256)
         throw new InputError(`--resume ${resumeOf.run.id}: ${suitePath} changed since that run started (sha256 differs); start a new run instead`);
-    const usesHub = suite.models.some((model) => model.source === "hf");
+    const usesHub = suite.models.some((model) => model.source === "hf" || (model.source === "synthetic" && "like" in model && "repo" in model.like));
     // a malformed HF_ENDPOINT or token is bad input, not a failed config
     if (usesHub) {
         hubEndpoint();
@@ -135,6 +141,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         results: adhoc ? null : args.results,
         caches: [...new Set([benchCacheDir(), ...usesHub ? [hubCacheDir()] : []])]
     });
+    if (adhoc && configs[0]?.model.source === "synthetic")
+        console.error(`note: ${visible(configs[0].label)} has random weights: the answer below is gibberish; its speed and memory are real`);
     const store = new Store(openDatabase(args.db));
     const progress = new ProgressLine();
     try {
@@ -197,6 +205,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         const account = workAccount(saved.configs.filter((record) => configs.some((config) => config.id === record.id)));
         console.error(formatWorkAccount(wallMs, account, formatMs));
         for (const line of warningLines(saved.configs)) console.error(`warning: ${visible(line)}`);
+        const note = syntheticNote(saved.configs);
+        if (note != null) console.error(`note: ${note}`);
         if (runFileError != null) console.error(`error: ${visible(runFileError)}`);
         console.error(`saved run ${run.id} in ${visible(args.db)}${runFile != null ? ` and ${visible(displayPath(runFile))}` : ""}`);
         if (interrupted) {
@@ -213,7 +223,7 @@ function parseBenchArgs(argv: string[]): BenchArgs | null {
     const { values, positionals } = parseCommandArgs("bench", argv, {
         db: { type: "string" }, results: { type: "string" }, "dry-run": { type: "boolean" }, filter: { type: "string" },
         repetitions: { type: "string" }, resume: { type: "string" }, shard: { type: "string" }, model: { type: "string" }, prompt: { type: "string" },
-        "max-tokens": { type: "string" }, threads: { type: "string" }, help: { type: "boolean", short: "h" }
+        "max-tokens": { type: "string" }, threads: { type: "string" }, quant: { type: "string" }, help: { type: "boolean", short: "h" }
     });
     if (values.help) return null;
     if (positionals.length > 1) throw new InputError(`bench: expected at most one suite file, got ${positionals.join(" ")}`);
@@ -236,6 +246,7 @@ function parseBenchArgs(argv: string[]): BenchArgs | null {
         ...(values.shard != null ? { shard: parseShard(values.shard) } : {}),
         ...(values.model != null ? { model: values.model } : {}),
         ...(values.prompt != null ? { prompt: values.prompt } : {}),
+        ...(values.quant != null ? { quant: values.quant } : {}),
         ...(values["max-tokens"] != null ? { maxTokens: settingFlag("--max-tokens", "maxTokens", values["max-tokens"]) } : {}),
         ...(values.threads != null ? { threads: settingFlag("--threads", "threads", values.threads) } : {})
     };

@@ -1,0 +1,63 @@
+/** A figure against a setting or over time: one line with points per series (scaling, history). */
+import { baseSpec, seriesEncoding, type ChartModel } from "./chartModel.ts";
+
+export interface LinePoint {
+    series: string;
+    /** Number, or an ISO date for `temporal`. */
+    x: number | string;
+    y: number;
+    /** Extra tooltip lines (`commit: abc123`). */
+    notes?: string[];
+}
+
+export interface LineChartOptions {
+    id: string;
+    title: string;
+    /** `higher is better` / `lower is better`, from the catalogue. */
+    better: string;
+    xTitle: string;
+    yTitle: string;
+    xType: "quantitative" | "temporal";
+    /** Column titles of the data table: x, y. */
+    columns: [string, string];
+    /** Text of an x value in the data table. Defaults to `String`. */
+    xText?: (x: number | string) => string;
+    yText: (y: number) => string;
+}
+
+export function lineChart(points: readonly LinePoint[], o: LineChartOptions): ChartModel {
+    const series = [...new Set(points.map((p) => p.series))];
+    const noteCount = Math.max(0, ...points.map((p) => p.notes?.length ?? 0));
+    const values = points.map((p) => {
+        const row: Record<string, string | number> = { series: p.series, x: p.x, y: p.y, yText: o.yText(p.y) };
+        (p.notes ?? []).forEach((note, i) => { row[`n${i}`] = note; });
+        return row;
+    });
+    const x = { field: "x", type: o.xType, title: o.xTitle, scale: o.xType === "quantitative" ? { zero: false, nice: true } : undefined };
+    const y = { field: "y", type: "quantitative", title: `${o.yTitle} — ${o.better}`, scale: { zero: false, nice: true } };
+    const spec = {
+        ...baseSpec(o.title, o.better === "" ? [] : [o.better[0]!.toUpperCase() + o.better.slice(1) + "."]),
+        width: "container", height: 300,
+        data: { values },
+        layer: [
+            { mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y, color: seriesEncoding("series", "config", series).color, detail: { field: "series" } } },
+            {
+                mark: { type: "point", filled: true, size: 70 },
+                encoding: {
+                    x, y, ...seriesEncoding("series", "config", series),
+                    tooltip: [
+                        { field: "series", title: "config" },
+                        { field: "x", type: o.xType, title: o.xTitle, ...(o.xType === "temporal" ? { format: "%Y-%m-%d %H:%M" } : {}) },
+                        { field: "yText", title: o.yTitle },
+                        ...Array.from({ length: noteCount }, (_, i) => ({ field: `n${i}`, title: " " }))
+                    ]
+                }
+            }
+        ]
+    };
+    const xText = o.xText ?? String;
+    return {
+        id: o.id, title: o.title, better: o.better, spec,
+        table: { columns: ["config", ...o.columns], rows: points.map((p) => [p.series, xText(p.x), o.yText(p.y)]) }
+    };
+}

@@ -1,0 +1,46 @@
+/** What the summary pages show: for each suite and machine, its newest run that saved any config. */
+import type { ConfigView, RunView, SiteData } from "./types.ts";
+
+export interface Section {
+    run: RunView;
+    /** The run's configs in run order. */
+    configs: ConfigView[];
+    /** Configs that ran to the end (`ok`): the ones with figures. */
+    ok: ConfigView[];
+}
+
+/** The run's configs, in run order. */
+export function runConfigs(site: SiteData, runId: string): ConfigView[] {
+    return site.configs.filter((config) => config.runId === runId);
+}
+
+/** Newest run per (suite name, machine), newest first; runs without configs are skipped. */
+export function latestSections(site: SiteData): Section[] {
+    const seen = new Set<string>();
+    const sections: Section[] = [];
+    for (const run of site.runs) {
+        const key = JSON.stringify([run.suite.name, run.machineKey]);
+        if (seen.has(key) || run.configCount === 0) continue;
+        seen.add(key);
+        const configs = runConfigs(site, run.id);
+        sections.push({ run, configs, ok: configs.filter((config) => config.status === "ok") });
+    }
+    return sections;
+}
+
+/** Settings keys whose recorded values differ between `configs` (what a suite swept), in params order. */
+export function variedSettings(configs: readonly ConfigView[]): string[] {
+    const values = new Map<string, Set<string>>();
+    for (const config of configs)
+        for (const [key, value] of Object.entries(config.params)) {
+            let set = values.get(key);
+            if (set == null) values.set(key, set = new Set());
+            set.add(JSON.stringify(value));
+        }
+    return [...values].filter(([, set]) => set.size > 1).map(([key]) => key);
+}
+
+/** `threads=1 context=2048`: the given settings of one config. */
+export function settingsText(config: ConfigView, keys: readonly string[]): string {
+    return keys.map((key) => `${key}=${String((config.params as unknown as Record<string, unknown>)[key])}`).join(" ");
+}

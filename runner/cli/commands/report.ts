@@ -1,0 +1,90 @@
+/** `npm run report -- [--db PATH] [--base PATH] [--out DIR]`: the static site from the results; `--preview` serves it. */
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { exitCodes, InputError } from "../../errors.ts";
+import { parseCommandArgs } from "../parseCommandArgs.ts";
+import { visible } from "../../format/visible.ts";
+
+/** Arguments of `report`. */
+export interface ReportArgs {
+    /** The results database. Defaults to `$GGUF_BENCH_DB` or `results/bench.db`. */
+    db: string;
+    /** URL path the site is served under, such as `/gguf-bench/`. Defaults to `/`. */
+    base: string;
+    /** Folder the site is written to. Defaults to `report/dist`. */
+    out: string;
+    /** Serve the built site instead of building it. Defaults to `false`. */
+    preview: boolean;
+}
+
+/** Names Vite reads from the environment into `import.meta.env`, over the site's own configuration. */
+const viteEnvNames = ["BASE_URL", "MODE", "DEV", "PROD", "SSR", "SITE", "ASSETS_PREFIX"];
+
+/** The Astro project. */
+export const reportRoot = fileURLToPath(new URL("../../../report/", import.meta.url));
+
+const usage = `usage: npm run report -- [--db PATH] [--base /sub/path/] [--out DIR]
+       npm run report:preview -- [--base /sub/path/] [--out DIR]
+
+Builds the static report site (overview, quant ladder, trade-off, scaling, runs, history, machines) from the
+results database. No database yet: a site that says how to run a suite. Serve it from any static host; --base
+builds it for a sub-path, e.g. --base /gguf-bench/ for GitHub Pages.
+
+options:
+  --db PATH      results database (default: $GGUF_BENCH_DB or results/bench.db)
+  --base PATH    URL path the site lives under (default: /)
+  --out DIR      where the site is written (default: report/dist)
+  --preview      serve the built site on localhost (what report:preview runs)
+  -h, --help     this text`;
+
+export function parseReportArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ReportArgs | null {
+    const { values, positionals } = parseCommandArgs("report", argv, {
+        db: { type: "string" }, base: { type: "string" }, out: { type: "string" },
+        preview: { type: "boolean" }, help: { type: "boolean", short: "h" }
+    });
+    if (values.help) return null;
+    if (positionals.length > 0) throw new InputError(`report: unexpected argument \`${visible(positionals[0]!)}\` (see --help)`);
+    const base = values.base ?? "/";
+    if (!/^\/([A-Za-z0-9._~-]+\/?)*$/.test(base) || /(^|\/)\.\.?(\/|$)/.test(base))
+        throw new InputError(`report: --base: expected a URL path such as \`/gguf-bench/\`, got \`${visible(base)}\``);
+    const explicitDb = values.db ?? env.GGUF_BENCH_DB;
+    const db = path.resolve(explicitDb ?? "results/bench.db");
+    if (explicitDb != null && !values.preview && !existsSync(db))
+        throw new InputError(`report: --db: no database at \`${visible(db)}\``);
+    return { db, base: base.endsWith("/") ? base : `${base}/`, out: path.resolve(values.out ?? path.join(reportRoot, "dist")), preview: values.preview ?? false };
+}
+
+export async function reportCommand(argv: string[]): Promise<number> {
+    const args = parseReportArgs(argv);
+    if (args == null) {
+        console.log(usage);
+        return exitCodes.ok;
+    }
+    // read by report/astro.config.mjs and report/src/data/site.ts; Astro's telemetry stays off
+    process.env.GGUF_BENCH_REPORT_DB = args.db;
+    process.env.GGUF_BENCH_REPORT_BASE = args.base;
+    process.env.GGUF_BENCH_REPORT_OUT = args.out;
+    process.env.ASTRO_TELEMETRY_DISABLED = "1";
+    // Vite fills import.meta.env from these when they are set (a test runner sets BASE_URL=/): the config decides
+    for (const name of viteEnvNames) delete process.env[name];
+    const invokedFrom = process.cwd();
+    // Astro writes its temporary server bundle into the output folder when that lies under the working directory,
+    // else into ./.astro/ there: working from .cache/report-build keeps it in the project's cache folder, where it
+    // still resolves the project's packages, and out of the checkout's other folders
+    const buildDir = path.join(path.dirname(reportRoot), ".cache", "report-build");
+    mkdirSync(buildDir, { recursive: true });
+    process.chdir(buildDir);
+    const shownOut = path.relative(invokedFrom, args.out) || args.out;
+    const astro = await import("astro");
+    if (args.preview) {
+        if (!existsSync(path.join(args.out, "index.html"))) throw new InputError(`report: nothing built in \`${visible(args.out)}\`: run \`npm run report\` first`);
+        const server = await astro.preview({ root: reportRoot, logLevel: "info" });
+        await server.closed();
+        return exitCodes.ok;
+    }
+    const started = performance.now();
+    await astro.build({ root: reportRoot, logLevel: "warn" });
+    console.log(`report: built ${visible(shownOut)} from ${existsSync(args.db) ? visible(args.db) : "no database (an empty site)"} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return exitCodes.ok;
+}
