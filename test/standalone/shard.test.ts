@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planConfigs } from "../../runner/plan/plan.ts";
-import { bitsPerWeight, configWork, parametersFromName, parseShard, shardConfigs } from "../../runner/plan/shard.ts";
+import { bitsPerWeight, configWork, modelBytesEstimate, parametersFromName, parseShard, shardConfigs } from "../../runner/plan/shard.ts";
 import { defaultSettings, type Suite } from "../../runner/suite/types.ts";
 
 /** Hub and synthetic models of very different sizes × two contexts × two modes: 24 configs, no file on disk needed. */
@@ -75,5 +75,12 @@ describe("the size estimate", () => {
         expect(bitsPerWeight("model-bf16.gguf")).toBe(16);
         expect(bitsPerWeight("F32")).toBe(32);
         expect(bitsPerWeight("model.gguf")).toBe(8);
+    });
+
+    it("sizes a synthetic clone by the file it copies, re-typed to its quant when it has one", () => {
+        const like = { repo: "Qwen/Qwen2.5-7B-Instruct-GGUF", revision: "main", file: "qwen2.5-7b-instruct-q4_k_m.gguf" };
+        expect(modelBytesEstimate({ source: "synthetic", like, quant: null, seed: 1 })).toBe((7e9 * 4.5) / 8);
+        expect(modelBytesEstimate({ source: "synthetic", like, quant: "Q8_0", seed: 1 })).toBe((7e9 * 8.5) / 8);
+        expect(modelBytesEstimate({ source: "synthetic", like: { path: "/m/SmolLM2-360M-F16.gguf" }, quant: null, seed: 1 })).toBe((3.6e8 * 16) / 8);
     });
 });
