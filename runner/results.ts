@@ -1,5 +1,9 @@
-/** What a run produces: the run file contract of DESIGN.md, shared by the child, the store and the CLI. */
+/**
+ * What a run produces, as the child, the store and the CLI hold it in memory. The run file (store/runFile.ts,
+ * docs/run-file.md) is its committed form and holds every field.
+ */
 import type { Settings } from "./suite/types.ts";
+import type { Warning } from "./warnings.ts";
 
 export type ConfigStatus = "ok" | "failed" | "crashed" | "timeout" | "skipped";
 export type RunStatus = "running" | "completed" | "interrupted" | "failed";
@@ -137,7 +141,7 @@ export interface ChildResult {
     quality?: QualityRecord;
     rssTimeline: RssSample[];
     outputs: Record<string, string>;
-    warnings: string[];
+    warnings: Warning[];
 }
 
 /** Settings a child reports as they ran (see ChildResult.ran); threads and threadsBatch come resolved beside them. */
@@ -172,9 +176,10 @@ export interface ConfigRecord {
     quality?: QualityRecord | null;
     outputs: Record<string, string>;
     rssTimeline: RssSample[];
-    warnings: string[];
-    startedAt: string;
-    finishedAt: string;
+    warnings: Warning[];
+    /** When the config started and finished; null when unknown (imported from a schema-1 run file). */
+    startedAt: string | null;
+    finishedAt: string | null;
     /** Child stderr tail, kept for crashes. */
     stderr?: string;
 }
@@ -192,6 +197,13 @@ export interface MachineInfo {
     gpus: string[];
 }
 
+/** Which part of a suite's configs a run measured: `bench --shard K/N` (plan/shard.ts). */
+export interface Shard {
+    /** 1-based: K of K/N. */
+    index: number;
+    count: number;
+}
+
 export interface RunRecord {
     id: string;
     suite: { name: string; path: string; sha256: string };
@@ -200,4 +212,6 @@ export interface RunRecord {
     status: RunStatus;
     git: { commit: string | null; dirty: boolean | null };
     machine: MachineInfo;
+    /** The shard of the suite's configs this run measured; null for the whole suite. */
+    shard: Shard | null;
 }

@@ -42,7 +42,8 @@ for (let r = 0; r < runs; r++) {
     const run: RunRecord = {
         id: `2026010${r}-000000-generated-scale-${r}`, suite: { name: "generated-scale", path: "suites/generated-scale.yaml", sha256: "0".repeat(64) },
         startedAt, finishedAt: startedAt, status: "completed", git: { commit: `${r}`.repeat(40), dirty: false },
-        machine: r === runs - 1 && runs > 1 ? machines[1]! : machines[0]!
+        machine: r === runs - 1 && runs > 1 ? machines[1]! : machines[0]!,
+        shard: null
     };
     store.createRun(run);
     let position = 0;

@@ -6,7 +6,7 @@ import { configFit } from "../plan/configFit.ts";
 import { formatBytes } from "../format/bytes.ts";
 import type { GpuBackend } from "../suite/types.ts";
 import type { ModelSources } from "./modelSources.ts";
-import { renderTable } from "./resultsTable.ts";
+import { renderTable } from "../format/table.ts";
 
 export async function printDryRun(configs: Config[], sources: ModelSources): Promise<void> {
     const llamas = new Map<string, Promise<Llama>>();

@@ -6,6 +6,8 @@ const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>
     bench: async () => (await import("./commands/bench.ts")).benchCommand,
     info: async () => (await import("./commands/info.ts")).infoCommand,
     fidelity: async () => (await import("./commands/fidelity.ts")).fidelityCommand,
+    db: async () => (await import("./commands/db.ts")).dbCommand,
+    compare: async () => (await import("./commands/compare.ts")).compareCommand,
     report: async () => (await import("./commands/report.ts")).reportCommand
 };
 

@@ -11,7 +11,7 @@ import { visible } from "../format/visible.ts";
 import { metricDef, metricTitle } from "../metrics/catalogue.ts";
 import type { ConfigRecord, QualityRecord } from "../results.ts";
 import { qualityFigures, type QualityFigure } from "../stats/qualityFigures.ts";
-import { renderTable } from "./resultsTable.ts";
+import { renderTable } from "../format/table.ts";
 
 /** Figures shown, in this order; those with an uncertainty show it after `±`. */
 const columns = ["perplexity", "top1Accuracy", "kldMean", "kldP99", "kldP999", "kldMax", "sameTop1", "deltaPRms", "pplRatio"] as const;

@@ -1,6 +1,7 @@
 /** The final table: one row per config and prompt/test, medians ± sd over the measured repetitions. */
 import type { ConfigRecord, Summary } from "../results.ts";
 import { formatBytes } from "../format/bytes.ts";
+import { renderTable } from "../format/table.ts";
 import { metricDef, metricTitle } from "../metrics/catalogue.ts";
 import { visible } from "../format/visible.ts";
 
@@ -15,7 +16,8 @@ interface Column {
 
 const columns: Column[] = columnMetrics.map((metric) => ({ title: metricTitle(metric), metric, digits: metricDef(metric)!.digits }));
 
-export function formatResultsTable(records: ConfigRecord[]): string {
+/** The table's cells: a header and one row per config and prompt/test, and the error lines of configs that did not run. */
+export function resultsTableCells(records: readonly ConfigRecord[]): { header: string[]; rows: string[][]; errors: string[] } {
     const rows: string[][] = [];
     const used = new Set<Column>();
     // a config that did not run has no figures: its whole error goes under the table, not into the `peak RSS` column;
@@ -42,11 +44,16 @@ export function formatResultsTable(records: ConfigRecord[]): string {
         }
     }
     const shown = columns.map((column) => used.has(column));
-    const header = ["config", "prompt/test", "status", "peak RSS", ...columns.map((column) => column.title)];
     const keep = (cells: string[]) => cells.filter((_, i) => i < 4 || shown[i - 4]);
-    const table = renderTable([keep(header), ...rows.map((row) => keep(row.length > 4 ? row : [...row, ...columns.map(() => "")]))]);
+    const header = ["config", "prompt/test", "status", "peak RSS", ...columns.map((column) => column.title)];
     const errorLines = [...errors].map(([what, labels]) => `${labels.length === 1 ? labels[0] : `${labels.length} configs (${labels[0]}, …)`}: ${what}`);
-    return errorLines.length > 0 ? `${table}\n\n${errorLines.map(visible).join("\n")}` : table;
+    return { header: keep(header), rows: rows.map((row) => keep(row.length > 4 ? row : [...row, ...columns.map(() => "")])), errors: errorLines };
+}
+
+export function formatResultsTable(records: readonly ConfigRecord[]): string {
+    const { header, rows, errors } = resultsTableCells(records);
+    const table = renderTable([header, ...rows]);
+    return errors.length > 0 ? `${table}\n\n${errors.map(visible).join("\n")}` : table;
 }
 
 function itemsOf(record: ConfigRecord): string[] {
@@ -58,15 +65,4 @@ function itemsOf(record: ConfigRecord): string[] {
 export function formatSummary(summary: Summary, digits: number): string {
     const median = summary.median.toFixed(digits);
     return summary.n > 1 ? `${median} ± ${summary.sd.toFixed(digits)}` : median;
-}
-
-/** Columns padded to their widest cell; every cell is shown through `visible`, and widths are those of what is shown. */
-export function renderTable(cells: string[][]): string {
-    const rows = cells.map((row) => row.map(visible));
-    const widths: number[] = [];
-    for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-    const line = (row: string[]) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd();
-    const [header, ...body] = rows;
-    if (header == null) return "";
-    return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
 }

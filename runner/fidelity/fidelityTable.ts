@@ -1,7 +1,8 @@
 /** Pairs → the ratio table: runner / llama-bench, median of the per-pair ratios with its confidence interval, at each thread count and at each side's best. */
 import { computeStatistics } from "../stats/computeStatistics.ts";
-import { medianInterval, type MedianInterval } from "../stats/medianInterval.ts";
-import { renderTable } from "../cli/resultsTable.ts";
+import type { MedianInterval } from "../stats/medianInterval.ts";
+import { pairedRatio, targetVerdict, type RatioSummary, type TargetVerdict } from "../stats/pairedRatio.ts";
+import { renderTable } from "../format/table.ts";
 
 export interface FidelityPair {
     model: string;
@@ -19,16 +20,6 @@ export interface FidelityOptions {
     level?: number;
 }
 
-/** Whether a ratio's interval clears the target: `unclear` means it straddles it, or has too few pairs to reach the level. */
-export type Verdict = "met" | "not met" | "unclear";
-
-/** The median of the per-pair ratios and its distribution-free interval. */
-export interface RatioSummary {
-    pairs: number;
-    median: number;
-    interval: MedianInterval;
-}
-
 /** One (model, test, threads) group: what the table and `--json` show. */
 export interface FidelitySummary {
     model: string;
@@ -43,24 +34,10 @@ export interface FidelitySummary {
     /** Over the pairs that have an engine figure; `null` when none has. */
     engineRatio: RatioSummary | null;
     /** runnerRatio against the target. */
-    verdict: Verdict;
+    verdict: TargetVerdict;
 }
 
 const median = (values: number[]) => computeStatistics(values).median;
-
-function ratioSummary(ratios: number[], level: number): RatioSummary {
-    return { pairs: ratios.length, median: median(ratios), interval: medianInterval(ratios, level)! };
-}
-
-export function verdict(ratio: RatioSummary, targetPercent: number, level = 0.95): Verdict {
-    // too few pairs for the interval to reach the level (fewer than 6 at 95 %; one pair has coverage 0): no grounds
-    // for either verdict, however far the median is from the target
-    if (ratio.interval.coverage < level) return "unclear";
-    const target = targetPercent / 100;
-    if (ratio.interval.low >= target) return "met";
-    if (ratio.interval.high < target) return "not met";
-    return "unclear";
-}
 
 export function fidelitySummaries(pairs: FidelityPair[], options: FidelityOptions): FidelitySummary[] {
     const level = options.level ?? 0.95;
@@ -72,15 +49,15 @@ export function fidelitySummaries(pairs: FidelityPair[], options: FidelityOption
     return [...groups.values()].map((group) => {
         const first = group[0]!;
         const engines = group.filter((p) => p.engine != null);
-        const runnerRatio = ratioSummary(group.map((p) => p.app / p.llamaBench), level);
+        const runnerRatio = pairedRatio(group.map((p) => p.app / p.llamaBench), level);
         return {
             model: first.model, test: first.test, threads: first.threads, pairs: group.length,
             llamaBench: median(group.map((p) => p.llamaBench)),
             runner: median(group.map((p) => p.app)),
             engine: engines.length > 0 ? median(engines.map((p) => p.engine!)) : null,
             runnerRatio,
-            engineRatio: engines.length > 0 ? ratioSummary(engines.map((p) => p.engine! / p.llamaBench), level) : null,
-            verdict: verdict(runnerRatio, options.target, level)
+            engineRatio: engines.length > 0 ? pairedRatio(engines.map((p) => p.engine! / p.llamaBench), level) : null,
+            verdict: targetVerdict(runnerRatio, options.target, level)
         };
     });
 }

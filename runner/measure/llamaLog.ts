@@ -3,6 +3,7 @@
  * for error messages, and lets a caller capture every line for a while (to read `llama_perf_context_print`).
  */
 import { LlamaLogLevel } from "node-llama-cpp";
+import type { Warning } from "../warnings.ts";
 
 const problemLevels = new Set<LlamaLogLevel>([LlamaLogLevel.warn, LlamaLogLevel.error, LlamaLogLevel.fatal]);
 /** A name llama.cpp quotes in a log line, e.g. `'tokenizer.ggml.padding_token_id'`. */
@@ -50,7 +51,7 @@ export class LlamaLog {
      * Warning lines for ChildResult.warnings, deduplicated, and lines that differ only in their quoted names folded
      * into one (llama.cpp's `load: bad special token: '<key>' = …` comes once per key: one line lists the keys).
      */
-    warnings(): string[] {
+    warnings(): Warning[] {
         const groups = new Map<string, string[]>();
         for (const line of this.problems) {
             if (line.level !== LlamaLogLevel.warn) continue;
@@ -60,10 +61,10 @@ export class LlamaLog {
             if (!messages.includes(line.message)) messages.push(line.message);
             groups.set(shape, messages);
         }
-        return [...groups.values()].map((messages) => {
-            if (messages.length === 1) return `llama.cpp: ${messages[0]}`;
+        return [...groups.values()].map((messages): Warning => {
+            if (messages.length === 1) return { kind: "llamaCpp", message: messages[0]! };
             const names = messages.map((message) => message.match(quoted)![0]);
-            return `llama.cpp: ${messages[0]!.replace(quoted, () => names.join(", "))}`;
+            return { kind: "llamaCpp", message: messages[0]!.replace(quoted, () => names.join(", ")) };
         });
     }
 }

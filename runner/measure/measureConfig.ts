@@ -37,6 +37,8 @@ import { promptTokens } from "./promptTokens.ts";
 import { tokenRandom } from "./randomTokens.ts";
 import { benchTestKind, runBenchTest } from "./runBenchTest.ts";
 import { peakSampledRss, startRssSampler, type RssSampler } from "./rssSampler.ts";
+import { downsampleRss } from "./downsampleRss.ts";
+import type { Warning } from "../warnings.ts";
 
 export interface MeasureProgress {
     phase: Phase;
@@ -89,10 +91,10 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         const sequence = context.getSequence();
         const measurements: Measurement[] = [];
         const outputs: Record<string, string> = {};
-        const threadWarnings = new Set<string>();
+        const threadWarnings = new Map<string, Warning>();
         const checkThreads = (kind: "batch" | "decode") => {
             const warning = opened!.threadSwitch.check(context, kind);
-            if (warning != null) threadWarnings.add(warning);
+            if (warning != null) threadWarnings.set(JSON.stringify(warning), warning);
         };
         const warmup = { ms: 0 };
         const run = { sequence, opened, log, sampler, report, warnings, hooks, checkThreads, warmup, units };
@@ -104,9 +106,9 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         }
         if (config.tests.length > 0) measurements.push(...await measureTests(run, config, params));
         if (hooks.onText != null && config.prompts.length > 0)
-            warnings.push("echo was on: text was detokenized inside the timed loop of each prompt's last repetition");
+            warnings.push({ kind: "echoInTimedLoop" });
 
-        warnings.push(...threadWarnings);
+        warnings.push(...threadWarnings.values());
 
         // speed and memory figures stop here, so they are the same whether or not a quality pass follows
         const peakBeforeQuality = readPeakRssBytes();
@@ -142,7 +144,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         const qualityFrom = rssTimeline.findIndex((sample) => sample.phase === "quality");
         const sampledPeak = peakSampledRss(speed && qualityFrom >= 0 ? rssTimeline.slice(0, qualityFrom) : rssTimeline);
         if (sampledPeak > peakRssBytes * 1.01)
-            warnings.push(`sampled RSS peak ${sampledPeak} B exceeds the high-water mark ${peakRssBytes} B: check how peakRss.ts reads it`);
+            warnings.push({ kind: "rssAboveMaxRss", sampledBytes: sampledPeak, maxRssBytes: peakRssBytes });
         warnings.push(...log.warnings());
         return {
             loadMs: opened.loadMs,
@@ -155,7 +157,8 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
             ran: opened.ran,
             measurements,
             ...(quality != null ? { quality } : {}),
-            rssTimeline,
+            // the whole timeline was checked above; the record keeps a bounded, deterministic part of it
+            rssTimeline: downsampleRss(rssTimeline),
             outputs,
             warnings
         };
@@ -172,7 +175,7 @@ interface Run {
     log: LlamaLog;
     sampler: RssSampler;
     report(phase: Phase, step: string, tps?: number): void;
-    warnings: string[];
+    warnings: Warning[];
     hooks: MeasureHooks;
     /** Record a warning if llama.cpp's last decode did not run at the thread count of this kind. */
     checkThreads(kind: "batch" | "decode"): void;
@@ -188,7 +191,7 @@ async function measurePrompt(run: Run, prompt: Prompt, params: Settings): Promis
     if (tokens.length >= context.contextSize)
         throw new Error(`prompt ${prompt.id} has ${tokens.length} tokens, more than the context of ${context.contextSize}: raise context`);
     if (tokens.length + params.maxTokens + 1 > context.contextSize) // + the cell node-llama-cpp keeps free
-        warnings.push(`prompt ${prompt.id}: ${tokens.length} prompt + ${params.maxTokens} max tokens exceed the context of ${context.contextSize}: node-llama-cpp may shift the context mid-answer; raise context`);
+        warnings.push({ kind: "contextOverflow", prompt: prompt.id, promptTokens: tokens.length, maxTokens: params.maxTokens, context: context.contextSize });
     const stream = params.mode === "stream";
     const measurements: Measurement[] = [];
     let output = "";
@@ -230,7 +233,7 @@ async function measurePrompt(run: Run, prompt: Prompt, params: Settings): Promis
             const prefillMs = engine != null && engine.promptEvalTokens === tokens.length ? engine.promptEvalMs : undefined;
             if (prefillMs == null && !warnedPrefill) {
                 warnedPrefill = true;
-                warnings.push(`prompt ${prompt.id}: llama.cpp's counters did not cover the whole prompt as prompt eval, so prefillMs is not reported`);
+                warnings.push({ kind: "prefillUncounted", prompt: prompt.id });
             }
             metrics = streamMetrics({ promptTokens: tokens.length, tokenTimesMs: generation.tokenTimesMs, e2eMs: generation.e2eMs, prefillMs });
         } else {

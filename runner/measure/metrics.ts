@@ -4,21 +4,7 @@
  * with one generated token) are left out rather than set to NaN or Infinity.
  */
 import type { Metrics } from "../results.ts";
-
-/**
- * Percentile `p` (0–100) of `values` with linear interpolation between closest ranks
- * (numpy's default `linear` method: rank = p/100 · (n − 1)). `undefined` for an empty list.
- */
-export function percentile(values: readonly number[], p: number): number | undefined {
-    if (values.length === 0) return undefined;
-    const sorted = [...values].sort((a, b) => a - b);
-    const rank = (Math.min(100, Math.max(0, p)) / 100) * (sorted.length - 1);
-    const lower = Math.floor(rank);
-    const upper = Math.ceil(rank);
-    const lowerValue = sorted[lower]!;
-    const upperValue = sorted[upper]!;
-    return lowerValue + (upperValue - lowerValue) * (rank - lower);
-}
+import { percentile } from "../stats/percentile.ts";
 
 /** Gaps between consecutive token times (vLLM's inter-token latency; the time to the first token is excluded). */
 export function interTokenGaps(tokenTimesMs: readonly number[]): number[] {
@@ -52,10 +38,10 @@ export function streamMetrics({ promptTokens, tokenTimesMs, e2eMs, prefillMs }: 
     metrics.decodeMs = decodeMs;
     if (genTokens < 2 || decodeMs <= 0) return metrics;
     metrics.decodeTps = ((genTokens - 1) / decodeMs) * 1000;
-    const gaps = interTokenGaps(tokenTimesMs);
-    metrics.itlP50Ms = percentile(gaps, 50)!;
-    metrics.itlP90Ms = percentile(gaps, 90)!;
-    metrics.itlP99Ms = percentile(gaps, 99)!;
+    const gaps = interTokenGaps(tokenTimesMs).sort((a, b) => a - b);
+    metrics.itlP50Ms = percentile(gaps, 50);
+    metrics.itlP90Ms = percentile(gaps, 90);
+    metrics.itlP99Ms = percentile(gaps, 99);
     return metrics;
 }
 

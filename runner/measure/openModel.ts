@@ -10,6 +10,7 @@ import { withLlamaReason, type LlamaLog } from "./llamaLog.ts";
 import { oversubscriptionWarning, resolveThreads, resolveThreadsBatch } from "./resolveThreads.ts";
 import { makeThreadSwitch, type ThreadSwitch } from "./threadSwitch.ts";
 import { configFit, WillNotFitError } from "../plan/configFit.ts";
+import type { Warning } from "../warnings.ts";
 import { kvGgmlType } from "../plan/fit.ts";
 
 export interface OpenModel {
@@ -28,7 +29,7 @@ export interface OpenModel {
     backend: string;
     /** The settings as they ran, read back from the model and context (see ChildResult.ran). */
     ran: RanSettings;
-    warnings: string[];
+    warnings: Warning[];
 }
 
 /** `gpu` setting → `getLlama({ gpu })`. */
@@ -80,7 +81,7 @@ export async function prepareBackend(gpu: GpuBackend): Promise<void> {
  * `params.context`.
  */
 export async function openModel(modelPath: string, params: Settings, log: LlamaLog, fitContext = params.context): Promise<OpenModel> {
-    const warnings: string[] = [];
+    const warnings: Warning[] = [];
     const llama = await withLlamaReason(log, () => sharedLlama(params.gpu));
     logTarget = log;
     const backend = llama.gpu === false ? "cpu" : llama.gpu;
@@ -102,7 +103,7 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
     const oversubscribed = oversubscriptionWarning(threads, logicalCores);
     if (oversubscribed != null) warnings.push(oversubscribed);
     if (params.flashAttention && !model.flashAttentionSupported)
-        warnings.push("flashAttention: true, but llama.cpp does not support flash attention for this model: it ran without");
+        warnings.push({ kind: "flashAttentionUnsupported" });
 
     const threadSwitch = makeThreadSwitch(llama, threads, threadsBatch);
     let context: LlamaContext;
@@ -130,7 +131,7 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
  * the KV type, flash attention, the thread switch's count), checked against what llama.cpp reports; adjustments
  * go to `warnings`.
  */
-export async function createContext(model: LlamaModel, params: Settings, threadSwitch: ThreadSwitch, log: LlamaLog, warnings: string[]): Promise<LlamaContext> {
+export async function createContext(model: LlamaModel, params: Settings, threadSwitch: ThreadSwitch, log: LlamaLog, warnings: Warning[]): Promise<LlamaContext> {
     const kvType = kvGgmlType(params.kvType);
     const context = await withLlamaReason(log, () => model.createContext({
         contextSize: params.context,
@@ -143,9 +144,9 @@ export async function createContext(model: LlamaModel, params: Settings, threadS
         failedCreationRemedy: false
     }));
     if (context.kvCacheKeyType !== kvType || context.kvCacheValueType !== kvType)
-        warnings.push(`kvType ${params.kvType} requested, context reports K=${GgmlType[context.kvCacheKeyType]} V=${GgmlType[context.kvCacheValueType]}`);
-    if (params.batch > params.context) warnings.push(`batch ${params.batch} > context ${params.context}: batch capped to ${params.context}`);
+        warnings.push({ kind: "kvTypeMismatch", asked: params.kvType, key: GgmlType[context.kvCacheKeyType], value: GgmlType[context.kvCacheValueType] });
+    if (params.batch > params.context) warnings.push({ kind: "batchCapped", batch: params.batch, context: params.context });
     if (context.idealThreads !== threadSwitch.contextThreads)
-        warnings.push(`context made with ${context.idealThreads} threads, not the ${threadSwitch.contextThreads} asked for`);
+        warnings.push({ kind: "contextThreads", asked: threadSwitch.contextThreads, got: context.idealThreads });
     return context;
 }

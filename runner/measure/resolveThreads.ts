@@ -1,4 +1,5 @@
 import type { Threads } from "../suite/types.ts";
+import type { Warning } from "../warnings.ts";
 
 export interface CpuFacts {
     /** llama.cpp's count of cores worth computing on (physical / performance cores): node-llama-cpp's `cpuMathCores`. */
@@ -42,8 +43,6 @@ export function resolveThreadsBatch(setting: Threads, threads: Threads, facts: C
 }
 
 /** A warning when llama.cpp's workers leave no logical core for Node's threads; `undefined` when fine. */
-export function oversubscriptionWarning(threads: number, logicalCores: number): string | undefined {
-    if (threads < logicalCores) return undefined;
-    const suggestion = Math.max(1, logicalCores - 1);
-    return `threads=${threads} on ${logicalCores} logical cores leaves none for Node's event loop: llama.cpp's spin-waiting workers get preempted and decode stalls; try threads: ${suggestion} (or threads: auto)`;
+export function oversubscriptionWarning(threads: number, logicalCores: number): Warning | undefined {
+    return threads < logicalCores ? undefined : { kind: "threadsOversubscribed", threads, logicalCores };
 }

@@ -12,6 +12,8 @@
  * happened (a node-llama-cpp upgrade could change the splitter); a mismatch becomes a warning on the config.
  */
 
+import type { Warning } from "../warnings.ts";
+
 /** The slice of node-llama-cpp's `Llama` this needs. */
 export interface ThreadBudget {
     maxThreads: number;
@@ -31,7 +33,7 @@ export interface ThreadSwitch {
     /** Before making another context: the budget back at the context's count (as when the switch was made). */
     forContext(): void;
     /** After a decode of the given kind: undefined when llama.cpp used the expected count, else a warning. */
-    check(context: ThreadReport, kind: "batch" | "decode"): string | undefined;
+    check(context: ThreadReport, kind: "batch" | "decode"): Warning | undefined;
     /** Back to no budget (the Llama is shared by every config measured in this process). */
     release(): void;
 }
@@ -57,8 +59,7 @@ export function makeThreadSwitch(llama: ThreadBudget, decodeThreads: number, bat
         check(context, kind) {
             const expected = kind === "batch" ? batchThreads : decodeThreads;
             const used = context.currentThreads;
-            return used === expected ? undefined
-                : `node-llama-cpp ran a ${kind === "batch" ? "batch" : "single-token decode"} at ${used} threads, not the ${expected} asked for: the batch/decode thread split did not take effect`;
+            return used === expected ? undefined : { kind: "threadSplit", phase: kind, used, expected };
         },
         release() {
             llama.maxThreads = 0;

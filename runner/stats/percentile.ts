@@ -1,4 +1,4 @@
-/** Percentiles of inter-token latencies (itlP50Ms, itlP90Ms, itlP99Ms). */
+/** The one percentile function (numpy's default): inter-token latency percentiles and any other quantile of samples. */
 
 /**
  * The `p`-th percentile (0–100) of an ascending list, interpolating linearly between the two nearest ranks:

@@ -6,7 +6,7 @@ import type { Measurement, Summaries, Summary } from "../results.ts";
 import { computeStatistics } from "./computeStatistics.ts";
 
 /** Raw samples per prompt (in first-seen order) and metric, in the order the repetitions were given. */
-export function samplesByPrompt(measurements: readonly Measurement[]): Map<string, Map<string, number[]>> {
+export function samplesByPrompt(measurements: readonly Pick<Measurement, "prompt" | "metrics">[]): Map<string, Map<string, number[]>> {
     const samples = new Map<string, Map<string, number[]>>();
     for (const measurement of measurements) {
         let byMetric = samples.get(measurement.prompt);
@@ -25,7 +25,7 @@ export function samplesByPrompt(measurements: readonly Measurement[]): Map<strin
  * some repetitions is summarised over the ones that have it. Throws (from `computeStatistics`) on a non-finite
  * value: a metric that could not be measured must be left out, not recorded as NaN.
  */
-export function summarizeMeasurements(measurements: readonly Measurement[]): Summaries {
+export function summarizeMeasurements(measurements: readonly Pick<Measurement, "prompt" | "metrics">[]): Summaries {
     const summaries: Summaries = {};
     const samples = samplesByPrompt(measurements);
     for (const prompt of [...samples.keys()].sort()) {

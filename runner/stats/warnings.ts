@@ -1,5 +1,6 @@
 /** Hyperfine-style warnings about a config's measurements; each says what to try next. */
 import type { Measurement } from "../results.ts";
+import type { Warning } from "../warnings.ts";
 import { computeStatistics } from "./computeStatistics.ts";
 
 /** Speed metrics whose spread is worth a warning, in the order the warnings are given. */
@@ -16,11 +17,11 @@ export const minRepsForFirstRun = 3;
 /**
  * Warnings for one config's measurements, grouped by prompt in the order the prompts first appear:
  * - the first repetition took more than 1.5× the median of the rest (n ≥ 3, on `e2eMs`, else `ttftMs`, …):
- *   ``explain: the first run took 2.1× the median of the rest: raise `warmup` ``
- * - sd / mean above 10 % for decodeTps, prefillTps, ttftMs or e2eMs:
- *   ``explain.decodeTps varies 14 % (sd/mean): close other programs, or raise `repetitions` ``
+ *   `firstRunSlow` (``explain: the first run took 2.1× the median of the rest: raise `warmup` ``)
+ * - sd / mean above 10 % for decodeTps, prefillTps, ttftMs or e2eMs: `highVariance`
+ *   (``explain.decodeTps varies 14 % (sd/mean): close other programs, or raise `repetitions` ``)
  */
-export function measurementWarnings(measurements: readonly Measurement[]): string[] {
+export function measurementWarnings(measurements: readonly Measurement[]): Warning[] {
     const byPrompt = new Map<string, Measurement[]>();
     for (const measurement of measurements) {
         const list = byPrompt.get(measurement.prompt);
@@ -28,7 +29,7 @@ export function measurementWarnings(measurements: readonly Measurement[]): strin
         else list.push(measurement);
     }
 
-    const warnings: string[] = [];
+    const warnings: Warning[] = [];
     for (const [prompt, reps] of byPrompt) {
         const ordered = [...reps].sort((a, b) => a.rep - b.rep);
 
@@ -40,7 +41,7 @@ export function measurementWarnings(measurements: readonly Measurement[]): strin
                 const restMedian = computeStatistics(rest).median;
                 const ratio = restMedian > 0 ? first! / restMedian : 0;
                 if (ratio > maxFirstRunRatio)
-                    warnings.push(`${prompt}: the first run took ${ratio.toFixed(1)}× the median of the rest: raise \`warmup\``);
+                    warnings.push({ kind: "firstRunSlow", prompt, metric, ratio });
             }
             break;
         }
@@ -52,7 +53,7 @@ export function measurementWarnings(measurements: readonly Measurement[]): strin
             if (mean <= 0) continue;
             const variation = sd / mean;
             if (variation > maxVariation)
-                warnings.push(`${prompt}.${metric} varies ${Math.round(variation * 100)} % (sd/mean): close other programs, or raise \`repetitions\``);
+                warnings.push({ kind: "highVariance", prompt, metric, variation });
         }
     }
     return warnings;

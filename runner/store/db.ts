@@ -71,10 +71,22 @@ function migrate(db: Database.Database, path: string, readonly: boolean): void {
             (current === 0 ? "not a gguf-bench database" : "run `npm run bench` once to migrate it")
         );
 
-    for (let version = current + 1; version <= latest; version++) {
-        db.transaction(() => {
-            db.exec(migrations[version - 1]!);
-            db.pragma(`user_version = ${version}`);
-        }).immediate();
+    // foreign keys off while migrating (SQLite's procedure for rebuilding a table: dropping the old one must not
+    // cascade), checked before they are turned back on; the pragma is a no-op inside a transaction, so it goes here
+    db.pragma("foreign_keys = OFF");
+    try {
+        for (let version = current + 1; version <= latest; version++) {
+            db.transaction(() => {
+                // another process may have applied it since `current` was read (two runs opening a new database at once):
+                // the immediate transaction holds the write lock, so the version read here is the one that counts
+                if (schemaVersion(db) >= version) return;
+                db.exec(migrations[version - 1]!);
+                const broken = db.pragma("foreign_key_check") as unknown[];
+                if (broken.length > 0) throw new Error(`migration ${version} left ${broken.length} row(s) with a dangling foreign key`);
+                db.pragma(`user_version = ${version}`);
+            }).immediate();
+        }
+    } finally {
+        db.pragma("foreign_keys = ON");
     }
 }

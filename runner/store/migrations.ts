@@ -93,7 +93,54 @@ export const migrations: readonly string[] = [
     `
     ALTER TABLE configs ADD COLUMN asked TEXT CHECK (asked IS NULL OR json_valid(asked));
     `,
-    // 4: a config's quality pass (the suite's quality: block) and its raw samples, one row per scored position; RSS
+    // 4: the run files are the record (schema 2) and the database a cache of them: a run's shard of its suite, the
+    // run file it was imported from (null: recorded here by bench), and configs whose start and end are unknown
+    // (schema-1 run files did not record them), which needs the configs table rebuilt (runs with foreign keys off)
+    `
+    ALTER TABLE runs ADD COLUMN shard_index INTEGER CHECK (shard_index >= 1);
+    ALTER TABLE runs ADD COLUMN shard_count INTEGER CHECK (shard_count >= 1);
+    ALTER TABLE runs ADD COLUMN source TEXT;
+
+    DROP VIEW samples;
+    CREATE TABLE configs_new (
+        run_id          TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        id              TEXT NOT NULL,
+        position        INTEGER NOT NULL,
+        label           TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'crashed', 'timeout', 'skipped')),
+        error           TEXT,
+        model           TEXT CHECK (model IS NULL OR json_valid(model)),
+        params          TEXT NOT NULL CHECK (json_valid(params)),
+        load_ms         REAL,
+        peak_rss_bytes  INTEGER,
+        vram_bytes      INTEGER,
+        outputs         TEXT NOT NULL CHECK (json_valid(outputs)),
+        warnings        TEXT NOT NULL CHECK (json_valid(warnings)),
+        stderr          TEXT,
+        started_at      TEXT,
+        finished_at     TEXT,
+        start_ms        REAL,
+        warmup_ms       REAL,
+        asked           TEXT CHECK (asked IS NULL OR json_valid(asked)),
+        PRIMARY KEY (run_id, id),
+        UNIQUE (run_id, position)
+    ) STRICT;
+    INSERT INTO configs_new (run_id, id, position, label, status, error, model, params, load_ms, peak_rss_bytes, vram_bytes,
+                             outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms, asked)
+    SELECT run_id, id, position, label, status, error, model, params, load_ms, peak_rss_bytes, vram_bytes,
+           outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms, asked
+    FROM configs;
+    DROP TABLE configs;
+    ALTER TABLE configs_new RENAME TO configs;
+
+    CREATE VIEW samples AS
+    SELECT m.run_id, m.config_id, c.label, c.status AS config_status, m.kind, m.prompt, m.rep,
+           x.name AS metric, x.value
+    FROM metrics x
+    JOIN measurements m ON m.id = x.measurement_id
+    JOIN configs c ON c.run_id = m.run_id AND c.id = m.config_id;
+    `,
+    // 5: a config's quality pass (the suite's quality: block) and its raw samples, one row per scored position; RSS
     // samples may be tagged with the `quality` phase (SQLite cannot alter a CHECK, so that table is rebuilt)
     `
     CREATE TABLE quality (
@@ -128,7 +175,7 @@ export const migrations: readonly string[] = [
         FOREIGN KEY (run_id, config_id) REFERENCES quality (run_id, config_id) ON DELETE CASCADE
     ) STRICT, WITHOUT ROWID;
 
-    CREATE TABLE rss_samples_v3 (
+    CREATE TABLE rss_samples_new (
         run_id     TEXT NOT NULL,
         config_id  TEXT NOT NULL,
         seq        INTEGER NOT NULL,
@@ -138,8 +185,8 @@ export const migrations: readonly string[] = [
         PRIMARY KEY (run_id, config_id, seq),
         FOREIGN KEY (run_id, config_id) REFERENCES configs (run_id, id) ON DELETE CASCADE
     ) STRICT, WITHOUT ROWID;
-    INSERT INTO rss_samples_v3 SELECT run_id, config_id, seq, t_ms, bytes, phase FROM rss_samples;
+    INSERT INTO rss_samples_new SELECT run_id, config_id, seq, t_ms, bytes, phase FROM rss_samples;
     DROP TABLE rss_samples;
-    ALTER TABLE rss_samples_v3 RENAME TO rss_samples;
+    ALTER TABLE rss_samples_new RENAME TO rss_samples;
     `
 ];

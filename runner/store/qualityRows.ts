@@ -1,4 +1,4 @@
-/** A config's quality pass in SQLite (migration 3): one `quality` row and one `quality_positions` row per scored position. */
+/** A config's quality pass in SQLite (migration 5): one `quality` row and one `quality_positions` row per scored position. */
 import type BetterSqlite3 from "better-sqlite3";
 import type { QualityPositions, QualityRecord, QualityReference } from "../results.ts";
 

@@ -1,19 +1,84 @@
 /**
- * The committed run file `results/runs/<run-id>.json` (DESIGN.md): pretty, keys in the documented order, so two
- * runs diff cleanly. RSS timelines, token timestamps, stderr and the per-position samples of quality passes stay in the
- * database; a quality pass is written as its figures (recomputed from those samples) and what was scored.
+ * The run file `results/runs/<run-id>.json`, schema 2: the complete record of one run (every raw sample the
+ * database holds), so that the database is a cache rebuilt from committed files. The contract is
+ * docs/run-file.md and run-file.schema.json; the text is written by runFileText.ts and read back by readRunFile.ts.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import type { ConfigRecord, Metrics, ModelInfo, QualityRecord, RunRecord, Summary } from "../results.ts";
-import { qualityFigures } from "../stats/qualityFigures.ts";
-import { defaultSettings } from "../suite/types.ts";
+import type {
+    ConfigRecord, ConfigStatus, MeasurementKind, Metrics, ModelInfo, QualityRecord, RssSample, RunRecord, Summaries
+} from "../results.ts";
+import { qualityFigures, type QualityFigures } from "../stats/qualityFigures.ts";
+import type { Settings } from "../suite/types.ts";
+import type { Warning } from "../warnings.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
+import { runFileText } from "./runFileText.ts";
 
-/** Version of the run file format; bump it when a reader would misread the new shape. */
-export const runFileSchema = 1;
+/** Version of the run file format; bump it when a reader would misread the new shape (new keys do not need one). */
+export const runFileSchema = 2;
+
+export interface RunFileModel extends Omit<ModelInfo, "repo"> {
+    repo: string | null;
+}
+
+export interface RunFileMeasurement {
+    kind: MeasurementKind;
+    prompt: string;
+    rep: number;
+    metrics: Metrics;
+    /** ms from submitting the prompt to each generated token (stream mode); null where tokens were not timed. */
+    tokenTimesMs: number[] | null;
+}
+
+/**
+ * A config's quality pass (the suite's `quality:` block): what was scored, the figures and every scored position's
+ * raw samples, column by column (`positions.nll[i]` is position i's). The reference's own per-position
+ * distributions stay in the bench cache (they are an input, like the model file); what the config was compared with
+ * is named by `reference`.
+ */
+export interface RunFileQuality extends QualityRecord {
+    /** Derived: recomputed from `positions` whenever the file is written, checked against them when it is read. */
+    figures: QualityFigures;
+}
+
+export interface RunFileConfig {
+    id: string;
+    label: string;
+    status: ConfigStatus;
+    error: string | null;
+    model: RunFileModel | null;
+    /** The settings as they ran: `threads` and `threadsBatch` the counts used, the context as node-llama-cpp rounded it… */
+    params: Settings;
+    /** What was asked, for each setting where it differs from `params`; `{}` when everything ran as asked. */
+    asked: Partial<Settings>;
+    startedAt: string | null;
+    finishedAt: string | null;
+    startMs: number | null;
+    loadMs: number | null;
+    warmupMs: number | null;
+    peakRssBytes: number | null;
+    vramBytes: number | null;
+    measurements: RunFileMeasurement[];
+    /** Derived: recomputed from `measurements` whenever the file is written, checked against them when it is read. */
+    summary: Summaries;
+    /** The quality pass; null when the suite has none or the config did not get to it. */
+    quality: RunFileQuality | null;
+    outputs: Record<string, string>;
+    warnings: Warning[];
+    /** Downsampled as measure/downsampleRss.ts says; the database holds the same samples. */
+    rssTimeline: RssSample[];
+    /** The child's stderr tail (kept for configs that did not end ok); null when none was kept. */
+    stderr: string | null;
+}
+
+export interface RunFile {
+    schema: typeof runFileSchema;
+    /** The run as the database holds it; `suite.path` made portable. */
+    run: RunRecord;
+    configs: RunFileConfig[];
+}
 
 export interface RunFileOptions {
     /** Paths inside this folder are written relative to it. Defaults to `process.cwd()`. */
@@ -22,66 +87,82 @@ export interface RunFileOptions {
     homeDir?: string;
 }
 
-/**
- * The run file's text: `schema`, `run`, `configs`, each object's keys in the order DESIGN.md lists them; metric
- * and summary keys sorted; params in `defaultSettings` order. Each summary is recomputed from the measurements
- * written beside it. Two spaces, trailing newline.
- */
-export function runFileJson(run: RunRecord, configs: readonly ConfigRecord[], opts: RunFileOptions = {}): string {
+/** A run as its file holds it: paths made portable, each summary recomputed from the measurements beside it. */
+export function toRunFile(run: RunRecord, configs: readonly ConfigRecord[], opts: RunFileOptions = {}): RunFile {
     const toPortable = (path: string) => portablePath(path, opts.baseDir ?? process.cwd(), opts.homeDir ?? homedir());
-    const file = {
+    return {
         schema: runFileSchema,
         run: {
             id: run.id,
-            suite: { name: run.suite.name, path: toPortable(run.suite.path), sha256: run.suite.sha256 },
+            suite: { ...run.suite, path: toPortable(run.suite.path) },
             startedAt: run.startedAt,
             finishedAt: run.finishedAt,
             status: run.status,
-            git: { commit: run.git.commit, dirty: run.git.dirty },
-            machine: {
-                os: run.machine.os,
-                arch: run.machine.arch,
-                cpu: run.machine.cpu,
-                cores: run.machine.cores,
-                memoryBytes: run.machine.memoryBytes,
-                node: run.machine.node,
-                nodeLlamaCpp: run.machine.nodeLlamaCpp,
-                llamaCpp: run.machine.llamaCpp,
-                backend: run.machine.backend,
-                gpus: [...run.machine.gpus]
-            }
+            git: { ...run.git },
+            machine: run.machine,
+            shard: run.shard
         },
-        configs: configs.map((config) => ({
+        configs: configs.map((config): RunFileConfig => ({
             id: config.id,
             label: config.label,
             status: config.status,
             error: config.error,
-            model: config.model == null ? null : modelJson(config.model, toPortable),
-            params: ordered(config.params as unknown as Record<string, unknown>, Object.keys(defaultSettings)),
-            // what was asked where it differs from `params` (what ran); `{}` when all ran as asked
-            asked: ordered((config.asked ?? {}) as Record<string, unknown>, Object.keys(defaultSettings)),
+            model: config.model == null ? null : { ...config.model, repo: config.model.repo ?? null, path: toPortable(config.model.path) },
+            params: config.params,
+            asked: config.asked ?? {},
+            startedAt: config.startedAt,
+            finishedAt: config.finishedAt,
             startMs: config.startMs,
             loadMs: config.loadMs,
             warmupMs: config.warmupMs,
             peakRssBytes: config.peakRssBytes,
             vramBytes: config.vramBytes,
-            measurements: config.measurements.map((m) => ({
-                kind: m.kind,
-                prompt: m.prompt,
-                rep: m.rep,
-                metrics: sortedKeys(m.metrics) satisfies Metrics
-            })),
-            // schema 1 keys summaries as `<prompt>.<metric>`
-            summary: Object.fromEntries(Object.entries(summarizeMeasurements(config.measurements)).flatMap(
-                ([prompt, metrics]) => Object.entries(metrics).map(([metric, s]): [string, Summary] =>
-                    [`${prompt}.${metric}`, { n: s.n, mean: s.mean, sd: s.sd, median: s.median, min: s.min, max: s.max }])
-            ).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
-            ...(config.quality != null ? { quality: qualityJson(config.quality, toPortable) } : {}),
-            outputs: { ...config.outputs },
-            warnings: [...config.warnings]
+            measurements: config.measurements.map((m) => ({ kind: m.kind, prompt: m.prompt, rep: m.rep, metrics: m.metrics, tokenTimesMs: m.tokenTimesMs ?? null })),
+            summary: summarizeMeasurements(config.measurements),
+            quality: config.quality == null ? null : {
+                ...config.quality,
+                corpus: { ...config.quality.corpus, path: toPortable(config.quality.corpus.path) },
+                figures: qualityFigures(config.quality.positions)
+            },
+            outputs: config.outputs,
+            warnings: config.warnings,
+            rssTimeline: config.rssTimeline,
+            stderr: config.stderr ?? null
         }))
     };
-    return JSON.stringify(file, null, 2) + "\n";
+}
+
+/** The records a run file holds, as the store saves them (summaries recomputed). */
+export function fromRunFile(file: RunFile): { run: RunRecord; configs: ConfigRecord[] } {
+    const run: RunRecord = { ...file.run, suite: { ...file.run.suite }, git: { ...file.run.git } };
+    const configs = file.configs.map((c): ConfigRecord => {
+        const { repo, ...model } = c.model ?? { repo: null };
+        const measurements = c.measurements.map(({ tokenTimesMs, ...m }) => (tokenTimesMs == null ? m : { ...m, tokenTimesMs }));
+        return {
+            id: c.id,
+            label: c.label,
+            status: c.status,
+            error: c.error,
+            model: c.model == null ? null : { ...(model as Omit<ModelInfo, "repo">), ...(repo != null ? { repo } : {}) },
+            params: c.params,
+            asked: c.asked,
+            startMs: c.startMs,
+            loadMs: c.loadMs,
+            warmupMs: c.warmupMs,
+            peakRssBytes: c.peakRssBytes,
+            vramBytes: c.vramBytes,
+            measurements,
+            summary: summarizeMeasurements(measurements),
+            quality: c.quality == null ? null : withoutFigures(c.quality),
+            outputs: c.outputs,
+            rssTimeline: c.rssTimeline,
+            warnings: c.warnings,
+            startedAt: c.startedAt,
+            finishedAt: c.finishedAt,
+            ...(c.stderr != null ? { stderr: c.stderr } : {})
+        };
+    });
+    return { run, configs };
 }
 
 /**
@@ -93,7 +174,7 @@ export async function writeRunFile(
 ): Promise<string> {
     if (run.id === "" || run.id === "." || run.id === ".." || /[/\\]/.test(run.id))
         throw new Error(`Expected the run id to be usable as a file name, got \`${run.id}\``);
-    const text = runFileJson(run, configs, opts);
+    const text = runFileText(toRunFile(run, configs, opts));
     await mkdir(dir, { recursive: true });
     const path = join(dir, `${run.id}.json`);
     const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
@@ -124,46 +205,6 @@ export function portablePath(path: string, baseDir: string, homeDir: string): st
     return path;
 }
 
-function modelJson(model: ModelInfo, toPortable: (path: string) => string) {
-    return {
-        source: model.source,
-        repo: model.repo ?? null,
-        file: model.file,
-        path: toPortable(model.path),
-        sha256: model.sha256,
-        sizeBytes: model.sizeBytes,
-        quant: model.quant,
-        arch: model.arch,
-        parameters: model.parameters,
-        ...(model.clonedFrom != null ? { clonedFrom: model.clonedFrom } : {})
-    };
-}
-
-function qualityJson(quality: QualityRecord, toPortable: (path: string) => string) {
-    const ref = quality.reference;
-    return {
-        corpus: { path: toPortable(quality.corpus.path), sha256: quality.corpus.sha256 },
-        context: quality.context,
-        chunks: quality.chunks,
-        corpusTokens: quality.corpusTokens,
-        scored: quality.positions.nll.length,
-        reference: ref == null ? null : {
-            name: ref.name, file: ref.file, sha256: ref.sha256, topK: ref.topK, cacheKey: ref.cacheKey, cacheBytes: ref.cacheBytes, computeMs: ref.computeMs
-        },
-        ms: quality.ms,
-        peakRssBytes: quality.peakRssBytes,
-        figures: sortedKeys(qualityFigures(quality.positions))
-    };
-}
-
-/** `record` with `order`'s keys first (those present), then any others sorted. */
-function ordered(record: Record<string, unknown>, order: readonly string[]): Record<string, unknown> {
-    const result: Record<string, unknown> = {};
-    for (const key of order) if (key in record) result[key] = record[key];
-    for (const key of Object.keys(record).sort()) if (!(key in result)) result[key] = record[key];
-    return result;
-}
-
-function sortedKeys<T>(record: Record<string, T>): Record<string, T> {
-    return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]!]));
+function withoutFigures({ figures: _derived, ...quality }: RunFileQuality): QualityRecord {
+    return quality;
 }

@@ -5,6 +5,7 @@ import type { Settings } from "../suite/types.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 import { openDatabase, type OpenDatabaseOptions } from "./db.ts";
 import { qualityStatements, type QualityStatements } from "./qualityRows.ts";
+import { storedWarning, type Warning } from "../warnings.ts";
 
 type Db = BetterSqlite3.Database;
 
@@ -19,6 +20,9 @@ interface RunRow {
     git_commit: string | null;
     git_dirty: 0 | 1 | null;
     machine: string;
+    shard_index: number | null;
+    shard_count: number | null;
+    source: string | null;
 }
 
 interface ConfigRow {
@@ -37,8 +41,8 @@ interface ConfigRow {
     outputs: string;
     warnings: string;
     stderr: string | null;
-    started_at: string;
-    finished_at: string;
+    started_at: string | null;
+    finished_at: string | null;
 }
 
 interface MeasurementRow {
@@ -77,10 +81,12 @@ export class Store {
         const prepare = <Row = unknown>(sql: string) => db.prepare<unknown[], Row>(sql);
         this.statements = {
             insertRun: prepare(`
-                INSERT INTO runs (id, suite_name, suite_path, suite_sha256, started_at, finished_at, status, git_commit, git_dirty, machine)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+                INSERT INTO runs (id, suite_name, suite_path, suite_sha256, started_at, finished_at, status, git_commit, git_dirty, machine,
+                                  shard_index, shard_count, source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
             finishRun: prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?"),
             latestRun: prepare<string>("SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1").pluck(),
+            runIds: prepare<string>("SELECT id FROM runs ORDER BY started_at, rowid").pluck(),
             run: prepare<RunRow>("SELECT * FROM runs WHERE id = ?"),
             configPosition: prepare<number>("SELECT position FROM configs WHERE run_id = ? AND id = ?").pluck(),
             nextPosition: prepare<number>("SELECT coalesce(max(position) + 1, 0) FROM configs WHERE run_id = ?").pluck(),
@@ -112,10 +118,12 @@ export class Store {
         return new Store(openDatabase(path, opts));
     }
 
-    createRun(run: RunRecord): void {
+    /** Add a run (no configs yet). `source`: the run file it is imported from; omitted when bench records it here. */
+    createRun(run: RunRecord, source?: string): void {
         this.statements.insertRun.run(
             run.id, run.suite.name, run.suite.path, run.suite.sha256, run.startedAt, run.finishedAt, run.status,
-            run.git.commit, run.git.dirty == null ? null : run.git.dirty ? 1 : 0, JSON.stringify(run.machine)
+            run.git.commit, run.git.dirty == null ? null : run.git.dirty ? 1 : 0, JSON.stringify(run.machine),
+            run.shard?.index ?? null, run.shard?.count ?? null, source ?? null
         );
     }
 
@@ -130,6 +138,16 @@ export class Store {
     finishRun(runId: string, status: RunStatus, finishedAt: string | null): void {
         const { changes } = this.statements.finishRun.run(status, finishedAt, runId);
         if (changes === 0) throw new Error(`No run \`${runId}\` in the database`);
+    }
+
+    /** The run file a run was imported from; null when bench recorded it here (or there is no such run). */
+    runSource(runId: string): string | null {
+        return this.statements.run.get(runId)?.source ?? null;
+    }
+
+    /** Ids of every run, oldest first. */
+    runIds(): string[] {
+        return this.statements.runIds.all();
     }
 
     /** Id of the most recently started run, or null when there is none. */
@@ -181,7 +199,7 @@ export class Store {
                 quality: qualityByConfig.get(c.id) ?? null,
                 outputs: JSON.parse(c.outputs) as Record<string, string>,
                 rssTimeline: rssByConfig.get(c.id) ?? [],
-                warnings: JSON.parse(c.warnings) as string[],
+                warnings: (JSON.parse(c.warnings) as (string | Warning)[]).map(storedWarning),
                 startedAt: c.started_at,
                 finishedAt: c.finished_at
             };
@@ -197,7 +215,8 @@ export class Store {
             finishedAt: row.finished_at,
             status: row.status,
             git: { commit: row.git_commit, dirty: row.git_dirty == null ? null : row.git_dirty === 1 },
-            machine: JSON.parse(row.machine) as RunRecord["machine"]
+            machine: JSON.parse(row.machine) as RunRecord["machine"],
+            shard: row.shard_index == null || row.shard_count == null ? null : { index: row.shard_index, count: row.shard_count }
         };
         return { run, configs };
     }

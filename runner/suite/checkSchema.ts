@@ -1,5 +1,6 @@
 /**
- * Checks a value against suite.schema.json and returns the first problem, in document order.
+ * Checks a value against a JSON schema (suite.schema.json, run-file.schema.json) and returns the first problem, in
+ * document order.
  *
  * Interprets the subset of JSON Schema draft-07 the suite schema uses, so that the schema editors read is the schema
  * the runner enforces, and every problem becomes one line: where, which key, what was expected. `errorMessage` (the
@@ -59,6 +60,7 @@ export class SchemaChecker {
             case "string": return typeof schema.minLength === "number" && schema.minLength > 0 ? "a non-empty string" : "a string";
             case "array": return `${typeof schema.minItems === "number" && schema.minItems > 0 ? "a non-empty list" : "a list"}${schema.uniqueItems === true ? " of unique values" : ""}`;
             case "object": return "a mapping";
+            case "null": return "`null`";
             default: return "a valid value";
         }
     }
@@ -131,7 +133,9 @@ export class SchemaChecker {
             if (keyword === "oneOf" ? passing === 1 : passing >= 1) continue;
             // A list or mapping that fails the one branch of its shape: report the problem inside it.
             if (passing === 0 && (Array.isArray(value) || isMapping(value))) {
-                const shaped = branches.filter((b) => typeof b === "object" && b.type === (Array.isArray(value) ? "array" : "object"));
+                // a `$ref` branch counts by the shape of what it names (`anyOf: [{ $ref: model }, { type: null }]`)
+                const shaped = branches.map((b) => (typeof b === "object" && typeof b.$ref === "string" ? this.resolve(b.$ref) : b))
+                    .filter((b) => typeof b === "object" && b.type === (Array.isArray(value) ? "array" : "object"));
                 if (shaped.length === 1) return this.checkNode(value, shaped[0]!, path, expected);
             }
             return { path, kind: "invalid", expected, value };
@@ -140,19 +144,19 @@ export class SchemaChecker {
     }
 
     private resolve(ref: string): JsonSchema {
-        if (!ref.startsWith("#/")) throw new Error(`suite schema: only local $ref is supported, got ${ref}`);
+        if (!ref.startsWith("#/")) throw new Error(`schema: only local $ref is supported, got ${ref}`);
         let node: unknown = this.root;
         for (const part of ref.slice(2).split("/")) node = (node as Record<string, unknown>)[part];
-        if (node === undefined) throw new Error(`suite schema: $ref ${ref} points nowhere`);
+        if (node === undefined) throw new Error(`schema: $ref ${ref} points nowhere`);
         return node as JsonSchema;
     }
 
     private assertSubset(schema: unknown, where: string): void {
         if (typeof schema === "boolean") return;
-        if (!isMapping(schema)) throw new Error(`suite schema: ${where} is not a schema`);
+        if (!isMapping(schema)) throw new Error(`schema: ${where} is not a schema`);
         for (const [keyword, sub] of Object.entries(schema)) {
             if (annotations.has(keyword) && keyword !== "definitions") continue;
-            if (!checked.has(keyword) && keyword !== "definitions") throw new Error(`suite schema: keyword \`${keyword}\` at ${where} is not checked by runner/suite/checkSchema.ts`);
+            if (!checked.has(keyword) && keyword !== "definitions") throw new Error(`schema: keyword \`${keyword}\` at ${where} is not checked by runner/suite/checkSchema.ts`);
             if (keyword === "$ref") this.resolve(sub as string);
             else if (["properties", "definitions"].includes(keyword)) for (const [k, s] of Object.entries(sub as object)) this.assertSubset(s, `${where}/${keyword}/${k}`);
             else if (["oneOf", "anyOf"].includes(keyword)) (sub as unknown[]).forEach((s, i) => this.assertSubset(s, `${where}/${keyword}/${i}`));
@@ -188,6 +192,6 @@ function hasType(value: unknown, type: string): boolean {
         case "number": return typeof value === "number" && Number.isFinite(value);
         case "integer": return typeof value === "number" && Number.isSafeInteger(value);
         case "null": return value === null;
-        default: throw new Error(`suite schema: unknown type ${type}`);
+        default: throw new Error(`schema: unknown type ${type}`);
     }
 }

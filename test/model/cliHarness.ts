@@ -6,8 +6,13 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
 import { expect } from "vitest";
+import { parseRunFile } from "../../runner/store/readRunFile.ts";
+import { toRunFile, type RunFile } from "../../runner/store/runFile.ts";
+import { runFileText } from "../../runner/store/runFileText.ts";
+import { Store } from "../../runner/store/store.ts";
+
+export type { RunFile, RunFileConfig } from "../../runner/store/runFile.ts";
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -31,10 +36,19 @@ const started = new Set<ChildProcess>();
 
 /** `ownGroup`: start the CLI as the leader of its own process group, so `process.kill(-pid, sig)` reaches it and its children like a terminal's Ctrl-C. */
 export function startBench(args: string[], env: NodeJS.ProcessEnv = {}, opts: { ownGroup?: boolean } = {}): CliProcess {
+    return startCli("bench", args, env, opts);
+}
+
+/** Any gguf-bench command (`bench`, `db`, `compare`…) as a separate process, in the project root. */
+export function runCli(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+    return startCli(command, args, env, {}).done;
+}
+
+function startCli(command: string, args: string[], env: NodeJS.ProcessEnv, opts: { ownGroup?: boolean }): CliProcess {
     const base = { ...process.env };
     // the user's own settings must not leak into the runs
     for (const key of ["GGUF_BENCH_DB", "GGUF_BENCH_RESULTS", "GGUF_BENCH_CACHE", "HF_TOKEN", "HF_ENDPOINT", "HF_HOME", "HF_HUB_CACHE"]) delete base[key];
-    const child = spawn(process.execPath, ["--import", "tsx", "runner/cli/cli.ts", "bench", ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", "runner/cli/cli.ts", command, ...args], {
         cwd: projectRoot,
         env: { ...base, ...env },
         stdio: ["ignore", "pipe", "pipe"],
@@ -104,88 +118,35 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 // ---- what a run leaves behind ----------------------------------------------------------------------------------
 
-export interface RunFile {
-    schema: number;
-    run: {
-        id: string;
-        suite: { name: string; path: string; sha256: string };
-        startedAt: string;
-        finishedAt: string | null;
-        status: string;
-        git: { commit: string | null; dirty: boolean | null };
-        machine: Record<string, unknown>;
-    };
-    configs: RunFileConfig[];
-}
-
-export interface RunFileConfig {
-    id: string;
-    label: string;
-    status: string;
-    error: string | null;
-    model: { source: string; repo: string | null; file: string; path: string; sha256: string; sizeBytes: number; quant: string } | null;
-    params: Record<string, unknown>;
-    /** What was asked where it differs from `params` (what ran). */
-    asked: Record<string, unknown>;
-    loadMs: number | null;
-    peakRssBytes: number | null;
-    vramBytes: number | null;
-    measurements: { kind: string; prompt: string; rep: number; metrics: Record<string, number> }[];
-    summary: Record<string, { n: number; mean: number; sd: number; median: number; min: number; max: number }>;
-    outputs: Record<string, string>;
-    warnings: string[];
-}
-
 export function runFileNames(dir: string): string[] {
     return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith(".json")) : [];
 }
 
-/** The one run file in `dir` (fails the test if there are none or several). */
+/** The one run file in `dir`, read and checked as `db import` reads it (fails the test if there are none or several). */
 export function onlyRunFile(dir: string): RunFile {
     const names = runFileNames(dir);
     expect(names, `run files in ${dir}`).toHaveLength(1);
-    const run = JSON.parse(readFileSync(path.join(dir, names[0]!), "utf8")) as RunFile;
-    expect(names[0]).toBe(`${run.run.id}.json`);
-    return run;
+    const read = parseRunFile(readFileSync(path.join(dir, names[0]!), "utf8"), names[0]!);
+    expect(read.ignored).toEqual([]);
+    expect(names[0]).toBe(`${read.file.run.id}.json`);
+    return read.file;
 }
 
 /**
- * The database holds exactly what the run file says: the run's status, each config's status, error, load time
- * and peak RSS in the same order, and every metric value of every measurement (and no other metric rows).
+ * The database holds exactly what the run file says: the run rebuilt from its rows writes the file's bytes (every
+ * config, measurement, metric value, token time, RSS sample and warning), and no other metric rows exist.
  */
 export function expectDbMatchesRunFile(dbPath: string, runFile: RunFile): void {
-    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    const store = Store.open(dbPath, { readonly: true });
     try {
-        const run = db.prepare("SELECT id, status, suite_sha256, started_at, finished_at FROM runs WHERE id = ?").get(runFile.run.id) as
-            { id: string; status: string; suite_sha256: string; started_at: string; finished_at: string | null } | undefined;
-        expect(run, `run ${runFile.run.id} in ${dbPath}`).toBeDefined();
-        expect(run).toEqual({
-            id: runFile.run.id, status: runFile.run.status, suite_sha256: runFile.run.suite.sha256,
-            started_at: runFile.run.startedAt, finished_at: runFile.run.finishedAt
-        });
-
-        const configs = db.prepare("SELECT id, status, error, load_ms, peak_rss_bytes FROM configs WHERE run_id = ? ORDER BY position").all(runFile.run.id);
-        expect(configs).toEqual(runFile.configs.map((config) => ({
-            id: config.id, status: config.status, error: config.error, load_ms: config.loadMs, peak_rss_bytes: config.peakRssBytes
-        })));
-
-        const rows = db.prepare(`
-            SELECT m.config_id, m.kind, m.prompt, m.rep, x.name, x.value
-            FROM metrics x JOIN measurements m ON m.id = x.measurement_id
-            WHERE m.run_id = ?`).all(runFile.run.id) as { config_id: string; kind: string; prompt: string; rep: number; name: string; value: number }[];
-        const inDb = new Map(rows.map((row) => [`${row.config_id} ${row.kind} ${row.prompt} #${row.rep} ${row.name}`, row.value]));
-        const inFile = new Map<string, number>();
-        for (const config of runFile.configs)
-            for (const m of config.measurements)
-                for (const [name, value] of Object.entries(m.metrics)) inFile.set(`${config.id} ${m.kind} ${m.prompt} #${m.rep} ${name}`, value);
-        expect(inDb.size, "metric rows in the database").toBe(rows.length);
-        // same keys, and bit-identical values (JSON round-trips doubles exactly)
-        expect(Object.fromEntries([...inDb].sort())).toEqual(Object.fromEntries([...inFile].sort()));
-
-        const measurementCount = db.prepare("SELECT count(*) FROM measurements WHERE run_id = ?").pluck().get(runFile.run.id);
-        expect(measurementCount).toBe(runFile.configs.reduce((sum, config) => sum + config.measurements.length, 0));
+        const saved = store.getRun(runFile.run.id);
+        expect(saved, `run ${runFile.run.id} in ${dbPath}`).not.toBeNull();
+        // the CLI runs in projectRoot, so its paths are made portable from there
+        expect(runFileText(toRunFile(saved!.run, saved!.configs, { baseDir: projectRoot }))).toBe(runFileText(runFile));
+        const metricRows = store.db.prepare("SELECT count(*) FROM samples WHERE run_id = ?").pluck().get(runFile.run.id);
+        expect(metricRows).toBe(runFile.configs.reduce((sum, c) => sum + c.measurements.reduce((n, m) => n + Object.keys(m.metrics).length, 0), 0));
     } finally {
-        db.close();
+        store.close();
     }
 }
 

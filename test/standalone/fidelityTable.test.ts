@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bestThreadRows, fidelityRows, fidelitySummaries, formatFidelity, verdict, type FidelityPair } from "../../runner/fidelity/fidelityTable.ts";
+import { bestThreadRows, fidelityRows, fidelitySummaries, formatFidelity, type FidelityPair } from "../../runner/fidelity/fidelityTable.ts";
+import { targetVerdict as verdict } from "../../runner/stats/pairedRatio.ts";
 
 const pair = (test: string, threads: number, llamaBench: number, app: number, engine: number | null = null): FidelityPair =>
     ({ model: "a.gguf", test, threads, llamaBench, app, engine });

@@ -1,18 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { batchMetrics, benchTestMetrics, engineMetrics, interTokenGaps, percentile, streamMetrics } from "../../runner/measure/metrics.ts";
+import { batchMetrics, benchTestMetrics, engineMetrics, interTokenGaps, streamMetrics } from "../../runner/measure/metrics.ts";
 import { parseEngineTimings } from "../../runner/measure/engineTimings.ts";
-
-describe("percentile", () => {
-    test("interpolates linearly between closest ranks (rank = p/100 · (n − 1))", () => {
-        // sorted [10, 10, 15]: p50 → rank 1 → 10; p90 → rank 1.8 → 10 + 0.8·5 = 14; p99 → rank 1.98 → 14.9
-        expect(percentile([10, 15, 10], 50)).toBe(10);
-        expect(percentile([10, 15, 10], 90)).toBeCloseTo(14, 10);
-        expect(percentile([10, 15, 10], 99)).toBeCloseTo(14.9, 10);
-        expect(percentile([1, 2, 3, 4], 50)).toBe(2.5);
-        expect(percentile([7], 99)).toBe(7);
-        expect(percentile([], 50)).toBeUndefined();
-    });
-});
 
 describe("streamMetrics", () => {
     test("tokens at 50, 60, 75, 85 ms after submit with 10 prompt tokens", () => {

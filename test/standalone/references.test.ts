@@ -102,7 +102,7 @@ describe("references", () => {
 describe("runSuite with quality references", () => {
     const run = {
         id: "r1", suite: { name: "s", path: "s.yaml", sha256: "ab".repeat(32) }, startedAt: "2026-11-29T00:00:00.000Z",
-        finishedAt: null, status: "running", git: { commit: null, dirty: null },
+        finishedAt: null, status: "running", git: { commit: null, dirty: null }, shard: null,
         machine: { os: "linux", arch: "x64", cpu: "Test CPU", cores: 2, memoryBytes: 2 ** 30, node: "v20", nodeLlamaCpp: "3", llamaCpp: "b1", backend: "cpu", gpus: [] }
     } as RunRecord;
 
@@ -122,7 +122,7 @@ describe("runSuite with quality references", () => {
         });
         expect(records.map((r) => r.status)).toEqual(["failed", "ok"]);
         expect(records[0]!.error).toMatch(/^the vocabulary of q8\.gguf differs/);
-        expect(records[1]!.warnings).toContain("compared with F16 at /cache/k.ref");
+        expect(records[1]!.warnings).toContainEqual({ kind: "note", text: "compared with F16 at /cache/k.ref" });
         store.close();
     });
 });

@@ -9,7 +9,8 @@ import { HubUnreachableError } from "../../runner/models/hubErrors.ts";
 import { cloneHeaderFile, resolveModel, resolveModelFile, type CloneRef } from "../../runner/models/resolve.ts";
 import type { ModelRef } from "../../runner/plan/types.ts";
 import type { ConfigRecord } from "../../runner/results.ts";
-import { runFileJson } from "../../runner/store/runFile.ts";
+import { toRunFile } from "../../runner/store/runFile.ts";
+import { runFileText } from "../../runner/store/runFileText.ts";
 import { Store } from "../../runner/store/store.ts";
 import { defaultSettings } from "../../runner/suite/types.ts";
 import { writeHeaderFile } from "./fixtures/archHeaders.ts";
@@ -71,12 +72,13 @@ describe("what a clone is labelled with on record", () => {
         const run = {
             id: "r1", suite: { name: "s", path: "/s.yaml", sha256: "0".repeat(64) }, startedAt: "2025-01-01T00:00:00.000Z", finishedAt: null,
             status: "completed" as const, git: { commit: null, dirty: null },
-            machine: { os: "linux", arch: "x64", cpu: "c", cores: 2, memoryBytes: 1, node: "v20", nodeLlamaCpp: "3", llamaCpp: "b", backend: "cpu", gpus: [] }
+            machine: { os: "linux", arch: "x64", cpu: "c", cores: 2, memoryBytes: 1, node: "v20", nodeLlamaCpp: "3", llamaCpp: "b", backend: "cpu", gpus: [] },
+            shard: null
         };
         const plain = { ...model, source: "path" as const };
         delete plain.clonedFrom;
         const configs = [record("clone", model), record("plain", plain)];
-        const file = JSON.parse(runFileJson(run, configs, { baseDir: dir }));
+        const file = JSON.parse(runFileText(toRunFile(run, configs, { baseDir: dir })));
         expect(file.configs[0].model.clonedFrom).toBe("qwen-mini-f16.gguf");
         expect("clonedFrom" in file.configs[1].model).toBe(false);
 

@@ -26,7 +26,8 @@ describe("--resume of a completed run", () => {
             id: "20261129-000000-done-abcd", suite: { name: suite.name, path: suiteFile, sha256: suite.sha256 },
             startedAt: "2026-11-29T00:00:00.000Z", finishedAt: "2026-11-29T00:01:00.000Z", status: "completed",
             git: { commit: null, dirty: null },
-            machine: { os: "linux", arch: "x64", cpu: "Test CPU", cores: 2, memoryBytes: 2 ** 30, node: "v20", nodeLlamaCpp: "3", llamaCpp: "b1", backend: "cpu", gpus: [] }
+            machine: { os: "linux", arch: "x64", cpu: "Test CPU", cores: 2, memoryBytes: 2 ** 30, node: "v20", nodeLlamaCpp: "3", llamaCpp: "b1", backend: "cpu", gpus: [] },
+            shard: null
         };
         const store = Store.open(db);
         store.createRun(run);

@@ -2,124 +2,70 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ConfigRecord, RunRecord } from "../../runner/results.ts";
-import { portablePath, runFileJson, writeRunFile } from "../../runner/store/runFile.ts";
+import type { ConfigRecord } from "../../runner/results.ts";
+import { fromRunFile, portablePath, toRunFile, writeRunFile } from "../../runner/store/runFile.ts";
+import { runFileText } from "../../runner/store/runFileText.ts";
+import { parseRunFile } from "../../runner/store/readRunFile.ts";
 import { Store } from "../../runner/store/store.ts";
 import { defaultSettings } from "../../runner/suite/types.ts";
 
-const baseDir = "/home/ada/gguf-bench";
-const homeDir = "/home/ada";
-
-function makeRun(): RunRecord {
-    return {
-        id: "2025-01-02T03-04-05Z-abc123",
-        suite: { name: "qwen-quants", path: `${baseDir}/suites/qwen.yaml`, sha256: "ab".repeat(32) },
-        startedAt: "2025-01-02T03:04:05.000Z",
-        finishedAt: "2025-01-02T03:10:00.000Z",
-        status: "completed",
-        git: { commit: "0123456789abcdef0123456789abcdef01234567", dirty: true },
-        // keys deliberately not in the documented order
-        machine: {
-            gpus: ["NVIDIA H100"], backend: "cuda", llamaCpp: "b6000", nodeLlamaCpp: "3.22.1", node: "v20.19.0",
-            memoryBytes: 8 * 2 ** 30, cores: 2, cpu: "Test CPU", arch: "x64", os: "linux 6.8"
-        }
-    };
-}
-
-function makeConfig(id: string): ConfigRecord {
-    return {
-        id,
-        label: `qwen Q4_K_M ${id}`,
-        status: "ok",
-        error: null,
-        model: {
-            parameters: 1_500_000_000, arch: "qwen2", quant: "Q4_K_M", sizeBytes: 1_000_000, sha256: "cd".repeat(32),
-            path: `${homeDir}/.cache/huggingface/hub/models--Qwen/q4_k_m.gguf`, file: "q4_k_m.gguf",
-            repo: "Qwen/Qwen2.5-1.5B-Instruct-GGUF", source: "hf"
-        },
-        // reversed key order: the run file must put them back in defaultSettings order
-        params: Object.fromEntries(Object.entries({ ...defaultSettings, threads: 1, context: 256 }).reverse()) as unknown as ConfigRecord["params"],
-        // what was asked where it differs from what ran; keys deliberately out of order
-        asked: { threads: "auto", context: 128 },
-        startMs: 1150.5,
-        loadMs: 250,
-        warmupMs: 480,
-        peakRssBytes: 300_000_000,
-        vramBytes: 1_100_000_000,
-        measurements: [
-            { kind: "prompt", prompt: "explain", rep: 0, metrics: { ttftMs: 80, decodeTps: 10, e2eMs: 1000 }, tokenTimesMs: [80, 180] },
-            { kind: "prompt", prompt: "explain", rep: 1, metrics: { ttftMs: 82, decodeTps: 12, e2eMs: 1010 }, tokenTimesMs: [82, 170] },
-            { kind: "prompt", prompt: "explain", rep: 2, metrics: { ttftMs: 78, decodeTps: 14, e2eMs: 990 }, tokenTimesMs: [78, 160] }
-        ],
-        // stale on purpose: the run file recomputes it from the measurements
-        summary: { explain: { decodeTps: { n: 99, mean: 0, sd: 0, median: 0, min: 0, max: 0 } } },
-        quality: null,
-        outputs: { explain: "Qubits…" },
-        rssTimeline: [{ t: 0, bytes: 1, phase: "load" }],
-        warnings: ["explain.decodeTps varies 17 % (sd/mean): close other programs, or raise `repetitions`"],
-        startedAt: "2025-01-02T03:04:06.000Z",
-        finishedAt: "2025-01-02T03:05:06.000Z",
-        stderr: "some llama.cpp log"
-    };
-}
+import { baseDir, homeDir, makeConfig, makeRun } from "./fixtures/records.ts";
 
 const options = { baseDir, homeDir };
 
-describe("runFileJson", () => {
-    const text = runFileJson(makeRun(), [makeConfig("c1"), makeConfig("c2")], options);
+describe("the schema-2 run file", () => {
+    const text = runFileText(toRunFile(makeRun(), [makeConfig("c1"), makeConfig("c2")], options));
     const file = JSON.parse(text);
 
     it("writes every object's keys in the documented order", () => {
         expect(Object.keys(file)).toEqual(["schema", "run", "configs"]);
-        expect(file.schema).toBe(1);
-        expect(Object.keys(file.run)).toEqual(["id", "suite", "startedAt", "finishedAt", "status", "git", "machine"]);
-        expect(Object.keys(file.run.suite)).toEqual(["name", "path", "sha256"]);
-        expect(Object.keys(file.run.git)).toEqual(["commit", "dirty"]);
-        expect(Object.keys(file.run.machine)).toEqual(
-            ["os", "arch", "cpu", "cores", "memoryBytes", "node", "nodeLlamaCpp", "llamaCpp", "backend", "gpus"]);
+        expect(file.schema).toBe(2);
+        expect(Object.keys(file.run)).toEqual(["id", "suite", "startedAt", "finishedAt", "status", "git", "machine", "shard"]);
+        expect(Object.keys(file.run.machine)).toEqual(["os", "arch", "cpu", "cores", "memoryBytes", "node", "nodeLlamaCpp", "llamaCpp", "backend", "gpus"]);
         const config = file.configs[0];
         expect(Object.keys(config)).toEqual([
-            "id", "label", "status", "error", "model", "params", "asked", "startMs", "loadMs", "warmupMs", "peakRssBytes", "vramBytes",
-            "measurements", "summary", "outputs", "warnings"
+            "id", "label", "status", "error", "model", "params", "asked", "startedAt", "finishedAt", "startMs", "loadMs", "warmupMs",
+            "peakRssBytes", "vramBytes", "measurements", "summary", "quality", "outputs", "warnings", "rssTimeline", "stderr"
         ]);
         expect(Object.keys(config.model)).toEqual(["source", "repo", "file", "path", "sha256", "sizeBytes", "quant", "arch", "parameters"]);
         expect(Object.keys(config.params)).toEqual(Object.keys(defaultSettings));
-        expect(config.asked).toEqual({ context: 128, threads: "auto" });
-        expect(Object.keys(config.asked)).toEqual(["context", "threads"]);
-        expect(Object.keys(config.measurements[0])).toEqual(["kind", "prompt", "rep", "metrics"]);
+        expect(config.asked).toEqual({ threads: "auto", threadsBatch: "auto" });
+        expect(Object.keys(config.asked)).toEqual(["threads", "threadsBatch"]);
+        expect(Object.keys(config.measurements[0])).toEqual(["kind", "prompt", "rep", "metrics", "tokenTimesMs"]);
         expect(Object.keys(config.measurements[0].metrics)).toEqual(["decodeTps", "e2eMs", "ttftMs"]);
-        expect(Object.keys(config.summary)).toEqual(["explain.decodeTps", "explain.e2eMs", "explain.ttftMs"]);
-        expect(Object.keys(config.summary["explain.decodeTps"])).toEqual(["n", "mean", "sd", "median", "min", "max"]);
-        expect(file.configs.map((c: { id: string }) => c.id)).toEqual(["c1", "c2"]);
+        expect(Object.keys(config.summary)).toEqual(["explain", "tg128"]);
+        expect(Object.keys(config.summary.explain.decodeTps)).toEqual(["n", "mean", "sd", "median", "min", "max"]);
+        expect(Object.keys(config.warnings[0])).toEqual(["kind", "metric", "prompt", "variation"]);
     });
 
-    it("writes a quality pass as what was scored and its figures, recomputed from the samples that stay in the database", () => {
-        const config = { ...makeConfig("q"), quality: {
-            corpus: { path: `${homeDir}/work/corpora/sample.txt`, sha256: "ef".repeat(32) }, context: 128, chunks: 1, corpusTokens: 300,
-            reference: null, ms: 1000, peakRssBytes: 5,
-            positions: { token: [1, 2], nll: [Math.log(2), Math.log(8)], top1: [1, 3] }
-        } } satisfies ConfigRecord;
-        const written = JSON.parse(runFileJson(makeRun(), [config], options)).configs[0];
-        expect(Object.keys(written)).toEqual([
-            "id", "label", "status", "error", "model", "params", "asked", "startMs", "loadMs", "warmupMs", "peakRssBytes", "vramBytes",
-            "measurements", "summary", "quality", "outputs", "warnings"
+    it("holds every raw sample: token times, the RSS timeline, stderr, both thread counts, config start and end", () => {
+        const config = file.configs[0];
+        expect(config.measurements.map((m: { tokenTimesMs: number[] | null }) => m.tokenTimesMs)).toEqual([[80, 180.125], [82, 170.0000001], [78, 160], null]);
+        expect(config.rssTimeline).toEqual([{ t: 0, bytes: 1_000_000, phase: "load" }, { t: 25.5, bytes: 300_000_000, phase: "decode" }]);
+        expect(config.stderr).toBe("some llama.cpp log");
+        expect([config.params.threads, config.params.threadsBatch]).toEqual([1, 2]);
+        expect([config.startedAt, config.finishedAt, config.startMs, config.warmupMs]).toEqual(["2025-01-02T03:04:06.000Z", "2025-01-02T03:05:06.000Z", 1150.5, 480]);
+        expect(config.warnings).toEqual([
+            { kind: "highVariance", metric: "decodeTps", prompt: "explain", variation: 1 / 6 },
+            { kind: "llamaCpp", message: "n_ctx < n_ctx_train" }
         ]);
-        expect(written.quality).toMatchObject({ corpus: { path: "~/work/corpora/sample.txt" }, context: 128, chunks: 1, scored: 2, reference: null });
-        // exp(mean(ln 2, ln 8)) = 4; one of the two top tokens was the target
-        expect(written.quality.figures.perplexity.value).toBeCloseTo(4, 12);
-        expect(written.quality.figures.top1Accuracy.value).toBe(50);
-        expect(JSON.stringify(written.quality)).not.toContain("nll");
     });
 
     it("recomputes the summary from the measurements it writes", () => {
         // 10, 12, 14 → mean 12, sd 2; 80, 82, 78 → mean 80, sd 2, median 80
-        expect(file.configs[0].summary["explain.decodeTps"]).toEqual({ n: 3, mean: 12, sd: 2, median: 12, min: 10, max: 14 });
-        expect(file.configs[0].summary["explain.ttftMs"]).toEqual({ n: 3, mean: 80, sd: 2, median: 80, min: 78, max: 82 });
+        expect(file.configs[0].summary.explain.decodeTps).toEqual({ n: 3, mean: 12, sd: 2, median: 12, min: 10, max: 14 });
+        expect(file.configs[0].summary.explain.ttftMs).toEqual({ n: 3, mean: 80, sd: 2, median: 80, min: 78, max: 82 });
     });
 
-    it("leaves the RSS timeline, token times, stderr and timestamps of configs in the database", () => {
-        for (const word of ["rssTimeline", "tokenTimesMs", "stderr", "some llama.cpp log"]) expect(text).not.toContain(word);
-        expect(Object.keys(file.configs[0])).not.toContain("startedAt");
+    it("lays out plain lists and mappings on one line, except those read key by key", () => {
+        expect(text).toContain('\n          "metrics": { "decodeTps": 10, "e2eMs": 1000, "ttftMs": 80 },\n          "tokenTimesMs": [80, 180.125]\n');
+        expect(text).toContain('\n        { "t": 25.5, "bytes": 300000000, "phase": "decode" }\n');
+        expect(text).toContain('\n          "decodeTps": { "n": 3, "mean": 12, "sd": 2, "median": 12, "min": 10, "max": 14 },\n');
+        expect(text).toContain('\n      "params": {\n        "repetitions": 3,\n');
+        expect(text).toContain('\n      "outputs": {\n        "explain": "Qubits…\\n\\u001b[31m"\n      },\n');
+        expect(text).toContain('\n      "gpus": ["NVIDIA H100"]\n');
+        expect(text.startsWith('{\n  "schema": 2,\n  "run": {\n    "id"')).toBe(true);
+        expect(text.endsWith("}\n") && !text.endsWith("\n\n")).toBe(true);
     });
 
     it("writes no machine-specific absolute paths", () => {
@@ -128,28 +74,29 @@ describe("runFileJson", () => {
         expect(text).not.toContain(homeDir);
     });
 
-    it("is pretty with two spaces and ends with one newline", () => {
-        expect(text.startsWith('{\n  "schema": 1,\n  "run": {\n    "id"')).toBe(true);
-        expect(text.endsWith("}\n")).toBe(true);
-        expect(text.endsWith("\n\n")).toBe(false);
-    });
-
-    it("keeps a fixed shape for a config that never loaded", () => {
-        const crashed: ConfigRecord = { ...makeConfig("c3"), status: "crashed", error: "SIGKILL (out of memory?)", model: null,
-            startMs: null, loadMs: null, warmupMs: null, peakRssBytes: null, vramBytes: null, measurements: [], outputs: {}, warnings: [] };
-        const config = JSON.parse(runFileJson(makeRun(), [crashed], options)).configs[0];
-        expect(config).toMatchObject({ status: "crashed", error: "SIGKILL (out of memory?)", model: null, startMs: null, loadMs: null, warmupMs: null, summary: {} });
-        expect(Object.keys(config)).toHaveLength(16);
-    });
-
-    it("writes the same text for a run read back from the database", () => {
+    it("writes the same bytes for the run read back from the database, and from the file itself", () => {
         const store = Store.open(":memory:");
         store.createRun(makeRun());
         store.saveConfig(makeRun().id, makeConfig("c1"));
         store.saveConfig(makeRun().id, makeConfig("c2"));
         const got = store.getRun("latest")!;
         store.close();
-        expect(runFileJson(got.run, got.configs, options)).toBe(text);
+        expect(runFileText(toRunFile(got.run, got.configs, options))).toBe(text);
+
+        const read = parseRunFile(text, "x.json");
+        expect(read).toMatchObject({ schema: 2, ignored: [] });
+        expect(runFileText(read.file)).toBe(text);
+        const records = fromRunFile(read.file);
+        expect(runFileText(toRunFile(records.run, records.configs, options))).toBe(text);
+    });
+
+    it("keeps a fixed shape for a config that never loaded", () => {
+        const crashed: ConfigRecord = { ...makeConfig("c3"), status: "crashed", error: "SIGKILL (out of memory?)", model: null,
+            startMs: null, loadMs: null, warmupMs: null, peakRssBytes: null, vramBytes: null, measurements: [], outputs: {}, warnings: [], rssTimeline: [] };
+        const config = JSON.parse(runFileText(toRunFile(makeRun(), [crashed], options))).configs[0];
+        expect(config).toMatchObject({ status: "crashed", error: "SIGKILL (out of memory?)", model: null, startMs: null, loadMs: null, warmupMs: null, summary: {}, stderr: "some llama.cpp log" });
+        expect(Object.keys(config)).toHaveLength(21);
+        expect(config.quality).toBeNull();
     });
 });
 
@@ -173,7 +120,7 @@ describe("writeRunFile", () => {
         const first = await writeRunFile(runs, run, [makeConfig("c1")], options);
         expect(first).toBe(join(runs, `${run.id}.json`));
         const bytes = readFileSync(first);
-        expect(bytes.toString("utf8")).toBe(runFileJson(run, [makeConfig("c1")], options));
+        expect(bytes.toString("utf8")).toBe(runFileText(toRunFile(run, [makeConfig("c1")], options)));
 
         const second = await writeRunFile(runs, run, [makeConfig("c1")], options);
         expect(second).toBe(first);

@@ -20,8 +20,9 @@ const model: ResolvedModel = {
 const run: RunRecord = {
     id: "r1", suite: { name: "s", path: "s.yaml", sha256: "ab".repeat(32) }, startedAt: "2026-11-25T00:00:00.000Z",
     finishedAt: null, status: "running", git: { commit: "01".repeat(20), dirty: false },
-    machine: { os: "linux", arch: "x64", cpu: "Test CPU", cores: 2, memoryBytes: 2 ** 30, node: "v20", nodeLlamaCpp: "3", llamaCpp: "b1", backend: "cpu", gpus: [] }
-} as RunRecord;
+    machine: { os: "linux", arch: "x64", cpu: "Test CPU", cores: 2, memoryBytes: 2 ** 30, node: "v20", nodeLlamaCpp: "3", llamaCpp: "b1", backend: "cpu", gpus: [] },
+    shard: null
+};
 const options = (store: Store, runOrPromise: RunRecord | Promise<RunRecord>) => ({
     run: runOrPromise, configs, store, resolveModel: async () => model,
     childOptions: { childEntry, env: { FAKE_CHILD_MODE: "ok" } }

@@ -119,7 +119,7 @@ describe("measurementWarnings", () => {
         const warnings = measurementWarnings([
             rep("explain", 0, { decodeTps: 10 }), rep("explain", 1, { decodeTps: 12 }), rep("explain", 2, { decodeTps: 14 })
         ]);
-        expect(warnings).toEqual(["explain.decodeTps varies 17 % (sd/mean): close other programs, or raise `repetitions`"]);
+        expect(warnings).toEqual([{ kind: "highVariance", prompt: "explain", metric: "decodeTps", variation: 2 / 12 }]);
     });
 
     it("stays quiet for a steady metric and for metrics that are not speeds", () => {
@@ -136,23 +136,23 @@ describe("measurementWarnings", () => {
         const warnings = measurementWarnings([
             rep("explain", 1, { e2eMs: 1000 }), rep("explain", 0, { e2eMs: 2100 }), rep("explain", 2, { e2eMs: 1000 })
         ]);
-        expect(warnings[0]).toBe("explain: the first run took 2.1× the median of the rest: raise `warmup`");
+        expect(warnings[0]).toEqual({ kind: "firstRunSlow", prompt: "explain", metric: "e2eMs", ratio: 2.1 });
         // the same spread also shows as variation: mean 1366.7, sd 635.1 → 46 %
-        expect(warnings[1]).toBe("explain.e2eMs varies 46 % (sd/mean): close other programs, or raise `repetitions`");
+        expect(warnings[1]).toEqual({ kind: "highVariance", prompt: "explain", metric: "e2eMs", variation: expect.closeTo(0.4647, 4) });
     });
 
     it("uses ttftMs when there is no e2eMs, and needs at least 3 repetitions", () => {
         expect(measurementWarnings([
             rep("p", 0, { ttftMs: 400 }), rep("p", 1, { ttftMs: 100 }), rep("p", 2, { ttftMs: 110 }), rep("p", 3, { ttftMs: 120 })
-        ])[0]).toBe("p: the first run took 3.6× the median of the rest: raise `warmup`"); // 400 / median(100, 110, 120)
+        ])[0]).toEqual({ kind: "firstRunSlow", prompt: "p", metric: "ttftMs", ratio: 400 / 110 }); // 400 / median(100, 110, 120)
         expect(measurementWarnings([rep("p", 0, { ttftMs: 400 }), rep("p", 1, { ttftMs: 100 })])
-            .some((w) => w.includes("first run"))).toBe(false);
+            .some((w) => w.kind === "firstRunSlow")).toBe(false);
     });
 
     it("does not warn at exactly 1.5× the median of the rest", () => {
         expect(measurementWarnings([
             rep("p", 0, { e2eMs: 150 }), rep("p", 1, { e2eMs: 100 }), rep("p", 2, { e2eMs: 100 })
-        ]).some((w) => w.includes("first run"))).toBe(false);
+        ]).some((w) => w.kind === "firstRunSlow")).toBe(false);
     });
 
     it("judges each prompt on its own", () => {
@@ -161,6 +161,6 @@ describe("measurementWarnings", () => {
             rep("noisy", 0, { prefillTps: 100 }), rep("noisy", 1, { prefillTps: 150 })
         ]);
         // 100, 150: mean 125, sd √(625·2/1) = 35.36 → 28 %
-        expect(warnings).toEqual(["noisy.prefillTps varies 28 % (sd/mean): close other programs, or raise `repetitions`"]);
+        expect(warnings).toEqual([{ kind: "highVariance", prompt: "noisy", metric: "prefillTps", variation: expect.closeTo(0.2828, 4) }]);
     });
 });

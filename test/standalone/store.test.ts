@@ -1,6 +1,8 @@
+import { fork } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InputError } from "../../runner/errors.ts";
@@ -21,7 +23,8 @@ function makeRun(id: string, startedAt = "2025-01-02T03:04:05.000Z"): RunRecord 
         machine: {
             os: "linux 6.8", arch: "x64", cpu: "Test CPU", cores: 2, memoryBytes: 8 * 2 ** 30,
             node: "v20.19.0", nodeLlamaCpp: "3.22.1", llamaCpp: "b6000", backend: "cpu", gpus: []
-        }
+        },
+        shard: null
     };
 }
 
@@ -57,7 +60,7 @@ function makeConfig(id: string, overrides: Partial<ConfigRecord> = {}): ConfigRe
             { t: 100.5, bytes: 190_000_000, phase: "decode" },
             { t: 200, bytes: 200_000_000, phase: "unload" }
         ],
-        warnings: ["explain.decodeTps varies 17 % (sd/mean): close other programs, or raise `repetitions`"],
+        warnings: [{ kind: "highVariance", prompt: "explain", metric: "decodeTps", variation: 1 / 6 }],
         startedAt: "2025-01-02T03:04:06.000Z",
         finishedAt: "2025-01-02T03:04:16.000Z",
         ...overrides
@@ -263,7 +266,7 @@ describe("openDatabase on a file", () => {
         raw.prepare(`INSERT INTO runs (id, suite_name, suite_path, suite_sha256, started_at, status, machine)
                      VALUES ('old', 'default', 'suites/default.yaml', 'ab', '2026-11-24T00:00:00.000Z', 'completed', '{}')`).run();
         raw.prepare(`INSERT INTO configs (run_id, id, position, label, status, params, load_ms, outputs, warnings, started_at, finished_at)
-                     VALUES ('old', 'c1', 0, 'tiny', 'ok', '{}', 12.5, '{}', '[]', '2026-11-24T00:00:00.000Z', '2026-11-24T00:00:01.000Z')`).run();
+                     VALUES ('old', 'c1', 0, 'tiny', 'ok', '{}', 12.5, '{}', '["explain.decodeTps varies 17 %"]', '2026-11-24T00:00:00.000Z', '2026-11-24T00:00:01.000Z')`).run();
         raw.prepare("INSERT INTO rss_samples (run_id, config_id, seq, t_ms, bytes, phase) VALUES ('old', 'c1', 0, 1.5, 4096, 'decode')").run();
         raw.close();
 
@@ -271,11 +274,47 @@ describe("openDatabase on a file", () => {
         expect(schemaVersion(store.db)).toBe(migrations.length);
         const config = store.getRun("old")!.configs[0]!;
         expect(config).toMatchObject({ id: "c1", loadMs: 12.5, startMs: null, warmupMs: null, quality: null });
-        // the RSS samples survive the rebuild of their table (migration 3 widens its phase check)
+        // the RSS samples survive the rebuild of their table (migration 5 widens its phase check)
         expect(config.rssTimeline).toEqual([{ t: 1.5, bytes: 4096, phase: "decode" }]);
+        // warnings stored as text before they were typed read back as notes
+        expect(config.warnings).toEqual([{ kind: "note", text: "explain.decodeTps varies 17 %" }]);
         // and new saves carry both
         store.saveConfig("old", makeConfig("c2"));
         expect(store.getRun("old")!.configs[1]).toMatchObject({ startMs: 1100.25, warmupMs: 330.5 });
+        store.close();
+    });
+
+    it("migrates a version-2 database to nullable config times without losing a row, and cascades still work", () => {
+        const path = join(dir, "bench.db");
+        const raw = new Database(path);
+        raw.exec(migrations[0]!);
+        raw.exec(migrations[1]!);
+        raw.pragma("user_version = 2");
+        raw.close();
+        // rows as gguf-bench wrote them at version 2
+        const v2 = new Database(path);
+        v2.prepare(`INSERT INTO runs (id, suite_name, suite_path, suite_sha256, started_at, status, machine)
+                    VALUES ('r', 'default', 'suites/default.yaml', 'ab', '2026-11-24T00:00:00.000Z', 'completed', '{}')`).run();
+        v2.prepare(`INSERT INTO configs (run_id, id, position, label, status, params, outputs, warnings, started_at, finished_at, start_ms)
+                    VALUES ('r', 'c1', 0, 'tiny', 'ok', '{}', '{}', '[]', '2026-11-24T00:00:00.000Z', '2026-11-24T00:00:01.000Z', 900)`).run();
+        const { lastInsertRowid } = v2.prepare("INSERT INTO measurements (run_id, config_id, kind, prompt, rep, token_times_ms) VALUES ('r', 'c1', 'prompt', 'p', 0, '[1,2]')").run();
+        v2.prepare("INSERT INTO metrics (measurement_id, name, value) VALUES (?, 'e2eMs', 5)").run(lastInsertRowid);
+        v2.prepare("INSERT INTO rss_samples (run_id, config_id, seq, t_ms, bytes, phase) VALUES ('r', 'c1', 0, 0, 100, 'load')").run();
+        v2.close();
+
+        const store = Store.open(path);
+        expect(schemaVersion(store.db)).toBe(migrations.length);
+        const { configs } = store.getRun("r")!;
+        expect(configs[0]).toMatchObject({ startMs: 900, startedAt: "2026-11-24T00:00:00.000Z", rssTimeline: [{ t: 0, bytes: 100, phase: "load" }] });
+        expect(configs[0]!.measurements).toEqual([{ kind: "prompt", prompt: "p", rep: 0, metrics: { e2eMs: 5 }, tokenTimesMs: [1, 2] }]);
+        expect(store.db.prepare("SELECT count(*) FROM samples").pluck().get()).toBe(1);
+        // a config of unknown start and end (from a schema-1 run file) can be stored now
+        store.saveConfig("r", makeConfig("c2", { startedAt: null, finishedAt: null }));
+        expect(store.getRun("r")!.configs[1]).toMatchObject({ startedAt: null, finishedAt: null });
+        // the rebuilt table still cascades: deleting the run deletes every row below it
+        store.db.prepare("DELETE FROM runs WHERE id = 'r'").run();
+        for (const table of ["configs", "measurements", "metrics", "rss_samples"]) expect(count(store, table), table).toBe(0);
+        expect(store.db.pragma("foreign_keys", { simple: true })).toBe(1);
         store.close();
     });
 
@@ -310,4 +349,27 @@ describe("openDatabase on a file", () => {
         expect(() => openDatabase(join(dir, "bench.db"), { readonly: true })).toThrow();
         expect(existsSync(join(dir, "bench.db"))).toBe(false);
     });
+});
+
+describe("two processes opening one new database at once", () => {
+    it("each migrates what the other has not: no `table already exists`", async () => {
+        const dir = mkdtempSync(join(tmpdir(), "gguf-bench-race-"));
+        try {
+            const path = join(dir, "bench.db");
+            const child = fileURLToPath(new URL("./fixtures/openDatabaseChild.ts", import.meta.url));
+            // several rounds: the race is between two processes reading user_version 0 before either writes
+            for (let round = 0; round < 5; round++) {
+                rmSync(path, { force: true });
+                rmSync(`${path}-wal`, { force: true });
+                rmSync(`${path}-shm`, { force: true });
+                const runs = [0, 1, 2].map(() => new Promise<string>((resolve) => {
+                    const p = fork(child, [path], { execArgv: ["--import", "tsx"] });
+                    p.once("message", (message) => resolve(String(message)));
+                }));
+                expect(await Promise.all(runs)).toEqual(["ok", "ok", "ok"]);
+            }
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
 import { oversubscriptionWarning, resolveThreads, resolveThreadsBatch } from "../../runner/measure/resolveThreads.ts";
+import { warningText } from "../../runner/warnings.ts";
 import { makeThreadSwitch } from "../../runner/measure/threadSwitch.ts";
 
 test("threads: auto keeps one logical core for Node when llama.cpp's choice would take them all", () => {
@@ -18,10 +19,11 @@ test("threads: auto keeps one logical core for Node when llama.cpp's choice woul
 test("oversubscription warns only when no logical core is left, and says what to try", () => {
     expect(oversubscriptionWarning(1, 2)).toBeUndefined();
     expect(oversubscriptionWarning(7, 8)).toBeUndefined();
-    const warning = oversubscriptionWarning(2, 2);
-    expect(warning).toContain("threads=2 on 2 logical cores");
-    expect(warning).toContain("try threads: 1");
-    expect(oversubscriptionWarning(8, 8)).toContain("try threads: 7");
+    const warning = oversubscriptionWarning(2, 2)!;
+    expect(warning).toEqual({ kind: "threadsOversubscribed", threads: 2, logicalCores: 2 });
+    expect(warningText(warning)).toContain("threads=2 on 2 logical cores");
+    expect(warningText(warning)).toContain("try threads: 1");
+    expect(warningText(oversubscriptionWarning(8, 8)!)).toContain("try threads: 7");
 });
 
 test("threadsBatch: auto follows an explicit threads, else takes every math core", () => {
@@ -70,7 +72,9 @@ test("the thread switch budgets batches and decodes separately, and says when th
     // a decode that ran at the batch count is reported
     threads.batch();
     engine.decode();
-    expect(threads.check(engine.context, "decode")).toBe(
+    const warning = threads.check(engine.context, "decode")!;
+    expect(warning).toEqual({ kind: "threadSplit", phase: "decode", used: 2, expected: 1 });
+    expect(warningText(warning)).toBe(
         "node-llama-cpp ran a single-token decode at 2 threads, not the 1 asked for: the batch/decode thread split did not take effect"
     );
     // a second context (the quality pass) is made at the full count again, not at the decode count left behind

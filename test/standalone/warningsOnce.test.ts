@@ -5,6 +5,7 @@ import { formatResultsTable } from "../../runner/cli/resultsTable.ts";
 import { LlamaLog } from "../../runner/measure/llamaLog.ts";
 import type { ConfigRecord } from "../../runner/results.ts";
 import { defaultSettings } from "../../runner/suite/types.ts";
+import { warningText } from "../../runner/warnings.ts";
 
 describe("LlamaLog.warnings", () => {
     it("folds llama.cpp's `bad special token` lines, one per key, into one line naming the keys", () => {
@@ -14,11 +15,12 @@ describe("LlamaLog.warnings", () => {
         log.logger(LlamaLogLevel.warn, "load: bad special token: 'tokenizer.ggml.padding_token_id' = 4294967295, using default id -1");
         log.logger(LlamaLogLevel.warn, "llama_context: n_ctx_per_seq (256) < n_ctx_train (512)");
         log.logger(LlamaLogLevel.warn, "llama_context: n_ctx_per_seq (256) < n_ctx_train (512)");
-        expect(log.warnings()).toEqual([
+        expect(log.warnings().map(warningText)).toEqual([
             "llama.cpp: load: bad special token: 'tokenizer.ggml.seperator_token_id', 'tokenizer.ggml.padding_token_id', " +
             "'tokenizer.ggml.cls_token_id', 'tokenizer.ggml.mask_token_id' = 4294967295, using default id -1",
             "llama.cpp: llama_context: n_ctx_per_seq (256) < n_ctx_train (512)"
         ]);
+        expect(log.warnings()[1]).toEqual({ kind: "llamaCpp", message: "llama_context: n_ctx_per_seq (256) < n_ctx_train (512)" });
     });
 
     it("keeps lines with several quoted names apart, and different values apart", () => {
@@ -27,7 +29,7 @@ describe("LlamaLog.warnings", () => {
         log.logger(LlamaLogLevel.warn, "a 'z' and 'w'");
         log.logger(LlamaLogLevel.warn, "token 'p' = 1");
         log.logger(LlamaLogLevel.warn, "token 'q' = 2");
-        expect(log.warnings()).toEqual(["llama.cpp: a 'x' and 'y'", "llama.cpp: a 'z' and 'w'", "llama.cpp: token 'p' = 1", "llama.cpp: token 'q' = 2"]);
+        expect(log.warnings().map(warningText)).toEqual(["llama.cpp: a 'x' and 'y'", "llama.cpp: a 'z' and 'w'", "llama.cpp: token 'p' = 1", "llama.cpp: token 'q' = 2"]);
     });
 });
 

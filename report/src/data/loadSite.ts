@@ -15,11 +15,12 @@ import type { ConfigView, RunView, SiteData } from "./types.ts";
 interface RunRow {
     id: string; suite_name: string; suite_path: string; suite_sha256: string; started_at: string;
     finished_at: string | null; status: RunStatus; git_commit: string | null; git_dirty: 0 | 1 | null; machine: string;
+    shard_index: number | null; shard_count: number | null;
 }
 interface ConfigRow {
     run_id: string; id: string; position: number; label: string; status: ConfigStatus; error: string | null;
     model: string | null; params: string; load_ms: number | null; peak_rss_bytes: number | null;
-    vram_bytes: number | null; started_at: string;
+    vram_bytes: number | null; started_at: string | null;
 }
 
 /** Read the whole database into the site's shapes. `db` null (no database yet) gives an empty site. */
@@ -70,6 +71,7 @@ export function loadSite(db: Database.Database | null, source: string | null = n
             startedAt: row.started_at, finishedAt: row.finished_at, status: row.status,
             git: { commit: row.git_commit, dirty: row.git_dirty == null ? null : row.git_dirty === 1 },
             machine, machineKey: machineKey(machine), machineName: machineName(machine),
+            shard: row.shard_index == null || row.shard_count == null ? null : { index: row.shard_index, count: row.shard_count },
             configCount: byRun.get(row.id)?.length ?? 0, statusCounts
         };
     });

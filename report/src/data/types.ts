@@ -26,7 +26,8 @@ export interface ConfigView {
     loadMs: number | null;
     peakRssBytes: number | null;
     vramBytes: number | null;
-    startedAt: string;
+    /** Null for a config imported from a schema-1 run file, which did not record it. */
+    startedAt: string | null;
     /** Prompt or test id → metric → Summary, from the raw samples. */
     summaries: Summaries;
     /** Prompt and test ids in the order they were measured. */

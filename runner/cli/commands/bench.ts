@@ -6,7 +6,8 @@ import { parseSuite } from "../../suite/parseSuite.ts";
 import { planConfigs } from "../../plan/plan.ts";
 import type { Config } from "../../plan/types.ts";
 import type { Suite, Threads } from "../../suite/types.ts";
-import type { RunRecord } from "../../results.ts";
+import type { RunRecord, Shard } from "../../results.ts";
+import { parseShard, shardConfigs } from "../../plan/shard.ts";
 import { openDatabase } from "../../store/db.ts";
 import { Store } from "../../store/store.ts";
 import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "../../models/cacheDirs.ts";
@@ -49,6 +50,8 @@ export interface BenchArgs {
     repetitions?: number;
     /** Finish an earlier run: its id or `latest`. */
     resume?: string;
+    /** Run only part K of N of the suite's configs (plan/shard.ts). Defaults to the whole suite. */
+    shard?: Shard;
     /** Ad-hoc: a model path or OWNER/REPO/FILE.gguf (`like:` before it: a synthetic clone of it), with `prompt`. */
     model?: string;
     /** Ad-hoc clone: the file type to re-type it to, as llama-quantize names it. Defaults to every tensor keeping its type. */
@@ -72,6 +75,8 @@ options:
   --filter TEXT        only configs whose label or id contains TEXT
   --repetitions N      measured repetitions for every config
   --resume RUN_ID      run only the configs missing from an earlier run (or: latest)
+  --shard K/N          run part K of N of the configs (deterministic, balanced by model size and work), for
+                       one machine or CI job of many; run files of all parts land side by side
   --model, --prompt    one ad-hoc run that streams the answer, then prints its metrics
   --model like:…       the same on a synthetic clone of that GGUF (its header only; random weights, gibberish
                        text, real speed and memory); --quant re-types it as llama-quantize would
@@ -111,12 +116,20 @@ export async function benchCommand(argv: string[]): Promise<number> {
         hubEndpoint();
         hubToken();
     }
-    const planned = planConfigs(suite, { ...(args.filter != null ? { filter: args.filter } : {}), ...(args.repetitions != null ? { repetitions: args.repetitions } : {}) });
+    const shard = resumeOf?.run.shard ?? args.shard ?? null;
+    if (resumeOf != null && args.shard != null && JSON.stringify(args.shard) !== JSON.stringify(resumeOf.run.shard))
+        throw new InputError(`--shard ${args.shard.index}/${args.shard.count}: run ${resumeOf.run.id} ran ${resumeOf.run.shard == null ? "the whole suite" : `shard ${resumeOf.run.shard.index}/${resumeOf.run.shard.count}`}; resume it without --shard`);
+    const all = planConfigs(suite, { ...(args.filter != null ? { filter: args.filter } : {}), ...(args.repetitions != null ? { repetitions: args.repetitions } : {}) });
+    const planned = shard == null ? all : shardConfigs(all, shard);
     await sources.checkAll(planned.map((config) => config.model));
     await checkQualityModels(suite.path, planned);
 
     if (args.dryRun) {
         await printDryRun(planned, sources);
+        return exitCodes.ok;
+    }
+    if (planned.length === 0) {
+        console.error(`shard ${shard!.index}/${shard!.count} holds none of the ${all.length} config(s) of ${suite.name}: nothing to run or record`);
         return exitCodes.ok;
     }
 
@@ -142,17 +155,19 @@ export async function benchCommand(argv: string[]): Promise<number> {
         // done. Its failure is handled on this very chain (raised below, after runSuite), never left unobserved.
         const runReady: Promise<RunRecord> = probeMachine(suite.defaults.gpu).then((facts) => {
             const run: RunRecord = resumeOf?.run ?? {
-                id: newRunId(suite.name),
+                id: newRunId(suite.name, new Date(), shard),
                 suite: { name: suite.name, path: displayPath(suite.path), sha256: suite.sha256 },
                 startedAt: started,
                 finishedAt: null,
                 status: "running",
                 git: gitInfo(process.cwd()),
-                machine: facts
+                machine: facts,
+                shard
             };
             if (resumeOf == null) store.createRun(run);
             progress.clear();
-            console.error(`run ${run.id}: ${configs.length} config(s)${resumeOf != null ? ` missing of ${planned.length}` : ""} · ${visible(facts.cpu)} · ${visible(facts.backend)}`);
+            const part = shard == null ? "" : ` of shard ${shard.index}/${shard.count} (${all.length} in the suite)`;
+            console.error(`run ${run.id}: ${configs.length} config(s)${resumeOf != null ? ` missing of ${planned.length}` : ""}${part} · ${visible(facts.cpu)} · ${visible(facts.backend)}`);
             return run;
         });
         runReady.catch(() => undefined);
@@ -222,13 +237,14 @@ export async function benchCommand(argv: string[]): Promise<number> {
 function parseBenchArgs(argv: string[]): BenchArgs | null {
     const { values, positionals } = parseCommandArgs("bench", argv, {
         db: { type: "string" }, results: { type: "string" }, "dry-run": { type: "boolean" }, filter: { type: "string" },
-        repetitions: { type: "string" }, resume: { type: "string" }, model: { type: "string" }, prompt: { type: "string" },
+        repetitions: { type: "string" }, resume: { type: "string" }, shard: { type: "string" }, model: { type: "string" }, prompt: { type: "string" },
         "max-tokens": { type: "string" }, threads: { type: "string" }, quant: { type: "string" }, help: { type: "boolean", short: "h" }
     });
     if (values.help) return null;
     if (positionals.length > 1) throw new InputError(`bench: expected at most one suite file, got ${positionals.join(" ")}`);
     if ((values.model == null) !== (values.prompt == null)) throw new InputError("bench: --model and --prompt go together");
     if (values.model != null && positionals.length > 0) throw new InputError("bench: give either a suite file or --model/--prompt, not both");
+    if (values.model != null && values.shard != null) throw new InputError("bench: --shard splits a suite; an ad-hoc --model run has one config");
     for (const flag of ["db", "results", "resume", "filter"] as const)
         if (values[flag] === "") throw new InputError(`--${flag}: expected a value, got an empty one`);
     if (positionals[0] === "") throw new InputError("bench: expected a suite file, got an empty name");
@@ -242,6 +258,7 @@ function parseBenchArgs(argv: string[]): BenchArgs | null {
         ...(values.filter != null ? { filter: values.filter } : {}),
         ...(values.repetitions != null ? { repetitions: settingFlag("--repetitions", "repetitions", values.repetitions) } : {}),
         ...(values.resume != null ? { resume: values.resume } : {}),
+        ...(values.shard != null ? { shard: parseShard(values.shard) } : {}),
         ...(values.model != null ? { model: values.model } : {}),
         ...(values.prompt != null ? { prompt: values.prompt } : {}),
         ...(values.quant != null ? { quant: values.quant } : {}),

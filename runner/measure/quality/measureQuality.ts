@@ -8,6 +8,7 @@ import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import type { ReferenceInput } from "../../exec/protocol.ts";
 import type { QualityPlan } from "../../plan/types.ts";
 import type { QualityRecord } from "../../results.ts";
+import type { Warning } from "../../warnings.ts";
 import { readPeakRssBytes } from "../peakRss.ts";
 import { chunkLayout, type ChunkLayout } from "./chunks.ts";
 import { ReferenceReader } from "./referenceFile.ts";
@@ -30,12 +31,12 @@ export interface PreparedCorpus {
  * The corpus tokenized and cut into chunks, or an `Error` worded for the user when the corpus or the context cannot
  * make one; a request for more chunks than there are is a warning.
  */
-export function prepareCorpus(model: LlamaModel, plan: QualityPlan, warnings: string[]): PreparedCorpus {
+export function prepareCorpus(model: LlamaModel, plan: QualityPlan, warnings: Warning[]): PreparedCorpus {
     const { tokens, bos } = corpusTokens(model, plan.text);
     return { tokens, bos, layout: qualityLayout(model, plan, tokens.length, warnings) };
 }
 
-function qualityLayout(model: LlamaModel, plan: QualityPlan, tokenCount: number, warnings: string[]): ChunkLayout {
+function qualityLayout(model: LlamaModel, plan: QualityPlan, tokenCount: number, warnings: Warning[]): ChunkLayout {
     if (plan.context > model.trainContextSize)
         throw new Error(`quality.context ${plan.context} does not fit: the model was trained on ${model.trainContextSize} tokens of context`);
     let layout: ReturnType<typeof chunkLayout>;
@@ -45,7 +46,7 @@ function qualityLayout(model: LlamaModel, plan: QualityPlan, tokenCount: number,
         throw new Error(`quality.corpus is too short: ${(error as Error).message}`);
     }
     if (plan.chunks != null && plan.chunks > layout.available)
-        warnings.push(`quality.chunks ${plan.chunks}: the corpus holds ${layout.available} chunk(s) of ${plan.context} tokens; all ${layout.available} were scored`);
+        warnings.push({ kind: "qualityChunksCapped", asked: plan.chunks, available: layout.available, context: plan.context });
     return layout;
 }
 

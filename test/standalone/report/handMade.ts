@@ -14,7 +14,8 @@ export function run(id: string, startedAt: string, opts: { suite?: string; machi
         id, suite: { name: opts.suite ?? "quants", path: "suites/quants.yaml", sha256: "ab".repeat(32) },
         startedAt, finishedAt: startedAt, status: "completed",
         git: { commit: opts.commit ?? "0123456789abcdef0123456789abcdef01234567", dirty: false },
-        machine: opts.machine ?? machineA
+        machine: opts.machine ?? machineA,
+        shard: null
     };
 }
 

@@ -1,0 +1,222 @@
+/**
+ * Reads a run file back: JSON, the schema version (1 or 2; schema 1 is upgraded to 2's shape first), the shape
+ * (run-file.schema.json) and what a schema cannot say (unique ids, summaries that agree with the measurements,
+ * quality figures that agree with the positions, token times in order). Every problem is one `InputError` line naming the file and the JSON path.
+ */
+import { readFile } from "node:fs/promises";
+import runFileSchemaJson from "../../run-file.schema.json" with { type: "json" };
+import { describeValue, InputError } from "../errors.ts";
+import { summarizeMeasurements } from "../stats/summarize.ts";
+import { SchemaChecker, type SchemaPath } from "../suite/checkSchema.ts";
+import { runFileSchema, type RunFile, type RunFileQuality } from "./runFile.ts";
+import { qualityFigures } from "../stats/qualityFigures.ts";
+import type { Settings } from "../suite/types.ts";
+import { warningText } from "../warnings.ts";
+import { orderedRunFile } from "./runFileText.ts";
+
+const checker = new SchemaChecker(runFileSchemaJson);
+
+export interface ReadRunFile {
+    file: RunFile;
+    /** The schema the file was written in (1 is upgraded to 2 on reading). */
+    schema: 1 | 2;
+    /** JSON paths of keys this version does not know, which it ignores (written by a newer gguf-bench?). */
+    ignored: string[];
+}
+
+/** Read and check the run file at `path`. Throws an `InputError` naming `path` on anything wrong with it. */
+export async function readRunFile(path: string): Promise<ReadRunFile> {
+    let text: string;
+    try {
+        text = await readFile(path, "utf8");
+    } catch (error) {
+        throw new InputError(`${path}: cannot read the run file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    return parseRunFile(text, path);
+}
+
+/** Check a run file's text; `source` names it in errors. */
+export function parseRunFile(text: string, source: string): ReadRunFile {
+    const fail = (at: SchemaPath, message: string): never => {
+        throw new InputError(`${source}: ${at.length === 0 ? "(the file)" : jsonPath(at)}: ${message}`);
+    };
+    let raw: unknown;
+    try {
+        raw = JSON.parse(text);
+    } catch (error) {
+        throw new InputError(`${source}: not a run file: invalid JSON (${(error as Error).message}${text.trim() === "" ? "; the file is empty" : "; truncated?"})`);
+    }
+    if (!isMapping(raw)) return fail([], `expected a run file (a JSON object with \`schema\`, \`run\`, \`configs\`), got ${describeValue(raw)}`);
+    const schema = raw.schema;
+    if (schema !== 1 && schema !== runFileSchema) {
+        if (typeof schema === "number" && Number.isInteger(schema) && schema > runFileSchema)
+            fail(["schema"], `run file schema ${schema} is newer than this gguf-bench reads (1 to ${runFileSchema}): update gguf-bench`);
+        fail(["schema"], `expected 1 or ${runFileSchema}, got ${describeValue(schema)}`);
+    }
+    const upgraded = withAddedKeys(schema === 1 ? upgradeSchema1(raw) : raw);
+
+    const issue = checker.check(upgraded);
+    if (issue != null) {
+        if (issue.kind === "missing") fail(issue.path, `expected ${issue.expected}, got nothing (key missing)`);
+        fail(issue.path, `expected ${issue.expected}, got ${describeValue(issue.value)}`);
+    }
+    const file = orderedRunFile(upgraded as unknown as RunFile);
+    checkSense(file, fail);
+    const ignored: string[] = [];
+    unknownKeys(upgraded, file, [], ignored);
+    return { file, schema: schema === 1 ? 1 : 2, ignored };
+}
+
+/**
+ * Keys added to schema 2 after its first files were written are optional to the reader, with the value that means
+ * "nothing recorded": `asked` (`{}`), `quality` (null). A key added later goes here too, so that every schema-2 file
+ * stays readable.
+ */
+function withAddedKeys(raw: Record<string, unknown>): Record<string, unknown> {
+    if (!Array.isArray(raw.configs)) return raw;
+    const added = { asked: {}, quality: null };
+    return { ...raw, configs: raw.configs.map((config: unknown) => (isMapping(config) ? { ...added, ...config } : config)) };
+}
+
+/**
+ * Schema 1 → 2 on the raw JSON, adding only what schema 1 lacks, so that problems are still found (and named) at
+ * their place in the file: no token times, RSS timeline, stderr, shard or config start/end; warnings as text;
+ * `summary` keyed `<prompt>.<metric>` (dropped: it is recomputed); `startMs` / `warmupMs` and `threadsBatch`
+ * missing in the oldest files (then one thread count served both). A missing `asked` is filled by withAddedKeys.
+ */
+function upgradeSchema1(raw: Record<string, unknown>): Record<string, unknown> {
+    const run = isMapping(raw.run) ? { ...raw.run, shard: raw.run.shard ?? null } : raw.run;
+    const configs = Array.isArray(raw.configs) ? raw.configs.map((config: unknown) => {
+        if (!isMapping(config)) return config;
+        const params = isMapping(config.params) && !("threadsBatch" in config.params) ? { ...config.params, threadsBatch: config.params.threads } : config.params;
+        const { summary: _derived, ...rest } = config;
+        return {
+            ...rest,
+            params,
+            startedAt: null,
+            finishedAt: null,
+            startMs: config.startMs ?? null,
+            warmupMs: config.warmupMs ?? null,
+            measurements: Array.isArray(config.measurements)
+                ? config.measurements.map((m: unknown) => (isMapping(m) ? { ...m, tokenTimesMs: null } : m)) : config.measurements,
+            summary: {},
+            warnings: Array.isArray(config.warnings)
+                ? config.warnings.map((w: unknown) => (typeof w === "string" ? { kind: "note", text: w } : w)) : config.warnings,
+            rssTimeline: [],
+            stderr: null
+        };
+    }) : raw.configs;
+    return { ...raw, schema: runFileSchema, run, configs };
+}
+
+/**
+ * What a schema-1 file of this run would say: the same run without what schema 1 did not record, warnings as their
+ * text. Used to tell whether a schema-1 file and a complete record hold the same run.
+ */
+export function schema1View(file: RunFile): RunFile {
+    return {
+        ...file,
+        run: { ...file.run, shard: null },
+        configs: file.configs.map((config) => ({
+            ...config,
+            params: "threadsBatch" in config.params ? config.params : { ...config.params as Settings, threadsBatch: (config.params as Settings).threads },
+            startedAt: null,
+            finishedAt: null,
+            measurements: config.measurements.map((m) => ({ ...m, tokenTimesMs: null })),
+            summary: {},
+            quality: null,
+            warnings: config.warnings.map((w) => (w.kind === "note" ? w : { kind: "note", text: warningText(w) })),
+            rssTimeline: [],
+            stderr: null
+        }))
+    };
+}
+
+/** What the schema cannot check: ids unique, one measurement per (prompt, rep), summaries that agree, times in order. */
+function checkSense(file: RunFile, fail: (at: SchemaPath, message: string) => never): void {
+    const ids = new Map<string, number>();
+    file.configs.forEach((config, c) => {
+        const twin = ids.get(config.id);
+        if (twin != null) fail(["configs", c, "id"], `config id \`${config.id}\` is also configs[${twin}]'s: a config appears once per run`);
+        ids.set(config.id, c);
+        const reps = new Set<string>();
+        config.measurements.forEach((m, i) => {
+            const key = JSON.stringify([m.prompt, m.rep]);
+            if (reps.has(key)) fail(["configs", c, "measurements", i], `a second measurement of \`${m.prompt}\` rep ${m.rep}`);
+            reps.add(key);
+            m.tokenTimesMs?.forEach((t, j) => {
+                if (j > 0 && t < m.tokenTimesMs![j - 1]!) fail(["configs", c, "measurements", i, "tokenTimesMs", j], `expected token times in order, got ${t} after ${m.tokenTimesMs![j - 1]}`);
+            });
+        });
+        if (file.run.shard != null && file.run.shard.index > file.run.shard.count)
+            fail(["run", "shard", "index"], `expected a shard index from 1 to ${file.run.shard.count}, got ${file.run.shard.index}`);
+        checkSummary(config.summary, summarizeMeasurements(config.measurements), ["configs", c, "summary"], fail);
+        if (config.quality != null) checkQuality(config.quality, ["configs", c, "quality"], fail);
+    });
+}
+
+/**
+ * A quality pass's columns are one entry per scored position (the reference's two together, KLD only with a
+ * reference), and its figures are the ones those samples give (to 1e-9, relative), as summaries are checked.
+ */
+function checkQuality(quality: RunFileQuality, at: SchemaPath, fail: (at: SchemaPath, message: string) => never): void {
+    const positions = quality.positions;
+    const n = positions.nll.length;
+    for (const [name, column] of Object.entries(positions))
+        if (column != null && column.length !== n)
+            fail([...at, "positions", name], `expected ${n} values (one per scored position, as \`nll\` has), got ${column.length}`);
+    if ((positions.nllRef == null) !== (positions.top1Ref == null))
+        fail([...at, "positions", positions.nllRef == null ? "nllRef" : "top1Ref"], "expected `nllRef` and `top1Ref` together (both come from the reference)");
+    if ((positions.nllRef == null) !== (quality.reference == null))
+        fail([...at, "reference"], quality.reference == null ? "expected the reference the `nllRef` samples came from, got null" : "names a reference, but the positions hold no `nllRef` samples");
+    if (positions.kld != null && positions.nllRef == null) fail([...at, "positions", "kld"], "KLD samples without a reference");
+    if (positions.tailRef != null && positions.kld == null) fail([...at, "positions", "tailRef"], "reference tail masses without KLD samples");
+    const computed = qualityFigures(positions);
+    const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300) || a === b;
+    for (const name of new Set([...Object.keys(quality.figures), ...Object.keys(computed)])) {
+        const w = quality.figures[name];
+        const c = computed[name];
+        if (w == null || c == null) fail([...at, "figures", name], w == null ? "missing, but the positions give this figure" : "present, but the positions do not give this figure");
+        for (const key of ["value", "unc"] as const)
+            if ((w[key] == null) !== (c[key] == null) || (w[key] != null && !close(w[key], c[key]!)))
+                fail([...at, "figures", name, key], `expected ${c[key] ?? "no value"} (recomputed from the positions), got ${w[key] ?? "nothing"}: the file no longer agrees with itself (edited by hand?)`);
+    }
+}
+
+/** The written summary must be the one the measurements give (to 1e-9, relative): a hand edit of either shows here. */
+function checkSummary(written: RunFile["configs"][number]["summary"], computed: typeof written, at: SchemaPath, fail: (at: SchemaPath, message: string) => never) {
+    // schema-1 files and files without summaries carry none to check
+    if (Object.keys(written).length === 0) return;
+    const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300) || a === b;
+    for (const prompt of new Set([...Object.keys(written), ...Object.keys(computed)])) {
+        for (const metric of new Set([...Object.keys(written[prompt] ?? {}), ...Object.keys(computed[prompt] ?? {})])) {
+            const w = written[prompt]?.[metric];
+            const c = computed[prompt]?.[metric];
+            if (w == null || c == null)
+                fail([...at, prompt, metric], w == null ? "missing, but the measurements have this metric" : "present, but no measurement has this metric");
+            for (const key of ["n", "mean", "sd", "median", "min", "max"] as const)
+                if (!close(w[key], c[key]))
+                    fail([...at, prompt, metric, key], `expected ${c[key]} (recomputed from the measurements), got ${w[key]}: the file no longer agrees with itself (edited by hand?)`);
+        }
+    }
+}
+
+/** Paths present in `raw` but not in `known` (the file rebuilt from the keys this version reads). */
+function unknownKeys(raw: unknown, known: unknown, at: SchemaPath, out: string[]): void {
+    if (Array.isArray(raw) && Array.isArray(known)) raw.forEach((item, i) => unknownKeys(item, known[i], [...at, i], out));
+    else if (isMapping(raw) && isMapping(known))
+        for (const key of Object.keys(raw)) {
+            if (!(key in known)) out.push(jsonPath([...at, key]));
+            else unknownKeys(raw[key], known[key], [...at, key], out);
+        }
+}
+
+/** `configs[0].measurements[2].metrics.decodeTps`; keys that are not plain names in brackets. */
+export function jsonPath(path: SchemaPath): string {
+    return path.map((part, i) => typeof part === "number" ? `[${part}]`
+        : /^[A-Za-z_$][\w$]*$/.test(part) ? `${i === 0 ? "" : "."}${part}` : `[${JSON.stringify(part)}]`).join("");
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}

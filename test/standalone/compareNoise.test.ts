@@ -1,0 +1,32 @@
+/**
+ * compare on real A/A runs: nothing changed between them, so whatever it flags is a false alarm.
+ *
+ * fixtures/aa-runs.json holds 8 runs of suites/default.yaml made back to back on the project's 2-vCPU VM by
+ * `scripts/compare-noise.sh aa` (commit 86c3ff5, under `flock -x /work/.measure.lock`, 2026-11-29 21:13–21:15 UTC),
+ * trimmed to what compare reads: every measurement's metrics and the per-config figures exactly as recorded; RSS
+ * timelines, token times, outputs, warnings and summaries (derived) left out to keep the fixture small.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { compareSides, type Comparison } from "../../runner/compare/compareSides.ts";
+import { parseRunFile } from "../../runner/store/readRunFile.ts";
+
+const runs = (JSON.parse(readFileSync(new URL("./fixtures/aa-runs.json", import.meta.url), "utf8")) as unknown[])
+    .map((run, i) => parseRunFile(JSON.stringify(run), `aa-runs.json[${i}]`).file);
+const side = (spec: string, from: number, to: number) => ({ spec, description: spec, runs: runs.slice(from, to) });
+const flagged = (c: Comparison) => c.rows.filter((r) => r.verdict === "regression" || r.verdict === "improvement");
+const judged = (c: Comparison) => c.rows.filter((r) => r.verdict !== "not judged");
+
+describe("compare on real A/A runs (default suite, this VM)", () => {
+    it("holds 8 runs of the same 3 configs", () => {
+        expect(runs).toHaveLength(8);
+        expect(new Set(runs.map((r) => r.configs.map((c) => c.id).join())).size).toBe(1);
+    });
+
+    it("pooled 4 runs against 4: at most 5 % of the judged rows flagged at the default threshold, none at 10 %", () => {
+        const c = compareSides(side("first 4", 0, 4), side("last 4", 4, 8), { pool: true });
+        expect(judged(c).length).toBeGreaterThan(90);
+        expect(flagged(c).length / judged(c).length).toBeLessThanOrEqual(0.05);
+        expect(flagged(compareSides(side("first 4", 0, 4), side("last 4", 4, 8), { pool: true, threshold: 10 }))).toEqual([]);
+    });
+});

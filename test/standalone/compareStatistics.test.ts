@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { logRatio } from "../../runner/stats/logRatio.ts";
+import { tQuantile, tTwoSidedP } from "../../runner/stats/studentT.ts";
+
+describe("Student's t", () => {
+    it("gives R's / scipy's quantiles (qt(0.975, df)), fractional df included", () => {
+        expect(tQuantile(0.975, 1)).toBeCloseTo(12.706205, 5);
+        expect(tQuantile(0.975, 2)).toBeCloseTo(4.302653, 5);
+        expect(tQuantile(0.975, 4)).toBeCloseTo(2.776445, 5);
+        expect(tQuantile(0.975, 10)).toBeCloseTo(2.228139, 5);
+        expect(tQuantile(0.975, 4.5)).toBeCloseTo(2.658912, 5); // scipy.stats.t.ppf(0.975, 4.5)
+        expect(tQuantile(0.025, 4)).toBeCloseTo(-2.776445, 5);
+        expect(tQuantile(0.5, 3)).toBe(0);
+    });
+
+    it("gives two-sided tail probabilities (2·pt(−|t|, df))", () => {
+        expect(tTwoSidedP(2, 1)).toBeCloseTo(0.2951672, 6);
+        expect(tTwoSidedP(-2, 4)).toBeCloseTo(0.1161165, 6);
+        expect(tTwoSidedP(2, 4.5)).toBeCloseTo(0.1082579, 6); // 2 · scipy.stats.t.sf(2, 4.5)
+        expect(tTwoSidedP(0, 3)).toBe(1);
+        expect(tTwoSidedP(Infinity, 3)).toBe(0);
+    });
+
+    it("refuses p outside (0, 1) and df ≤ 0", () => {
+        expect(() => tQuantile(1, 3)).toThrow(RangeError);
+        expect(() => tQuantile(0.9, 0)).toThrow(/df/);
+        expect(() => tTwoSidedP(1, -1)).toThrow(RangeError);
+    });
+});
+
+describe("logRatio (Welch's t on the logs)", () => {
+    it("matches a hand-worked case: logs 0, ±0.02 against −0.1, −0.1 ± 0.02", () => {
+        // each side: mean of logs 0 and −0.1, variance 0.0004, so se² = 2 · 0.0004 / 3, df = 4 (equal variances and n),
+        // t = −0.1 / √(0.000267) = −6.124; scipy.stats.ttest_ind(…, equal_var=False): p = 0.0036022
+        const r = logRatio([1, Math.exp(0.02), Math.exp(-0.02)], [Math.exp(-0.1), Math.exp(-0.08), Math.exp(-0.12)])!;
+        expect(r.ratio).toBeCloseTo(Math.exp(-0.1), 12);
+        expect(r.df).toBeCloseTo(4, 10);
+        expect(r.p).toBeCloseTo(0.0036022, 6);
+        // exp(−0.1 ∓ 2.776445 · 0.016330)
+        expect(r.low).toBeCloseTo(0.864729, 5);
+        expect(r.high).toBeCloseTo(0.946806, 5);
+    });
+
+    it("matches scipy on unequal spreads (Welch–Satterthwaite df)", () => {
+        const r = logRatio([1270, 1250, 1330], [900, 1310, 1100])!;
+        expect(r.p).toBeCloseTo(0.2712370, 6);
+        expect(r.df).toBeCloseTo(2.1176302, 6);
+        expect(r.low).toBeLessThan(1);
+        expect(r.high).toBeGreaterThan(1);
+    });
+
+    it("is a point when neither side varies: p 0 when they differ, 1 when equal", () => {
+        const doubled = logRatio([5, 5], [10, 10])!;
+        expect(doubled.ratio).toBeCloseTo(2, 12);
+        expect(doubled).toEqual({ ratio: doubled.ratio, low: doubled.ratio, high: doubled.ratio, p: 0, df: Infinity });
+        expect(logRatio([5, 5, 5], [5, 5])).toEqual({ ratio: 1, low: 1, high: 1, p: 1, df: Infinity });
+    });
+
+    it("has no answer from one sample per side or from values that are not positive", () => {
+        expect(logRatio([5], [6, 7])).toBeNull();
+        expect(logRatio([5, 0], [6, 7])).toBeNull();
+        expect(logRatio([5, 6], [6, Number.NaN])).toBeNull();
+    });
+});
