@@ -6,7 +6,8 @@ import type Database from "better-sqlite3";
 import type { ConfigStatus, MachineInfo, ModelInfo, RunStatus, Summaries } from "../../../runner/results.ts";
 import type { Settings } from "../../../runner/suite/types.ts";
 import { computeStatistics } from "../../../runner/stats/computeStatistics.ts";
-import { machineKey, machineName } from "./machineKey.ts";
+import { machineKey } from "../../../runner/store/machineKey.ts";
+import { machineName } from "./machineName.ts";
 import { modelFamily } from "./modelFamily.ts";
 import type { ConfigView, RunView, SiteData } from "./types.ts";
 
