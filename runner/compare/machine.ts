@@ -1,15 +1,8 @@
 /**
- * The machine as a dimension of comparisons: configs are matched within a machine, named by the hardware that
- * decides speed (architecture, CPU, cores, backend, GPUs). Software (OS, Node, node-llama-cpp, llama.cpp) and the
- * memory total are not part of the key: a new release on the same machine is exactly what compare is for; they
- * are listed as fingerprint differences instead.
+ * Machines in a comparison: configs are matched within a machine (`machineKey`, shared with the report); what else
+ * differs between two machines' fingerprints is listed beside the comparison.
  */
 import type { MachineInfo } from "../results.ts";
-
-/** `x64 · Intel Xeon · 2 cores · cpu`, plus GPUs: equal keys are the same machine for matching. */
-export function machineKey(machine: MachineInfo): string {
-    return [machine.arch, machine.cpu, `${machine.cores} cores`, machine.backend, ...machine.gpus].join(" · ");
-}
 
 const fields = ["os", "arch", "cpu", "cores", "memoryBytes", "node", "nodeLlamaCpp", "llamaCpp", "backend", "gpus"] as const;
 

@@ -11,6 +11,7 @@ import { runFilePaths } from "../store/importRuns.ts";
 import { toRunFile, type RunFile } from "../store/runFile.ts";
 import { openDatabase } from "../store/db.ts";
 import { latestRunAlias, Store } from "../store/store.ts";
+import { shardSet } from "../store/shardSet.ts";
 import { gitRunFiles, resolveCommit } from "./gitRunFiles.ts";
 
 export interface Side {
@@ -75,27 +76,18 @@ export async function resolveSide(spec: string, opts: SideOptions): Promise<Side
     throw new InputError(`compare: \`${shown}\` is not a run id in ${visible(opts.db)}, \`latest\`, a run file or folder, a git ref, or REF:RUN_ID`);
 }
 
-/** The newest run in the database, with the newest run of each other shard of the same suite and commit. */
+/** The newest run in the database, with the newest run of each other shard of it (see `shardSet`). */
 function latestSide(db: string): Side {
     if (!existsSync(db)) throw new InputError(`latest: no database at ${visible(db)}: run \`npm run bench\`, or \`npm run db -- import\` run files`);
     return withStore(db, (store) => {
-        const latest = store.getRun(latestRunAlias);
-        if (latest == null) throw new InputError(`latest: ${visible(db)} holds no run yet`);
-        const runs = [toRunFile(latest.run, latest.configs)];
-        const { shard, suite, git } = latest.run;
-        if (shard != null && shard.count > 1) {
-            const found = new Set([shard.index]);
-            for (const id of store.runIds().reverse()) {
-                const other = store.getRun(id)!.run;
-                if (other.shard == null || other.shard.count !== shard.count || found.has(other.shard.index)) continue;
-                if (other.suite.sha256 !== suite.sha256 || other.git.commit !== git.commit) continue;
-                found.add(other.shard.index);
-                const { run, configs } = store.getRun(id)!;
-                runs.push(toRunFile(run, configs));
-            }
-        }
+        const all = store.runs();
+        if (all.length === 0) throw new InputError(`latest: ${visible(db)} holds no run yet`);
+        const runs = shardSet(all[0]!, all).map((run) => {
+            const { configs } = store.getRun(run.id)!;
+            return toRunFile(run, configs);
+        });
         const shards = runs.length > 1 ? ` with ${runs.length - 1} other shard(s) of it` : "";
-        return { spec: latestRunAlias, description: `latest run ${latest.run.id}${shards} (database)`, runs: byStart(runs) };
+        return { spec: latestRunAlias, description: `latest run ${all[0]!.id}${shards} (database)`, runs: byStart(runs) };
     });
 }
 

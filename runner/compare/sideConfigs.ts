@@ -1,6 +1,6 @@
 /** A side's configs as compare pairs them: one entry per machine and config id, with the runs whose samples count. */
 import type { RunFile, RunFileConfig } from "../store/runFile.ts";
-import { machineKey } from "./machine.ts";
+import { machineKey } from "../store/machineKey.ts";
 import type { Side } from "./resolveSide.ts";
 
 export interface Entry {

@@ -3,13 +3,14 @@
  * one transaction. Importing a run that is already there with the same content changes nothing; the same run id with
  * other content is an error that names both sources.
  */
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.ts";
 import { readRunFile, schema1View, type ReadRunFile } from "./readRunFile.ts";
 import { fromRunFile, toRunFile, type RunFile } from "./runFile.ts";
 import { runFileText } from "./runFileText.ts";
 import type { Store } from "./store.ts";
+import { withStore } from "./withStore.ts";
 
 export interface RunFileRead extends ReadRunFile {
     /** The path the file was read from, as given. */
@@ -80,6 +81,23 @@ export function applyImport(store: Store, plan: ImportPlan): void {
             for (const config of configs) store.saveConfig(run.id, config);
         }
     }).immediate();
+}
+
+/**
+ * `db import`: every file read and checked against the database at `db` before anything is written (the first
+ * problem thrown as an `InputError`, the database untouched), then the new runs added in one transaction. A database
+ * that does not exist yet is checked against an empty one and created only when there is a run to add.
+ */
+export async function importRunFiles(db: string, paths: readonly string[]): Promise<ImportPlan> {
+    if (existsSync(db))
+        return withStore(db, async (store) => {
+            const plan = await planImport(paths, store);
+            applyImport(store, plan);
+            return plan;
+        });
+    const plan = await withStore(":memory:", (store) => planImport(paths, store));
+    if (plan.add.length > 0) await withStore(db, (store) => applyImport(store, plan));
+    return plan;
 }
 
 /** Whether two reads hold the same run, on what both files can say (a schema-1 file says less). */

@@ -87,6 +87,7 @@ export class Store {
             finishRun: prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?"),
             latestRun: prepare<string>("SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1").pluck(),
             runIds: prepare<string>("SELECT id FROM runs ORDER BY started_at, rowid").pluck(),
+            runs: prepare<RunRow>("SELECT * FROM runs ORDER BY started_at DESC, rowid DESC"),
             run: prepare<RunRow>("SELECT * FROM runs WHERE id = ?"),
             configPosition: prepare<number>("SELECT position FROM configs WHERE run_id = ? AND id = ?").pluck(),
             nextPosition: prepare<number>("SELECT coalesce(max(position) + 1, 0) FROM configs WHERE run_id = ?").pluck(),
@@ -150,6 +151,11 @@ export class Store {
         return this.statements.runIds.all();
     }
 
+    /** Every run's record (no configs), newest first. */
+    runs(): RunRecord[] {
+        return this.statements.runs.all().map(runRecord);
+    }
+
     /** Id of the most recently started run, or null when there is none. */
     latestRunId(): string | null {
         return this.statements.latestRun.get() ?? null;
@@ -208,17 +214,7 @@ export class Store {
             return rec;
         });
 
-        const run: RunRecord = {
-            id: row.id,
-            suite: { name: row.suite_name, path: row.suite_path, sha256: row.suite_sha256 },
-            startedAt: row.started_at,
-            finishedAt: row.finished_at,
-            status: row.status,
-            git: { commit: row.git_commit, dirty: row.git_dirty == null ? null : row.git_dirty === 1 },
-            machine: JSON.parse(row.machine) as RunRecord["machine"],
-            shard: row.shard_index == null || row.shard_count == null ? null : { index: row.shard_index, count: row.shard_count }
-        };
-        return { run, configs };
+        return { run: runRecord(row), configs };
     }
 
     /** Status of each config saved for a run, by config id (what --resume skips). */
@@ -253,6 +249,19 @@ export class Store {
         rec.rssTimeline.forEach((sample, seq) => s.insertRss.run(runId, rec.id, seq, sample.t, sample.bytes, sample.phase));
         if (rec.quality != null) this.quality.write(runId, rec.id, rec.quality);
     }
+}
+
+function runRecord(row: RunRow): RunRecord {
+    return {
+        id: row.id,
+        suite: { name: row.suite_name, path: row.suite_path, sha256: row.suite_sha256 },
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        status: row.status,
+        git: { commit: row.git_commit, dirty: row.git_dirty == null ? null : row.git_dirty === 1 },
+        machine: JSON.parse(row.machine) as RunRecord["machine"],
+        shard: row.shard_index == null || row.shard_count == null ? null : { index: row.shard_index, count: row.shard_count }
+    };
 }
 
 function groupBy<T, V>(items: readonly T[], key: (item: T) => string, map: (item: T) => V): Map<string, V[]> {

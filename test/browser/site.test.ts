@@ -107,6 +107,17 @@ describe.skipIf(executable == null)("the report site in chromium", () => {
         }
     });
 
+    it("is built from the run files alone: report imported every one into a database that did not exist", async () => {
+        expect(site.reportOutput).toMatch(new RegExp(`imported ${site.runIds.length} run\\(s\\)`));
+        const db = new Database(site.db, { readonly: true });
+        const inDb = db.prepare<[], string>("SELECT id FROM runs ORDER BY id").pluck().all();
+        db.close();
+        expect(inDb).toEqual(site.runIds);
+        await visit(page, server.url + "runs/");
+        const listed = await page.locator("table.runs a").allTextContents();
+        expect([...listed].sort()).toEqual(site.runIds);
+    });
+
     it("keeps every page under 1 MB on a first load (gzipped), the chart code shared between pages", () => {
         const { pages: weights, shared } = pageWeights(site.dist, "/gguf-bench/");
         expect(weights.length).toBe(pages.length);

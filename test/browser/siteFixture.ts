@@ -1,16 +1,20 @@
 /**
  * The site the browser tests open: a real `bench` run of a tiny synthetic model (three quants, threads swept,
  * a chat prompt and llama-bench tests), plus one copy of that run whose suite name, config labels, outputs and
- * error hold markup (the XSS cases) and two plain copies (a day earlier; on another machine), built by
- * `npm run report` under the sub-path `/gguf-bench/`.
+ * error hold markup (the XSS cases) and two plain copies (a day earlier; on another machine), all as run files,
+ * built by `npm run report` under the sub-path `/gguf-bench/` into a database that did not exist: the site a fresh
+ * clone with committed run files gets.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Store } from "../../runner/store/store.ts";
+import type { ConfigRecord, RunRecord } from "../../runner/results.ts";
+import { parseRunFile } from "../../runner/store/readRunFile.ts";
+import { fromRunFile, toRunFile } from "../../runner/store/runFile.ts";
+import { runFileText } from "../../runner/store/runFileText.ts";
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -51,46 +55,54 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = projectRoot): st
 
 export interface BuiltSite {
     dir: string;
+    /** The database `report` made from the run files. */
     db: string;
+    /** The run files it was made from. */
+    runs: string;
     dist: string;
+    /** What `report` printed on stdout. */
+    reportOutput: string;
     realRunId: string;
     hostileRunId: string;
+    /** Ids of every run file written. */
+    runIds: string[];
 }
 
-/** Run the suite, add the hostile copy, build the site under `/gguf-bench/`. */
+/** Run the suite, add the hostile copy and two plain ones as run files, build the site from them under `/gguf-bench/`. */
 export function buildFixtureSite(): BuiltSite {
     const dir = mkdtempSync(path.join(os.tmpdir(), "gguf-bench-site-"));
-    const db = path.join(dir, "bench.db");
+    const runs = path.join(dir, "runs");
     const suite = path.join(dir, "browser-site.yaml");
     writeFileSync(suite, suiteYaml);
-    cli(["bench", suite, "--db", db, "--results", path.join(dir, "runs")], { GGUF_BENCH_CACHE: path.join(dir, "cache") });
+    // bench's own database stays aside: the report's is made from the run files alone
+    cli(["bench", suite, "--db", path.join(dir, "bench-machine.db"), "--results", runs], { GGUF_BENCH_CACHE: path.join(dir, "cache") });
 
-    const store = Store.open(db);
-    const real = store.getRun("latest")!;
+    const [realFile] = readdirJson(runs);
+    const real = fromRunFile(parseRunFile(readFileSync(realFile!, "utf8"), realFile!).file);
+    const write = (run: RunRecord, configs: ConfigRecord[]) => writeFileSync(path.join(runs, `${run.id}.json`), runFileText(toRunFile(run, configs)));
     const hostileRunId = `${real.run.id}-xss`;
-    store.createRun({ ...real.run, id: hostileRunId, suite: { ...real.run.suite, name: hostile.suite }, startedAt: new Date(Date.parse(real.run.startedAt) - 60_000).toISOString() });
-    real.configs.forEach((config, i) => {
-        const failed = i === real.configs.length - 1;
-        store.saveConfig(hostileRunId, {
+    write({ ...real.run, id: hostileRunId, suite: { ...real.run.suite, name: hostile.suite }, startedAt: new Date(Date.parse(real.run.startedAt) - 60_000).toISOString() },
+        real.configs.map((config, i) => ({
             ...config,
             label: `${hostile.label} ${i}`,
             outputs: Object.fromEntries(Object.keys(config.outputs).map((prompt) => [prompt, hostile.outputs.join("\n")])),
-            ...(failed ? { status: "failed" as const, error: hostile.error, measurements: [], rssTimeline: [] } : {})
-        });
-    });
+            ...(i === real.configs.length - 1 ? { status: "failed" as const, error: hostile.error, measurements: [], rssTimeline: [] } : {})
+        })));
     // two more copies of the real run, so History (same suite and machine, a day earlier) and Machines (the same
     // configs on another machine) have something to draw: copied figures, so flat lines and equal bars
-    const copy = (id: string, changes: Partial<typeof real.run>) => {
-        store.createRun({ ...real.run, ...changes, id });
-        for (const config of real.configs) store.saveConfig(id, config);
-    };
+    const copy = (id: string, changes: Partial<RunRecord>) => write({ ...real.run, ...changes, id }, real.configs);
     copy(`${real.run.id}-day-before`, { startedAt: new Date(Date.parse(real.run.startedAt) - 86_400_000).toISOString(), git: { commit: "0".repeat(40), dirty: false } });
     copy(`${real.run.id}-other-machine`, { startedAt: new Date(Date.parse(real.run.startedAt) - 3_600_000).toISOString(), machine: { ...real.run.machine, cpu: "Copied CPU", cores: 64 } });
-    store.close();
 
+    const db = path.join(dir, "bench.db");
     const dist = path.join(dir, "dist");
-    cli(["report", "--db", db, "--base", "/gguf-bench/", "--out", dist]);
-    return { dir, db, dist, realRunId: real.run.id, hostileRunId };
+    const reportOutput = cli(["report", "--db", db, "--results", runs, "--base", "/gguf-bench/", "--out", dist]);
+    const runIds = readdirJson(runs).map((file) => path.basename(file, ".json")).sort();
+    return { dir, db, runs, dist, reportOutput, realRunId: real.run.id, hostileRunId, runIds };
+}
+
+function readdirJson(dir: string): string[] {
+    return readdirSync(dir).filter((name) => name.endsWith(".json")).sort().map((name) => path.join(dir, name));
 }
 
 /** Build the site where there is no database at all (a fresh clone before any run): from a folder without `results/`. */

@@ -191,19 +191,20 @@ describe("the formats", () => {
 });
 
 describe("`latest` as a side", () => {
-    it("is the newest run in the database with the newest run of each other shard of the same suite and commit", async () => {
+    it("is the newest run in the database with the newest run of each other shard of the same suite, commit and machine", async () => {
         const dir = mkdtempSync(join(tmpdir(), "gguf-bench-latest-"));
         try {
             const db = join(dir, "bench.db");
             const store = Store.open(db);
-            const save = (id: string, startedAt: string, shard: RunRecord["shard"], commit = makeRun().git.commit) => {
-                store.createRun({ ...makeRun(), id, startedAt, shard, git: { commit, dirty: false } });
+            const save = (id: string, startedAt: string, shard: RunRecord["shard"], commit = makeRun().git.commit, machine = makeRun().machine) => {
+                store.createRun({ ...makeRun(), id, startedAt, shard, git: { commit, dirty: false }, machine });
                 store.saveConfig(id, config(`c-${id}`, steady, steadyTtft));
             };
             save("old-s1", "2026-01-01T00:00:00.000Z", { index: 1, count: 3 });
             save("s1", "2026-01-02T00:00:00.000Z", { index: 1, count: 3 });
             save("s3", "2026-01-02T00:00:02.000Z", { index: 3, count: 3 });
             save("other-commit-s2", "2026-01-02T00:00:03.000Z", { index: 2, count: 3 }, "f".repeat(40));
+            save("other-machine-s1", "2026-01-02T00:00:03.500Z", { index: 1, count: 3 }, makeRun().git.commit, { ...makeRun().machine, cpu: "Other CPU" });
             save("s2", "2026-01-02T00:00:04.000Z", { index: 2, count: 3 });
             store.close();
             const side = await resolveSide("latest", { db, results: join(dir, "runs") });

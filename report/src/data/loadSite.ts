@@ -8,7 +8,8 @@ import type { Settings } from "../../../runner/suite/types.ts";
 import { computeStatistics } from "../../../runner/stats/computeStatistics.ts";
 import { qualitySummaries } from "../../../runner/stats/qualityFigures.ts";
 import { qualityReader } from "../../../runner/store/qualityRows.ts";
-import { machineKey, machineName } from "./machineKey.ts";
+import { machineKey } from "../../../runner/store/machineKey.ts";
+import { machineName } from "./machineName.ts";
 import { modelFamily } from "./modelFamily.ts";
 import type { ConfigView, RunView, SiteData } from "./types.ts";
 

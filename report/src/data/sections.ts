@@ -1,9 +1,14 @@
-/** What the summary pages show: for each suite and machine, its newest run that saved any config. */
+/**
+ * What the summary pages show: for each suite and machine, its newest run that saved any config, with the other
+ * shards of it when that run is one part of `bench --shard K/N` (`shardSet`, the rule compare's `latest` follows).
+ */
+import { shardSet } from "../../../runner/store/shardSet.ts";
 import type { ConfigView, RunView, SiteData } from "./types.ts";
 
 export interface Section {
-    run: RunView;
-    /** The run's configs in run order. */
+    /** The runs shown: one, or the shards of one sharded run in shard order. */
+    runs: RunView[];
+    /** Their configs: run (shard) order, then position. */
     configs: ConfigView[];
     /** Configs that ran to the end (`ok`): the ones with figures. */
     ok: ConfigView[];
@@ -14,7 +19,7 @@ export function runConfigs(site: SiteData, runId: string): ConfigView[] {
     return site.configs.filter((config) => config.runId === runId);
 }
 
-/** Newest run per (suite name, machine), newest first; runs without configs are skipped. */
+/** Newest run (with its shards) per (suite name, machine), newest first; runs without configs are skipped. */
 export function latestSections(site: SiteData): Section[] {
     const seen = new Set<string>();
     const sections: Section[] = [];
@@ -22,8 +27,14 @@ export function latestSections(site: SiteData): Section[] {
         const key = JSON.stringify([run.suite.name, run.machineKey]);
         if (seen.has(key) || run.configCount === 0) continue;
         seen.add(key);
-        const configs = runConfigs(site, run.id);
-        sections.push({ run, configs, ok: configs.filter((config) => config.status === "ok") });
+        const runs = shardSet(run, site.runs).sort((a, b) => (a.shard?.index ?? 0) - (b.shard?.index ?? 0));
+        // shards partition a suite's configs; should two parts hold one config anyway, the newer run's counts
+        const byId = new Map<string, ConfigView>();
+        for (const part of [...runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt)))
+            for (const config of runConfigs(site, part.id)) if (!byId.has(config.id)) byId.set(config.id, config);
+        const order = new Map(runs.map((part, i) => [part.id, i]));
+        const configs = [...byId.values()].sort((a, b) => order.get(a.runId)! - order.get(b.runId)! || a.position - b.position);
+        sections.push({ runs, configs, ok: configs.filter((config) => config.status === "ok") });
     }
     return sections;
 }

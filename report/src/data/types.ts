@@ -4,7 +4,7 @@ import type { Settings } from "../../../runner/suite/types.ts";
 
 /** A run with the machine it ran on and how its configs ended. */
 export interface RunView extends RunRecord {
-    /** Identifies the machine across runs (see `machineKey`). */
+    /** Identifies the machine across runs (`runner/store/machineKey.ts`). */
     machineKey: string;
     /** Short name of the machine for headings and legends. */
     machineName: string;

@@ -6,9 +6,9 @@ import { existsSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { exitCodes, InputError } from "../../errors.ts";
 import { visible } from "../../format/visible.ts";
-import { openDatabase } from "../../store/db.ts";
-import { applyImport, planImport, runFilePaths, type ImportPlan } from "../../store/importRuns.ts";
-import { Store } from "../../store/store.ts";
+import { applyImport, importRunFiles, planImport, runFilePaths } from "../../store/importRuns.ts";
+import { withStore } from "../../store/withStore.ts";
+import { printImport } from "../printImport.ts";
 import { parseCommandArgs } from "../parseCommandArgs.ts";
 import { resolveSide } from "../../compare/resolveSide.ts";
 import { parseFormat, type Format } from "../../format/serializer.ts";
@@ -64,16 +64,7 @@ export async function dbCommand(argv: string[]): Promise<number> {
 }
 
 async function importInto(db: string, paths: string[]): Promise<number> {
-    // no database yet: the files are checked against an empty one first, so a refused import creates nothing
-    const plan = existsSync(db)
-        ? await withStore(db, async (store) => {
-            const plan = await planImport(paths, store);
-            applyImport(store, plan);
-            return plan;
-        })
-        : await withStore(":memory:", (store) => planImport(paths, store));
-    if (!existsSync(db) && plan.add.length > 0) await withStore(db, (store) => applyImport(store, plan));
-    report(plan, `into ${db}`);
+    printImport(await importRunFiles(db, paths), `into ${db}`);
     return exitCodes.ok;
 }
 
@@ -93,38 +84,11 @@ async function rebuild(db: string, paths: string[], inputs: string[]): Promise<n
         for (const suffix of ["-wal", "-shm"]) rmSync(`${db}${suffix}`, { force: true });
         const kept = new Set(plan.add.map((read) => read.file.run.id));
         const gone = before.filter((id) => !kept.has(id));
-        report(plan, `into a fresh ${db} from ${inputs.join(", ")}`);
+        printImport(plan, `into a fresh ${db} from ${inputs.join(", ")}`);
         if (gone.length > 0) console.error(`${gone.length} run(s) of the old database had no run file and are not in the new one: ${gone.slice(0, 5).map(visible).join(", ")}${gone.length > 5 ? ", …" : ""}`);
         return exitCodes.ok;
     } finally {
         for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${temp}${suffix}`, { force: true });
-    }
-}
-
-function report(plan: ImportPlan, where: string): void {
-    const configs = plan.add.reduce((sum, read) => sum + read.file.configs.length, 0);
-    console.log(`imported ${plan.add.length} run(s) (${configs} config(s)) ${where}` +
-        (plan.same.length > 0 ? `; ${plan.same.length} already there with the same content` : ""));
-    for (const read of plan.add) {
-        if (read.ignored.length > 0)
-            console.error(`note: ${visible(read.path)}: ignored ${read.ignored.length} key(s) this gguf-bench does not know (written by a newer one?): ${read.ignored.slice(0, 5).map(visible).join(", ")}${read.ignored.length > 5 ? ", …" : ""}`);
-        if (read.schema === 1)
-            console.error(`note: ${visible(read.path)}: schema 1 holds no token times, RSS timeline or stderr; those stay empty for run ${visible(read.file.run.id)}`);
-    }
-}
-
-async function withStore<T>(db: string, use: (store: Store) => T | Promise<T>): Promise<T> {
-    let store: Store;
-    try {
-        store = new Store(openDatabase(db));
-    } catch (error) {
-        if (error instanceof InputError) throw error;
-        throw new InputError(`${db}: cannot open the database: ${(error as Error).message}`);
-    }
-    try {
-        return await use(store);
-    } finally {
-        store.close();
     }
 }
 

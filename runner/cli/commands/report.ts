@@ -1,15 +1,22 @@
-/** `npm run report -- [--db PATH] [--base PATH] [--out DIR]`: the static site from the results; `--preview` serves it. */
+/**
+ * `npm run report -- [--db PATH] [--results DIR] [--base PATH] [--out DIR]`: imports the run files into the database,
+ * then builds the static site from it; `--preview` serves the built site.
+ */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { exitCodes, InputError } from "../../errors.ts";
 import { parseCommandArgs } from "../parseCommandArgs.ts";
 import { visible } from "../../format/visible.ts";
+import { importRunFiles, runFilePaths } from "../../store/importRuns.ts";
+import { printImport } from "../printImport.ts";
 
 /** Arguments of `report`. */
 export interface ReportArgs {
     /** The results database. Defaults to `$GGUF_BENCH_DB` or `results/bench.db`. */
     db: string;
+    /** Run files (a folder of them, or one file) imported into the database before the build. Defaults to `$GGUF_BENCH_RESULTS` or `results/runs`. */
+    results: string;
     /** URL path the site is served under, such as `/gguf-bench/`. Defaults to `/`. */
     base: string;
     /** Folder the site is written to. Defaults to `report/dist`. */
@@ -24,23 +31,29 @@ const viteEnvNames = ["BASE_URL", "MODE", "DEV", "PROD", "SSR", "SITE", "ASSETS_
 /** The Astro project. */
 export const reportRoot = fileURLToPath(new URL("../../../report/", import.meta.url));
 
-const usage = `usage: npm run report -- [--db PATH] [--base /sub/path/] [--out DIR]
+const usage = `usage: npm run report -- [--db PATH] [--results DIR] [--base /sub/path/] [--out DIR]
        npm run report:preview -- [--base /sub/path/] [--out DIR]
 
-Builds the static report site (overview, quant ladder, trade-off, scaling, runs, history, machines) from the
-results database. No database yet: a site that says how to run a suite. Serve it from any static host; --base
-builds it for a sub-path, e.g. --base /gguf-bench/ for GitHub Pages.
+Imports the run files into the results database first (as \`npm run db -- import\` does: every file checked
+before anything is written, runs already there left as they are), then builds the static report site (overview,
+quant ladder, trade-off, scaling, runs, history, machines) from the database. So a fresh clone with committed run
+files builds the same site as the machine that ran them. No results at all: a site that says how to run a suite.
+Serve it from any static host; --base builds it for a sub-path, e.g. --base /gguf-bench/ for GitHub Pages.
 
 options:
-  --db PATH      results database (default: $GGUF_BENCH_DB or results/bench.db)
+  --db PATH      results database (default: $GGUF_BENCH_DB or results/bench.db; made when missing)
+  --results DIR  run files to import first (default: $GGUF_BENCH_RESULTS or results/runs; none there is fine)
   --base PATH    URL path the site lives under (default: /)
   --out DIR      where the site is written (default: report/dist)
   --preview      serve the built site on localhost (what report:preview runs)
-  -h, --help     this text`;
+  -h, --help     this text
+
+exit codes: 0 built · 2 invalid input (a bad run file named with the JSON path of the problem: nothing
+imported, nothing built)`;
 
 export function parseReportArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ReportArgs | null {
     const { values, positionals } = parseCommandArgs("report", argv, {
-        db: { type: "string" }, base: { type: "string" }, out: { type: "string" },
+        db: { type: "string" }, results: { type: "string" }, base: { type: "string" }, out: { type: "string" },
         preview: { type: "boolean" }, help: { type: "boolean", short: "h" }
     });
     if (values.help) return null;
@@ -48,11 +61,19 @@ export function parseReportArgs(argv: string[], env: NodeJS.ProcessEnv = process
     const base = values.base ?? "/";
     if (!/^\/([A-Za-z0-9._~-]+\/?)*$/.test(base) || /(^|\/)\.\.?(\/|$)/.test(base))
         throw new InputError(`report: --base: expected a URL path such as \`/gguf-bench/\`, got \`${visible(base)}\``);
-    const explicitDb = values.db ?? env.GGUF_BENCH_DB;
+    const results = path.resolve(values.results ?? (env.GGUF_BENCH_RESULTS || "results/runs"));
+    // a folder named on the command line must be there; the default (or bench's variable) may not exist yet
+    if (values.results != null && !existsSync(results)) throw new InputError(`report: --results: no run file or folder at \`${visible(results)}\``);
+    const explicitDb = values.db ?? (env.GGUF_BENCH_DB || undefined);
     const db = path.resolve(explicitDb ?? "results/bench.db");
-    if (explicitDb != null && !values.preview && !existsSync(db))
-        throw new InputError(`report: --db: no database at \`${visible(db)}\``);
-    return { db, base: base.endsWith("/") ? base : `${base}/`, out: path.resolve(values.out ?? path.join(reportRoot, "dist")), preview: values.preview ?? false };
+    if (explicitDb != null && !values.preview && !existsSync(db) && runFiles(results).length === 0)
+        throw new InputError(`report: --db: no database at \`${visible(db)}\`, and no run files in \`${visible(results)}\` to make one from`);
+    return { db, results, base: base.endsWith("/") ? base : `${base}/`, out: path.resolve(values.out ?? path.join(reportRoot, "dist")), preview: values.preview ?? false };
+}
+
+/** The run files at `results` (a folder, or one file); none when it does not exist. */
+function runFiles(results: string): string[] {
+    return existsSync(results) ? runFilePaths([results]) : [];
 }
 
 export async function reportCommand(argv: string[]): Promise<number> {
@@ -60,6 +81,12 @@ export async function reportCommand(argv: string[]): Promise<number> {
     if (args == null) {
         console.log(usage);
         return exitCodes.ok;
+    }
+    if (!args.preview) {
+        // the run files are the record: bring them in first, in-process, with db import's checks and refusals (a bad
+        // file throws an InputError here, before the database or the output folder is touched)
+        const paths = runFiles(args.results);
+        if (paths.length > 0) printImport(await importRunFiles(args.db, paths), `from ${path.relative(process.cwd(), args.results) || args.results} into ${path.relative(process.cwd(), args.db) || args.db}`);
     }
     // read by report/astro.config.mjs and report/src/data/site.ts; Astro's telemetry stays off
     process.env.GGUF_BENCH_REPORT_DB = args.db;

@@ -110,6 +110,24 @@ describe("loading the results", () => {
     });
 });
 
+describe("a suite run in shards", () => {
+    it("shows the shards of one run (same suite file, commit and machine) as one section, the newest of each part", () => {
+        const shard = (id: string, startedAt: string, index: number, opts: Parameters<typeof run>[2] = {}) => ({ ...run(id, startedAt, opts), shard: { index, count: 2 } });
+        const decode = (tps: number) => ({ explain: { decodeTps: [tps] } });
+        write((store) => {
+            save(store, shard("old-s1", "2025-01-01T00:00:00.000Z", 1), [config("a", { quant: "F16", figures: decode(1) })]);
+            save(store, shard("s1", "2025-01-02T00:00:00.000Z", 1), [config("a", { quant: "F16", figures: decode(10) }), config("c", { quant: "Q4_0", figures: decode(30) })]);
+            save(store, shard("mac-s1", "2025-01-02T00:00:01.000Z", 1, { machine: machineB }), [config("a", { quant: "F16", figures: decode(50) })]);
+            save(store, shard("s2", "2025-01-02T00:00:02.000Z", 2), [config("b", { quant: "Q8_0", figures: decode(20) })]);
+        });
+        const sections = latestSections(loaded());
+        expect(sections.map((s) => s.runs.map((r) => r.id))).toEqual([["s1", "s2"], ["mac-s1"]]);
+        expect(sections[0]!.configs.map((c) => [c.runId, c.id])).toEqual([["s1", "a"], ["s1", "c"], ["s2", "b"]]);
+        expect(headlineTable(sections[0]!.ok).rows.map((r) => r.cells[0])).toEqual(["10.0", "30.0", "20.0"]);
+        expect(tradeoffs(sections[0]!.ok)[0]!.points.map((p) => p.config.quant)).toEqual(["F16", "Q4_0", "Q8_0"]);
+    });
+});
+
 describe("the headline table", () => {
     it("reads each metric from the first prompt that has it, with per-config figures, median ± sd from the catalogue", () => {
         write((store) => save(store, run("r", "2025-01-01T00:00:00.000Z"), [

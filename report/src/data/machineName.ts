@@ -1,11 +1,6 @@
-/** One machine across runs: the facts that make its figures comparable, and a short name for legends. */
+/** A short name of a machine for headings and legends (which runs share a machine: `runner/store/machineKey.ts`). */
 import type { MachineInfo } from "../../../runner/results.ts";
 import { formatBytes } from "../../../runner/format/bytes.ts";
-
-/** Key of the hardware and backend a run used (not the software versions, which history tracks). */
-export function machineKey(machine: MachineInfo): string {
-    return JSON.stringify([machine.os, machine.arch, machine.cpu, machine.cores, machine.memoryBytes, machine.backend, [...machine.gpus].sort()]);
-}
 
 /** `Intel Xeon · 2 cores · 24 GiB · cpu`, with the first GPU when there is one. */
 export function machineName(machine: MachineInfo): string {
