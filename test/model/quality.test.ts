@@ -13,7 +13,7 @@ import { measureConfig } from "../../runner/measure/measureConfig.ts";
 import type { Config } from "../../runner/plan/types.ts";
 import { qualityFigures } from "../../runner/stats/qualityFigures.ts";
 import { defaultSettings } from "../../runner/suite/types.ts";
-import { killLeftovers, onlyRunFile, projectRoot, runBench, suiteYaml } from "./cliHarness.ts";
+import { killLeftovers, onlyRunFile, projectRoot, runBench, runCli, suiteYaml } from "./cliHarness.ts";
 import { realModel, syntheticModel, testModels } from "./testModels.ts";
 
 const models = await testModels();
@@ -95,7 +95,7 @@ describe("against a reference, through the bench command", () => {
         expect(result.stderr).toMatch(/reference .* computed in .*, cached in/);
         expect(result.stdout).toMatch(/^quality: sample\.txt, 4 chunk\(s\) × 128 tokens \(252 scored\) against .*exact KLD/m);
 
-        const run = onlyRunFile(s.results) as unknown as { configs: { label: string; quality: { scored: number; reference: { cacheKey: string; topK: number | null }; figures: Record<string, { value: number }> } }[] };
+        const run = onlyRunFile(s.results) as unknown as { configs: { label: string; quality: { positions: { nll: number[] }; reference: { cacheKey: string; topK: number | null }; figures: Record<string, { value: number }> } }[] };
         const kld = run.configs.map((c) => c.quality.figures.kldMean!.value);
         const sameTop1 = run.configs.map((c) => c.quality.figures.sameTop1!.value);
         for (let i = 1; i < kld.length; i++) {
@@ -104,15 +104,30 @@ describe("against a reference, through the bench command", () => {
         }
         expect(kld[0]).toBeGreaterThan(0);
         for (const config of run.configs) {
-            expect(config.quality.scored).toBe(252);
+            expect(config.quality.positions.nll).toHaveLength(252);
             expect(config.quality.reference.topK).toBeNull(); // a 512-token vocabulary: exact KLD
             expect(config.quality.figures.kldP999!.value).toBeGreaterThanOrEqual(config.quality.figures.kldP99!.value);
         }
 
-        const db = new Database(s.db, { readonly: true });
-        const rows = db.prepare("SELECT count(*) AS n, count(kld) AS kld, count(DISTINCT config_id) AS configs FROM quality_positions").get();
-        db.close();
-        expect(rows).toEqual({ n: 252 * run.configs.length, kld: 252 * run.configs.length, configs: run.configs.length });
+        const positionRows = (file: string) => {
+            const db = new Database(file, { readonly: true });
+            try {
+                return {
+                    counts: db.prepare("SELECT count(*) AS n, count(kld) AS kld, count(DISTINCT config_id) AS configs FROM quality_positions").get(),
+                    quality: db.prepare("SELECT config_id, corpus_sha256, context, chunks, corpus_tokens, reference, ms, peak_rss_bytes FROM quality ORDER BY config_id").all(),
+                    positions: db.prepare("SELECT * FROM quality_positions ORDER BY run_id, config_id, pos").all()
+                };
+            } finally {
+                db.close();
+            }
+        };
+        const rows = positionRows(s.db);
+        expect(rows.counts).toEqual({ n: 252 * run.configs.length, kld: 252 * run.configs.length, configs: run.configs.length });
+        // the run file is the whole record: a database made from it alone holds the same raw samples
+        const fresh = path.join(s.dir, "from-file.db");
+        const imported = await runCli("db", ["import", s.results, "--db", fresh]);
+        expect(imported.code, imported.stderr).toBe(0);
+        expect(positionRows(fresh)).toEqual(rows);
 
         // a second run reads the cached reference and scores the same numbers
         const again = await runBench([s.suitePath, "--db", s.db, "--results", path.join(s.dir, "runs-2")], s.env);
