@@ -55,6 +55,8 @@ export function comparisonWarnings(c: Comparison): string[] {
 }
 
 function percent(ratio: number): string {
+    // a KLD of a coarser quant is hundreds of times a finer one's: a factor reads better than +66253 %
+    if (ratio >= 10) return `×${ratio.toFixed(ratio < 100 ? 1 : 0)}`;
     const value = (ratio - 1) * 100;
     return `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(Math.abs(value) < 10 ? 1 : 0)} %`;
 }
