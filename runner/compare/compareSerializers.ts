@@ -7,6 +7,7 @@ import { formatMetricValue, metricDef, metricTitle } from "../metrics/catalogue.
 import { markdownCell, type Serializers } from "../format/serializer.ts";
 import { renderTable } from "../format/table.ts";
 import { visible } from "../format/visible.ts";
+import { qualityItem } from "./compareQuality.ts";
 import { configItem, type Comparison, type MetricRow, type Unmatched, type Verdict } from "./compareSides.ts";
 
 export const compareSerializers: Serializers<Comparison> = {
@@ -17,8 +18,25 @@ export const compareSerializers: Serializers<Comparison> = {
 
 /** How the verdicts were reached, in one sentence (the `--help` text says the same at more length). */
 export function methodLine(c: Comparison): string {
-    return `${Math.round(c.level * 100)} % intervals and p from Welch's t-test on the logs of the repetitions${c.pool ? " (runs pooled)" : ""}; ` +
+    const quality = c.rows.some((r) => r.item === qualityItem)
+        ? `, ${qualityItem} by the paired t on per-position differences${c.pool ? " of the newest run's pass" : ""}`
+        : "";
+    return `${Math.round(c.level * 100)} % intervals and p from Welch's t-test on the logs of the repetitions${c.pool ? " (runs pooled)" : ""}${quality}; ` +
         `flagged when the whole interval lies beyond ±${c.threshold} %`;
+}
+
+/**
+ * Why rows were not judged, one line per reason: `model a; model b: KLD p99, KLD max: <note>` (more than 3 configs
+ * are counted instead of named). Labels are untrusted: escape the lines for where they go.
+ */
+export function noteLines(c: Comparison): string[] {
+    const groups = new Map<string, MetricRow[]>();
+    for (const row of c.rows) if (row.note != null) groups.set(row.note, [...(groups.get(row.note) ?? []), row]);
+    return [...groups].map(([note, rows]) => {
+        const labels = [...new Set(rows.map((r) => `${r.label} ${r.item}`))];
+        const metrics = [...new Set(rows.map((r) => metricDef(r.metric)?.label ?? r.metric))];
+        return `${labels.length <= 3 ? labels.join("; ") : `${labels.length} configs`}: ${metrics.join(", ")}: ${note}`;
+    });
 }
 
 /** `2 regressions, 1 improvement, 40 unchanged, 5 not judged`. */
@@ -37,6 +55,8 @@ export function comparisonWarnings(c: Comparison): string[] {
 }
 
 function percent(ratio: number): string {
+    // a KLD of a coarser quant is hundreds of times a finer one's: a factor reads better than +66253 %
+    if (ratio >= 10) return `×${ratio.toFixed(ratio < 100 ? 1 : 0)}`;
     const value = (ratio - 1) * 100;
     return `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(Math.abs(value) < 10 ? 1 : 0)} %`;
 }
@@ -94,6 +114,8 @@ function compareText(c: Comparison, color: boolean): string {
         "",
         `${countsLine(c)} (${methodLine(c)})`
     ];
+    const notes = noteLines(c);
+    if (notes.length > 0) lines.push("", "not judged:", ...notes.map((line) => `  ${visible(line)}`));
     if (c.unmatched.length > 0) lines.push("", `unmatched (${c.unmatched.length}):`, ...c.unmatched.map((u) => `  ${visible(unmatchedLine(u, showMachine))}`));
     return `${lines.join("\n")}\n`;
 }
@@ -124,7 +146,9 @@ function compareMarkdown(c: Comparison): string {
     for (const warning of comparisonWarnings(c)) lines.push(`> ⚠️ ${markdownCell(warning)}`, "");
     if (flagged.length > 0) lines.push(...markdownTable(c, flagged), "");
     lines.push("<details><summary>every metric compared</summary>", "", ...markdownTable(c, c.rows), "", "</details>", "");
+    const notes = noteLines(c);
+    if (notes.length > 0) lines.push(`Not judged: ${notes.map(markdownCell).join("; ")}.`, "");
     if (c.unmatched.length > 0) lines.push(`Unmatched: ${c.unmatched.map((u) => markdownCell(unmatchedLine(u, showMachineFor(c)))).join("; ")}.`, "");
-    lines.push(`<sub>${methodLine(c)}. ${configItem} rows are measured once per config.</sub>`);
+    lines.push(`<sub>${methodLine(c)}. ${configItem} rows are measured once per config${c.rows.some((r) => r.item === qualityItem) ? `; ${qualityItem} rows come from the quality pass, n = scored positions` : ""}.</sub>`);
     return `${lines.join("\n")}\n`;
 }

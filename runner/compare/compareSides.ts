@@ -1,7 +1,8 @@
 /**
  * Two sides → one row per matched (machine, config, prompt/test, metric): both medians, the ratio with its 95 %
  * interval, the p-value and a verdict. The statistics are stats/logRatio.ts's (Welch's t on the logs of the raw
- * repetitions); directions come from the metric catalogue; only metrics with a direction are judged.
+ * repetitions); directions come from the metric catalogue; only metrics with a direction are judged. Quality passes
+ * are compared position by position instead (compareQuality.ts), as the item `(quality)`.
  *
  * The verdict: a regression (or an improvement) when the whole 95 % interval of the ratio lies beyond the threshold
  * on the worse (better) side, that is, with 95 % confidence the change is larger than the threshold. A change that is
@@ -12,13 +13,16 @@ import { metricCatalogue, metricDef, type Direction } from "../metrics/catalogue
 import { computeStatistics } from "../stats/computeStatistics.ts";
 import { logRatio } from "../stats/logRatio.ts";
 import { samplesByPrompt } from "../stats/summarize.ts";
+import type { RunFileQuality } from "../store/runFile.ts";
+import { compareQuality, qualityItem, qualityMetrics } from "./compareQuality.ts";
 import { fingerprintDifferences } from "./machine.ts";
 import type { Side } from "./resolveSide.ts";
 import { configDifferences, sideConfigs, type Entry } from "./sideConfigs.ts";
+import { verdictOf, type Verdict } from "./verdict.ts";
 
 /** How configs of the two sides are paired: by config id, by label, or by their order in the run (per machine). */
 export type MatchBy = "id" | "label" | "order";
-export type Verdict = "regression" | "improvement" | "unchanged" | "not judged";
+export type { Verdict } from "./verdict.ts";
 
 export interface CompareOptions {
     /** Percent a change must exceed, with `level` confidence, to be a regression or an improvement. Defaults to `5`. */
@@ -43,7 +47,10 @@ export interface MetricRow {
     config: string;
     /** The candidate config's label (and the baseline's when they differ, as `base → candidate`). */
     label: string;
-    /** Prompt or test id; `(config)` for the figures measured once per config (load, peak RSS…). */
+    /**
+     * Prompt or test id; `(config)` for the figures measured once per config (load, peak RSS…); `(quality)` for the
+     * quality pass's figures (compareQuality.ts), whose `median` is the figure and `n` the scored positions.
+     */
     item: string;
     metric: string;
     better: Direction;
@@ -172,6 +179,17 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
             const [a, z] = [values(b), values(c)];
             if (a.length > 0 && z.length > 0) row(configItem, metric, a, z);
         }
+        if (wanted == null || qualityMetrics.some((m) => wanted.has(m))) {
+            const [bq, cq] = [qualityOf(b), qualityOf(c)];
+            if (bq != null && cq != null) {
+                const quality = compareQuality({ machine, config: c.config.id, label }, bq, cq, { threshold, level, wanted });
+                rows.push(...quality.rows);
+                for (const o of quality.oneSided) unmatched.push(entryUnmatched(o.side, o.side === "baseline" ? b : c, o.why, qualityItem));
+            } else if (bq != null || cq != null) {
+                const side = bq != null ? "baseline" : "candidate";
+                unmatched.push(entryUnmatched(side, side === "baseline" ? b : c, `quality pass in the ${side} only`, qualityItem));
+            }
+        }
     }
 
     const counts: Record<Verdict, number> = { regression: 0, improvement: 0, unchanged: 0, "not judged": 0 };
@@ -183,6 +201,14 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
     };
 }
 
+/**
+ * The entry's quality pass: the newest run's that has one. Pooled or not, one pass: the engine is deterministic, so
+ * another run of the same config scores the same text the same way and adds nothing to pool.
+ */
+function qualityOf(entry: Entry): RunFileQuality | null {
+    return [...entry.pooled].reverse().find((config) => config.quality != null)?.quality ?? null;
+}
+
 /** One row's figures and verdict. */
 function judge(
     at: Pick<MetricRow, "machine" | "config" | "label" | "item" | "metric" | "better">,
@@ -192,11 +218,7 @@ function judge(
     const base = { ...at, baseline: summary(a), candidate: summary(z) };
     const test = logRatio(a, z, level);
     if (test != null) {
-        // the whole interval beyond the threshold: with `level` confidence the change is larger than it
-        const up = 1 + threshold / 100;
-        const down = 1 / up;
-        const verdict: Verdict = test.low > up ? (at.better === "higher" ? "improvement" : "regression")
-            : test.high < down ? (at.better === "higher" ? "regression" : "improvement") : "unchanged";
+        const verdict = at.better === "none" ? "not judged" : verdictOf(test.low, test.high, at.better, threshold);
         return { ...base, ratio: test.ratio, low: test.low, high: test.high, p: test.p, verdict };
     }
     const ratio = base.baseline.median > 0 ? base.candidate.median / base.baseline.median : Number.NaN;

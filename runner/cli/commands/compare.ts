@@ -53,9 +53,15 @@ repetitions; raise \`repetitions\` to see smaller ones. Repetitions of one run d
 machine, a VM's neighbours); bench several runs a side and --pool them to include it. Figures measured once per
 config (load time, peak RSS) get an interval only with --pool; otherwise they are shown, not judged.
 
+Quality passes (a suite's quality: block) are compared as the item (quality), position by position when both
+sides scored the same text the same way (corpus, context, chunks, tokens): perplexity by the paired t on the
+per-position NLL differences, mean KLD, top-1 and same top-1 by the ratio of paired means (delta method); KLD,
+same top-1 and Δp only against the same reference. Percentiles and max are shown, not judged; so is every
+quality row of passes over different texts. --pool takes the newest run's pass: quality does not vary run to run.
+
 options:
   --threshold PCT       smallest change flagged, in percent (default 5)
-  --metric M[,M...]     only these metrics (e.g. decodeTps,ttftMs)
+  --metric M[,M...]     only these metrics (e.g. decodeTps,ttftMs,kldMean)
   --format FMT          text (default; coloured on a terminal), md (for a pull-request comment) or json
   --match id|label|order  pair configs by id (default), by label, or by their order in each run (to compare
                         runs of two suites that differ in one setting or model)
