@@ -23,6 +23,11 @@ export interface MetricDef {
     digits: number;
     /** One sentence: what it is, as DESIGN.md defines it. */
     description: string;
+    /**
+     * A quality figure quants are ranked on, shown in the report's headline tables and trade-off charts (the rest are
+     * on each config's page and in compare). Defaults to `false`.
+     */
+    headline?: boolean;
 }
 
 const speed = (name: string, label: string, description: string): MetricDef =>
@@ -33,8 +38,8 @@ const count = (name: string, label: string, description: string): MetricDef =>
     ({ name, label, unit: "tokens", better: "none", group: "count", digits: 0, description });
 const memory = (name: string, label: string, description: string): MetricDef =>
     ({ name, label, unit: "bytes", better: "lower", group: "memory", digits: 0, description });
-const quality = (name: string, label: string, unit: string, better: Direction, digits: number, description: string): MetricDef =>
-    ({ name, label, unit, better, group: "quality", digits, description });
+const quality = (name: string, label: string, unit: string, better: Direction, digits: number, description: string, headline = false): MetricDef =>
+    ({ name, label, unit, better, group: "quality", digits, description, ...(headline ? { headline } : {}) });
 
 const definitions: readonly MetricDef[] = [
     // per measurement: prompts (stream and batch mode)
@@ -66,19 +71,19 @@ const definitions: readonly MetricDef[] = [
     memory("vramBytes", "VRAM", "Device memory taken by the model and context, where the backend reports it."),
     memory("sizeBytes", "file size", "Size of the model's GGUF file(s)."),
     // per config: the quality pass (runner/stats/qualityFigures.ts), scored as llama-perplexity scores
-    quality("perplexity", "PPL", "", "lower", 4, "exp of the mean negative log-likelihood of each scored token, ± its standard error."),
+    quality("perplexity", "PPL", "", "lower", 4, "exp of the mean negative log-likelihood of each scored token, ± its standard error.", true),
     quality("top1Accuracy", "top-1 acc", "%", "higher", 2, "How often the model's most likely token was the corpus's next token."),
     quality("perplexityRef", "PPL ref", "", "lower", 4, "The reference's perplexity on the same positions."),
     quality("pplRatio", "PPL ratio", "", "lower", 5, "PPL(model) / PPL(reference), ± its standard error."),
     quality("lnPplRatio", "ln PPL ratio", "", "lower", 6, "ln(PPL(model) / PPL(reference)): the mean difference in log-likelihood, ± its standard error."),
-    quality("kldMean", "KLD", "nats", "lower", 6, "Mean KL divergence of the model's next-token distribution from the reference's, ± its standard error."),
+    quality("kldMean", "KLD", "nats", "lower", 6, "Mean KL divergence of the model's next-token distribution from the reference's, ± its standard error.", true),
     quality("kldMedian", "KLD median", "nats", "lower", 6, "Median of the per-position KL divergence."),
     quality("kldP90", "KLD p90", "nats", "lower", 6, "90th percentile of the per-position KL divergence."),
     quality("kldP99", "KLD p99", "nats", "lower", 6, "99th percentile of the per-position KL divergence."),
-    quality("kldP999", "KLD p99.9", "nats", "lower", 6, "99.9th percentile of the per-position KL divergence: the tail quants are ranked on."),
+    quality("kldP999", "KLD p99.9", "nats", "lower", 6, "99.9th percentile of the per-position KL divergence: the tail quants are ranked on.", true),
     quality("kldMax", "KLD max", "nats", "lower", 6, "Largest per-position KL divergence."),
     quality("kldTailMass", "ref tail", "%", "none", 2, "Top-K KLD only: the reference's mean probability outside its K tokens, where the KLD is extrapolated."),
-    quality("sameTop1", "same top-1", "%", "higher", 2, "How often the model's most likely token is the reference's, ± its binomial standard error."),
+    quality("sameTop1", "same top-1", "%", "higher", 2, "How often the model's most likely token is the reference's, ± its binomial standard error.", true),
     // Δp = p_model(next token) − p_reference(next token): a drop means the quant gives the right token less probability
     quality("deltaPMean", "Δp mean", "%", "higher", 3, "Mean change of the probability given to the corpus's next token, in percentage points (negative: a loss)."),
     quality("deltaPRms", "Δp RMS", "%", "lower", 3, "Root mean square of that change, in percentage points.")

@@ -50,9 +50,9 @@ export function formatFigure(metric: string, value: Figure, catalogue: Catalogue
 }
 
 /** Names of catalogue metrics of `group` that some config measured, in catalogue order. */
-export function measuredMetrics(configs: readonly ConfigView[], group: MetricDef["group"], catalogue: Catalogue = defaultCatalogue): string[] {
+export function measuredMetrics(configs: readonly ConfigView[], group: MetricDef["group"], catalogue: Catalogue = defaultCatalogue, headlineOnly = false): string[] {
     const seen = new Set<string>();
     for (const config of configs)
         for (const byMetric of Object.values(config.summaries)) for (const name of Object.keys(byMetric)) seen.add(name);
-    return [...catalogue.values()].filter((def) => def.group === group && seen.has(def.name)).map((def) => def.name);
+    return [...catalogue.values()].filter((def) => def.group === group && seen.has(def.name) && (!headlineOnly || def.headline === true)).map((def) => def.name);
 }

@@ -25,12 +25,12 @@ export interface HeadlineTable {
     rows: HeadlineRow[];
 }
 
-/** Speed, latency and memory shown for every suite, then every quality metric some config measured. */
+/** Speed, latency and memory shown for every suite, then the headline quality metrics (catalogue) some config measured. */
 export const headlineMetrics = ["decodeTps", "ttftMs", "prefillTps", "peakRssBytes", "sizeBytes"] as const;
 
 /** Headline columns for `configs` (columns nobody measured are left out) and one row per config. */
 export function headlineTable(configs: readonly ConfigView[], catalogue: Catalogue = defaultCatalogue): HeadlineTable {
-    const metrics = [...headlineMetrics, ...measuredMetrics(configs, "quality", catalogue)];
+    const metrics = [...headlineMetrics, ...measuredMetrics(configs, "quality", catalogue, true)];
     const columns: HeadlineColumn[] = [];
     for (const metric of metrics) {
         const prompt = headlinePrompt(configs, metric);

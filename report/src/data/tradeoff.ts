@@ -55,10 +55,15 @@ export function tradeoff(configs: readonly ConfigView[], xMetric: string, yMetri
     return { x, y, xPrompt, yPrompt, points: candidates.map((point, i) => ({ ...point, onFront: front[i]! })) };
 }
 
-/** Speed against peak memory, then speed against each quality metric some config measured. */
+/**
+ * Speed against peak memory, then speed against quality loss: mean KLD and its p99.9 tail (what quants are ranked on)
+ * where a reference was scored, else perplexity.
+ */
 export function tradeoffs(configs: readonly ConfigView[], catalogue: Catalogue = defaultCatalogue): Tradeoff[] {
     const speed = tradeoffSpeed(configs);
     if (speed == null) return [];
-    const against = ["peakRssBytes", ...measuredMetrics(configs, "quality", catalogue)];
+    const quality = measuredMetrics(configs, "quality", catalogue, true).filter((metric) => metric !== "sameTop1");
+    const loss = quality.some((metric) => metric.startsWith("kld")) ? quality.filter((metric) => metric.startsWith("kld")) : quality;
+    const against = ["peakRssBytes", ...loss];
     return against.flatMap((metric) => tradeoff(configs, metric, speed, catalogue) ?? []);
 }

@@ -44,7 +44,7 @@ function loaded() {
     }
 }
 
-const quality: MetricDef = { name: "kldMean", label: "mean KLD", unit: "nats", better: "lower", group: "quality", digits: 4, description: "test" };
+const quality: MetricDef = { name: "kldMean", label: "mean KLD", unit: "nats", better: "lower", group: "quality", digits: 4, description: "test", headline: true };
 const withQuality = new Map([...metricCatalogue, [quality.name, quality]]);
 
 describe("loading the results", () => {
@@ -144,7 +144,7 @@ describe("the headline table", () => {
         expect(table.rows[1]!.cells[0]).toBe("40.0 ± 0.0");
     });
 
-    it("adds every catalogue metric of group quality that some config measured, and a trade-off against it", () => {
+    it("adds the headline catalogue metrics of group quality that some config measured, and a trade-off against it", () => {
         write((store) => save(store, run("r", "2025-01-01T00:00:00.000Z"), [
             config("f16", { quant: "F16", figures: { explain: { decodeTps: [10, 10, 10] } }, peakRssBytes: 400 }),
             config("q8", { quant: "Q8_0", figures: { explain: { decodeTps: [20, 20, 20] }, quality: { kldMean: [0.01] } }, peakRssBytes: 200 }),
@@ -163,6 +163,24 @@ describe("the headline table", () => {
         expect(t[0]!.points.map((p) => [p.config.quant, p.onFront])).toEqual([["F16", false], ["Q8_0", false], ["Q4_0", true]]);
         expect(t[1]!.points.map((p) => [p.config.quant, p.onFront])).toEqual([["Q8_0", true], ["Q4_0", true]]);
         expect(tradeoffs(configs).length).toBe(2); // the default catalogue knows kldMean too
+    });
+
+    it("keeps to the quality figures quants are ranked on: PPL, KLD mean and p99.9, same top-1; trade-offs against KLD, else PPL", () => {
+        const every = { perplexity: [600], perplexityRef: [600], kldMean: [0.01], kldMedian: [0.009], kldP99: [0.02], kldP999: [0.03], kldMax: [0.04], sameTop1: [90], deltaPRms: [0.1] };
+        write((store) => save(store, run("r", "2025-01-01T00:00:00.000Z"), [
+            config("q8", { quant: "Q8_0", figures: { explain: { decodeTps: [20, 20, 20] }, quality: every }, peakRssBytes: 200 }),
+            config("q4", { quant: "Q4_0", figures: { explain: { decodeTps: [30, 30, 30] }, quality: { ...every, kldMean: [0.05], kldP999: [0.1] } }, peakRssBytes: 100 })
+        ]));
+        const configs = latestSections(loaded())[0]!.ok;
+        expect(headlineTable(configs).columns.filter((c) => c.prompt === "quality").map((c) => c.metric)).toEqual(["perplexity", "kldMean", "kldP999", "sameTop1"]);
+        expect(tradeoffs(configs).map((t) => t.x.name)).toEqual(["peakRssBytes", "kldMean", "kldP999"]);
+
+        write((store) => save(store, run("p", "2025-01-02T00:00:00.000Z"), [
+            config("a", { quant: "Q8_0", figures: { explain: { decodeTps: [20, 20, 20] }, quality: { perplexity: [7] } }, peakRssBytes: 200 }),
+            config("b", { quant: "Q4_0", figures: { explain: { decodeTps: [30, 30, 30] }, quality: { perplexity: [8] } }, peakRssBytes: 100 })
+        ]));
+        const perplexityOnly = latestSections(loaded()).find((section) => section.runs[0]!.id === "p")!.ok;
+        expect(tradeoffs(perplexityOnly).map((t) => t.x.name)).toEqual(["peakRssBytes", "perplexity"]);
     });
 });
 
