@@ -1,5 +1,5 @@
 /** Hand-made results for the report's tests: runs and configs written through the Store, figures chosen by hand. */
-import type { ConfigRecord, MachineInfo, Measurement, RunRecord } from "../../../runner/results.ts";
+import type { ConfigRecord, MachineInfo, Measurement, QualityRecord, RunRecord } from "../../../runner/results.ts";
 import type { Store } from "../../../runner/store/store.ts";
 import { defaultSettings, type Settings } from "../../../runner/suite/types.ts";
 
@@ -31,6 +31,9 @@ export interface ConfigOptions {
     error?: string | null;
     label?: string;
     outputs?: Record<string, string>;
+    warnings?: ConfigRecord["warnings"];
+    /** A quality pass with its raw positions. */
+    qualityPass?: QualityRecord;
 }
 
 export function config(id: string, o: ConfigOptions = {}): ConfigRecord {
@@ -53,7 +56,8 @@ export function config(id: string, o: ConfigOptions = {}): ConfigRecord {
         startMs: 800, loadMs: 100, warmupMs: 200, peakRssBytes: o.peakRssBytes ?? 100 * 2 ** 20, vramBytes: null,
         measurements, summary: {}, outputs: o.outputs ?? { explain: "text" },
         rssTimeline: [{ t: 0, bytes: 50 * 2 ** 20, phase: "load" }, { t: 40, bytes: 90 * 2 ** 20, phase: "decode" }],
-        warnings: [], startedAt: "2025-01-02T03:04:06.000Z", finishedAt: "2025-01-02T03:04:09.000Z"
+        warnings: o.warnings ?? [], startedAt: "2025-01-02T03:04:06.000Z", finishedAt: "2025-01-02T03:04:09.000Z",
+        ...(o.qualityPass != null ? { quality: o.qualityPass } : {})
     };
 }
 

@@ -55,7 +55,7 @@ describe("config page charts", () => {
 
     it("sums token timing up per position: the median gap over repetitions with its min and max", () => {
         const rep = (r: number, times: number[]) => ({ prompt: "p", kind: "prompt" as const, rep: r, metrics: {}, tokenTimesMs: times });
-        const chart = itlChart("itl", { repetitions: [rep(0, [10, 12, 15]), rep(1, [10, 14, 15]), rep(2, [10, 13, 20])], rss: [], outputs: {}, warnings: [], stderr: null })!;
+        const chart = itlChart("itl", { repetitions: [rep(0, [10, 12, 15]), rep(1, [10, 14, 15]), rep(2, [10, 13, 20])], rss: [], outputs: {}, warnings: [], stderr: null, quality: null })!;
         expect(chart.table.rows).toEqual([["p", "2", "3.00", "2.00", "4.00"], ["p", "3", "3.00", "1.00", "7.00"]]);
         expect(JSON.stringify(chart.spec)).toContain("gap ms — lower is better");
     });

@@ -242,6 +242,25 @@ describe("a config's raw records", () => {
         expect(gapsByPosition(d.repetitions[0]!.tokenTimesMs!)).toEqual([{ position: 2, gapMs: 2 }, { position: 3, gapMs: 3 }, { position: 4, gapMs: 4 }]);
         expect(d.rss.map((s) => s.phase)).toEqual(["load", "decode"]);
         expect(d.outputs.explain).toBe("<script>x</script>");
+        expect(d.quality).toBeNull();
+    });
+
+    it("words typed warnings as the terminal does, and says what the quality pass scored and against what", () => {
+        write((store) => save(store, run("r", "2025-01-01T00:00:00.000Z"), [config("c", {
+            figures: { explain: { decodeTps: [1, 2] } },
+            warnings: [{ kind: "batchCapped", batch: 512, context: 256 }, { kind: "note", text: "old text warning" }],
+            qualityPass: {
+                corpus: { path: "corpora/sample.txt", sha256: "ef".repeat(32) }, context: 8, chunks: 2, corpusTokens: 20,
+                reference: { name: "F16", file: "m-f16.gguf", sha256: "12".repeat(32), topK: null, cacheKey: "k", cacheBytes: 10, computeMs: 5 },
+                ms: 300, peakRssBytes: 1000,
+                positions: { token: [1, 2, 3, 4, 5, 6], nll: [1, 1, 1, 1, 1, 1], top1: [1, 2, 3, 4, 5, 6], nllRef: [1, 1, 1, 1, 1, 1], top1Ref: [1, 2, 3, 4, 5, 6], kld: [0, 0, 0, 0, 0, 0] }
+            }
+        })]));
+        const db = openResults(path)!;
+        const d = configDetail(db, "r", "c");
+        db.close();
+        expect(d.warnings).toEqual(["batch 512 > context 256: batch capped to 256", "old text warning"]);
+        expect(d.quality).toMatchObject({ corpus: "corpora/sample.txt", context: 8, chunks: 2, corpusTokens: 20, scored: 6, ms: 300, reference: { name: "F16", topK: null } });
     });
 });
 
