@@ -9,7 +9,7 @@
 #                                              A/A every consecutive pair, and the first half against the second
 #                                              pooled; each change run by run (pair i with pair i), and all pooled
 #
-# Timings: run aa and slow alone on the machine (on a shared one: flock -x /work/.measure.lock scripts/...).
+# Timings: run aa and slow alone on the machine (on a shared one, under an exclusive lock: flock -x LOCKFILE scripts/...).
 # Everything it writes goes under OUT (databases, run files, comparisons as JSON); nothing under results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."

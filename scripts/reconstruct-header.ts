@@ -6,7 +6,7 @@
  *
  *   npx tsx scripts/reconstruct-header.ts qwen2.5-1.5b-instruct VOCAB_DIR OUT.gguf
  *
- * VOCAB_DIR holds ggml-vocab-qwen2.gguf (e.g. the llama.cpp source ../shared/tools/build-llama-tools.sh unpacks).
+ * VOCAB_DIR holds ggml-vocab-qwen2.gguf (the `models/` folder of the llama.cpp source, e.g. the one node-llama-cpp ships).
  */
 import path from "node:path";
 import { GGUFValueType, type GgufMetadataEntry } from "../runner/models/ggufWriter.ts";

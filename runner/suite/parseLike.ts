@@ -5,15 +5,18 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { hubNameProblem } from "../models/hubNames.ts";
+import { namesVariable, suitePath } from "./suitePath.ts";
 import type { LikeRef } from "./types.ts";
 
 /**
- * `like` as written: a path (absolute, starting with `.`, or an existing file; relative to `baseDir`), else
+ * `like` as written: a path (absolute, starting with `.` or `${NAME}`, or an existing file; relative to `baseDir`), else
  * `OWNER/REPO/FILE.gguf` (the file may sit in folders of the repo). Returns what was expected when it is neither.
  */
 export function parseLike(text: string, baseDir: string, revision = "main"): LikeRef | { expected: string } {
-    const absolute = path.resolve(baseDir, text);
-    const pathLike = path.isAbsolute(text) || text.startsWith(".");
+    const resolved = suitePath(text, baseDir);
+    if ("expected" in resolved) return resolved;
+    const absolute = resolved.path;
+    const pathLike = path.isAbsolute(text) || text.startsWith(".") || namesVariable(text);
     if (pathLike || existsSync(absolute)) {
         return existsSync(absolute) ? { path: absolute } : { expected: `an existing GGUF file (looked for ${absolute})` };
     }

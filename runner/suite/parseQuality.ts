@@ -9,6 +9,7 @@ import { syntheticQuants } from "../models/syntheticPresets.ts";
 import suiteSchema from "../../suite.schema.json" with { type: "json" };
 import { checkGgufHeader } from "./checkGgufHeader.ts";
 import { isFile, readTextFile, type Expected } from "./readTextFile.ts";
+import { namesVariable, suitePath } from "./suitePath.ts";
 import { defaultQualityContext, type ModelSpec, type QualitySpec, type ReferenceSpec, type TopK } from "./types.ts";
 
 export interface RawQuality {
@@ -50,13 +51,15 @@ export function toQuality(raw: RawQuality, models: readonly ModelSpec[], dir: st
 function toReference(written: string, models: readonly ModelSpec[], dir: string, expected: Expected): ReferenceSpec {
     const at = ["quality", "reference"];
     if (/\.gguf$/i.test(written)) {
-        const file = path.resolve(dir, written);
+        const resolved = suitePath(written, dir);
+        if ("expected" in resolved) return expected(at, resolved.expected, written);
+        const file = resolved.path;
         if (isFile(file)) {
             const problem = checkGgufHeader(file);
             if (problem) expected(at, `a GGUF model file (${path.basename(file)} is ${problem})`, written);
             return { name: written, model: { source: "path", path: file } };
         }
-        const hub = hubFile.exec(written);
+        const hub = namesVariable(written) ? null : hubFile.exec(written);
         if (hub == null) expected(at, `an existing GGUF file (looked for ${file}) or \`owner/repo/file.gguf\` on the Hub`, written);
         return { name: written, model: { source: "hf", repo: hub![1]!, file: hub![2]!, revision: "main" } };
     }

@@ -16,6 +16,7 @@ import { SchemaChecker, type SchemaPath } from "./checkSchema.ts";
 import { loadYamlFile } from "./loadYamlFile.ts";
 import { toQuality, type RawQuality } from "./parseQuality.ts";
 import { isFile, readTextFile, type Expected } from "./readTextFile.ts";
+import { suitePath } from "./suitePath.ts";
 import { defaultSettings, type BenchTest, type ModelSpec, type Prompt, type Settings, type Suite } from "./types.ts";
 
 /** The checker of suite.schema.json, also used for command-line flags that set a suite setting. */
@@ -89,7 +90,9 @@ type RawModel =
 
 function toModelSpec(model: RawModel, at: SchemaPath, dir: string, fail: Fail, expected: Expected): ModelSpec {
     if ("path" in model) {
-        const file = path.resolve(dir, model.path);
+        const resolved = suitePath(model.path, dir);
+        if ("expected" in resolved) return expected([...at, "path"], resolved.expected, model.path);
+        const file = resolved.path;
         if (!isFile(file)) expected([...at, "path"], `an existing file (looked for ${file})`, model.path);
         const problem = checkGgufHeader(file);
         if (problem) fail([...at, "path"], `expected a GGUF model file, got ${describeValue(model.path)}: ${path.basename(file)} is ${problem}`);
