@@ -8,7 +8,9 @@ import type { Warning } from "./warnings.ts";
 export type ConfigStatus = "ok" | "failed" | "crashed" | "timeout" | "skipped";
 export type RunStatus = "running" | "completed" | "interrupted" | "failed";
 export type MeasurementKind = "prompt" | "pp" | "tg" | "pg";
-export type Phase = "idle" | "load" | "warmup" | "prefill" | "decode" | "quality" | "unload";
+/** Phases of a config's child, in the order they happen. */
+export const phases = ["idle", "load", "warmup", "prefill", "decode", "quality", "unload"] as const;
+export type Phase = typeof phases[number];
 
 /** Metric name → value, names as in DESIGN.md (ms, tokens, bytes, tokens/s). */
 export type Metrics = Record<string, number>;

@@ -29,9 +29,13 @@ try {
     const tab = await browser.newPage();
     await tab.goto(server.url + page, { waitUntil: "networkidle" });
     const target = tab.locator(selector).nth(Number(values.index ?? 0));
+    // charts draw when they scroll into view: bring each one inside the target into view and wait for its SVG
+    const charts = target.locator(".vega-chart");
+    for (let i = 0; i < await charts.count(); i++) {
+        await charts.nth(i).scrollIntoViewIfNeeded();
+        await charts.nth(i).locator("svg").first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+    }
     await target.scrollIntoViewIfNeeded();
-    // charts load when they scroll into view: wait for this one's marks
-    await target.locator("svg .mark-symbol, svg .mark-rect, svg .mark-line, svg .mark-text").first().waitFor({ timeout: 30_000 }).catch(() => undefined);
     await tab.waitForTimeout(500);
     await target.screenshot({ path: out });
     console.log(`wrote ${out}`);

@@ -12,9 +12,8 @@
  * The worker's source is inline JavaScript (`eval: true`) so it starts the same under tsx, vitest or plain node.
  */
 import { Worker } from "node:worker_threads";
-import type { Phase, RssSample } from "../results.ts";
+import { phases, type Phase, type RssSample } from "../results.ts";
 
-export const phases: readonly Phase[] = ["idle", "load", "warmup", "prefill", "decode", "quality", "unload"];
 export const defaultRssIntervalMs = 25;
 /** Phase entries the worker can fall behind by and still sample each one. Defaults to `64`. */
 const phaseRingSize = 64;

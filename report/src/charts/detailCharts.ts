@@ -2,6 +2,7 @@
 import type { ConfigDetail } from "../data/configDetail.ts";
 import { gapsByPosition } from "../data/configDetail.ts";
 import { formatValue, metricInfo } from "../data/metricInfo.ts";
+import { phases } from "../../../runner/results.ts";
 import { computeStatistics } from "../../../runner/stats/computeStatistics.ts";
 import { baseSpec, palette, seriesEncoding, type ChartModel } from "./chartModel.ts";
 
@@ -53,8 +54,6 @@ export function peakPerBucket<T extends { bytes: number }>(samples: readonly T[]
     return Array.from({ length: max }, (_, i) => samples.slice(Math.floor(i * size), Math.floor((i + 1) * size))
         .reduce((best, s) => (s.bytes > best.bytes ? s : best)));
 }
-
-const phases = ["idle", "load", "warmup", "prefill", "decode", "unload"] as const;
 
 export function rssTimelineChart(id: string, detail: ConfigDetail): ChartModel | null {
     if (detail.rss.length === 0) return null;

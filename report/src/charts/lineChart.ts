@@ -27,13 +27,15 @@ export interface LineChartOptions {
 
 export function lineChart(points: readonly LinePoint[], o: LineChartOptions): ChartModel {
     const series = [...new Set(points.map((p) => p.series))];
+    const xText = o.xText ?? ((x: number | string) => (typeof x === "string" && o.xType === "temporal" ? `${x.slice(0, 16).replace("T", " ")} UTC` : String(x)));
     const noteCount = Math.max(0, ...points.map((p) => p.notes?.length ?? 0));
     const values = points.map((p) => {
-        const row: Record<string, string | number> = { series: p.series, x: p.x, y: p.y, yText: o.yText(p.y) };
+        const row: Record<string, string | number> = { series: p.series, x: p.x, xText: xText(p.x), y: p.y, yText: o.yText(p.y) };
         (p.notes ?? []).forEach((note, i) => { row[`n${i}`] = note; });
         return row;
     });
-    const x = { field: "x", type: o.xType, title: o.xTitle, scale: o.xType === "quantitative" ? { zero: false, nice: true } : undefined };
+    // times are ISO instants in UTC, and shown in UTC whatever the reader's time zone (a utc scale formats its axis so)
+    const x = { field: "x", type: o.xType, title: o.xTitle, ...(o.xType === "quantitative" ? { scale: { zero: false, nice: true } } : { scale: { type: "utc" }, axis: { format: "%b %d %H:%M", labelAngle: -30 } }) };
     const y = { field: "y", type: "quantitative", title: `${o.yTitle} — ${o.better}`, scale: { zero: false, nice: true } };
     const spec = {
         ...baseSpec(o.title, o.better === "" ? [] : [o.better[0]!.toUpperCase() + o.better.slice(1) + "."]),
@@ -47,7 +49,7 @@ export function lineChart(points: readonly LinePoint[], o: LineChartOptions): Ch
                     x, y, ...seriesEncoding("series", "config", series),
                     tooltip: [
                         { field: "series", title: "config" },
-                        { field: "x", type: o.xType, title: o.xTitle, ...(o.xType === "temporal" ? { format: "%Y-%m-%d %H:%M" } : {}) },
+                        { field: "xText", title: o.xTitle },
                         { field: "yText", title: o.yTitle },
                         ...Array.from({ length: noteCount }, (_, i) => ({ field: `n${i}`, title: " " }))
                     ]
@@ -55,7 +57,6 @@ export function lineChart(points: readonly LinePoint[], o: LineChartOptions): Ch
             }
         ]
     };
-    const xText = o.xText ?? String;
     return {
         id: o.id, title: o.title, better: o.better, spec,
         table: { columns: ["config", ...o.columns], rows: points.map((p) => [p.series, xText(p.x), o.yText(p.y)]) }

@@ -42,6 +42,17 @@ describe("chart specs", () => {
         expect(JSON.parse(JSON.stringify(chart.spec))).toEqual(chart.spec);
         expect(chart.table.rows).toEqual([["<img src=x onerror=alert(1)>", "1", "2.0"]]);
     });
+
+    it("shows run times in UTC, as its axis title says, whatever the reader's time zone", () => {
+        const chart = lineChart([{ series: "c", x: "2026-11-29T22:57:54.000Z", y: 2 }], {
+            id: "h", title: "decode tok/s over runs", better: "higher is better", xTitle: "run started (UTC)", yTitle: "decode tok/s",
+            xType: "temporal", columns: ["run started", "decode tok/s"], yText: (y) => y.toFixed(1)
+        });
+        const spec = JSON.stringify(chart.spec);
+        expect(spec).toContain(`"scale":{"type":"utc"},"axis":{"format":"%b %d %H:%M"`);
+        expect(spec).toContain(`"xText":"2026-11-29 22:57 UTC"`);
+        expect(chart.table.rows).toEqual([["c", "2026-11-29 22:57 UTC", "2.0"]]);
+    });
 });
 
 describe("config page charts", () => {
