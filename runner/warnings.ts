@@ -31,14 +31,6 @@ export type Warning =
     /** A warning recorded as plain text: schema-1 run files and databases written before warnings were typed. */
     | { kind: "note"; text: string };
 
-export type WarningKind = Warning["kind"];
-
-/** Every kind, for readers that check a stored warning. */
-export const warningKinds: readonly WarningKind[] = [
-    "threadsOversubscribed", "flashAttentionUnsupported", "kvTypeMismatch", "batchCapped", "contextThreads", "threadSplit",
-    "echoInTimedLoop", "rssAboveMaxRss", "llamaCpp", "contextOverflow", "prefillUncounted", "qualityChunksCapped", "firstRunSlow", "highVariance", "note"
-];
-
 /** One warning as a sentence that says what to try next. */
 export function warningText(w: Warning): string {
     switch (w.kind) {
@@ -78,4 +70,14 @@ export function warningText(w: Warning): string {
 /** A stored warning: text (schema-1 files, databases from before typed warnings) becomes a `note`. */
 export function storedWarning(value: string | Warning): Warning {
     return typeof value === "string" ? { kind: "note", text: value } : value;
+}
+
+/** `warnings` with each one once (equal kind and fields), in first-seen order. */
+export function uniqueWarnings(warnings: readonly Warning[]): Warning[] {
+    const seen = new Map<string, Warning>();
+    for (const warning of warnings) {
+        const key = JSON.stringify(warning);
+        if (!seen.has(key)) seen.set(key, warning);
+    }
+    return [...seen.values()];
 }

@@ -38,7 +38,7 @@ import { tokenRandom } from "./randomTokens.ts";
 import { benchTestKind, runBenchTest } from "./runBenchTest.ts";
 import { peakSampledRss, startRssSampler, type RssSampler } from "./rssSampler.ts";
 import { downsampleRss } from "./downsampleRss.ts";
-import type { Warning } from "../warnings.ts";
+import { uniqueWarnings, type Warning } from "../warnings.ts";
 
 export interface MeasureProgress {
     phase: Phase;
@@ -138,8 +138,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         opened.threadSwitch.release();
         await model.dispose();
         const rssTimeline = await sampler.stop();
-        // (the kernel's counters are synced lazily: a later read can come out a little below an earlier one)
-        const peakRssBytes = speed ? peakBeforeQuality : Math.max(readPeakRssBytes(), quality?.peakRssBytes ?? 0);
+        const peakRssBytes = speed ? peakBeforeQuality : readPeakRssBytes();
         // the cross-check covers what peakRssBytes covers: the samples before the quality pass, when it follows speed runs
         const qualityFrom = rssTimeline.findIndex((sample) => sample.phase === "quality");
         const sampledPeak = peakSampledRss(speed && qualityFrom >= 0 ? rssTimeline.slice(0, qualityFrom) : rssTimeline);
@@ -160,7 +159,8 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
             // the whole timeline was checked above; the record keeps a bounded, deterministic part of it
             rssTimeline: downsampleRss(rssTimeline),
             outputs,
-            warnings
+            // once each: the quality pass's second context repeats the first one's checks
+            warnings: uniqueWarnings(warnings)
         };
     } finally {
         await sampler.stop().catch(() => undefined);

@@ -26,10 +26,16 @@ export function libuvNormalisesMaxRss(uvVersion: string): boolean {
     return major > 1 || (major === 1 && minor >= 45);
 }
 
-/** This process's peak resident set size in bytes. */
+let highestRead = 0;
+
+/**
+ * This process's peak resident set size in bytes; never below an earlier read (the kernel syncs its counters
+ * lazily, so a later VmHWM read came out 190 KiB below an earlier one).
+ */
 export function readPeakRssBytes(): number {
     const hwm = process.platform === "linux" ? vmHwmBytes(readProcStatus()) : undefined;
-    return hwm ?? maxRssToBytes(process.resourceUsage().maxRSS, process.platform, process.versions.uv ?? "0.0.0");
+    highestRead = Math.max(highestRead, hwm ?? maxRssToBytes(process.resourceUsage().maxRSS, process.platform, process.versions.uv ?? "0.0.0"));
+    return highestRead;
 }
 
 /** `VmHWM` of a /proc/<pid>/status text, in bytes; undefined when it has none. */

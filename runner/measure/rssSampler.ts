@@ -86,6 +86,8 @@ export async function startRssSampler(
     return {
         setPhase(next) {
             const index = Math.max(0, phases.indexOf(next));
+            // the same phase again (progress after each repetition, each quality chunk) enters nothing: no entry, no wake-up
+            if (Atomics.load(shared, 0) === index) return;
             Atomics.store(shared, 0, index);
             const entry = Atomics.load(shared, 1);
             Atomics.store(shared, 2 + (entry % phaseRingSize), index);

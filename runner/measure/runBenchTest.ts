@@ -45,9 +45,10 @@ export async function runBenchTest(sequence: LlamaContextSequence, test: BenchTe
     await env.beforeTimed?.();
 
     const run: BenchTestRun = {};
+    // the phase switch wakes the RSS sampler: before the timer starts, not inside the timed prefill
+    if (ppTokens.length > 0) env.onPhase?.("prefill");
     const start = performance.now();
     if (ppTokens.length > 0) {
-        env.onPhase?.("prefill");
         await sequence.evaluateWithoutGeneratingNewTokens(ppTokens);
         run.ppMs = performance.now() - start;
     }
