@@ -10,6 +10,7 @@ import suiteSchema from "../../suite.schema.json" with { type: "json" };
 import { checkGgufHeader } from "./checkGgufHeader.ts";
 import { isFile, readTextFile, type Expected } from "./readTextFile.ts";
 import { namesVariable, suitePath } from "./suitePath.ts";
+import { hubNameProblem } from "../models/hubNames.ts";
 import { defaultQualityContext, type ModelSpec, type QualitySpec, type ReferenceSpec, type TopK } from "./types.ts";
 
 export interface RawQuality {
@@ -60,6 +61,9 @@ function toReference(written: string, models: readonly ModelSpec[], dir: string,
             return { name: written, model: { source: "path", path: file } };
         }
         const hub = namesVariable(written) ? null : hubFile.exec(written);
+        // the Hub's own rules for repo ids and file names (no `..` part): refused here, not at download time
+        const problem = hub == null ? null : hubNameProblem("repo", hub[1]!) ?? hubNameProblem("file", hub[2]!);
+        if (problem != null) expected(at, problem, written);
         if (hub == null) expected(at, `an existing GGUF file (looked for ${file}) or \`owner/repo/file.gguf\` on the Hub`, written);
         return { name: written, model: { source: "hf", repo: hub![1]!, file: hub![2]!, revision: "main" } };
     }

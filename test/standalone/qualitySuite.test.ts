@@ -90,6 +90,7 @@ quality: { corpus: corpus.txt, context: 64, chunks: 2, reference: f16, topK: 32 
         ["a context below 16", "{ corpus: corpus.txt, context: 8 }", /quality\.context: expected an integer >= 16/],
         ["a synthetic quant the writer cannot make", "{ corpus: corpus.txt, reference: Q2_K }", /quality\.reference: expected one of `F32`, `F16`, `Q8_0`, `Q4_0` for the synthetic models\[0\]/],
         ["a file that is neither on disk nor owner/repo/file.gguf", "{ corpus: corpus.txt, reference: base.gguf }", /quality\.reference: expected an existing GGUF file \(looked for .*base\.gguf\) or `owner\/repo\/file\.gguf`/],
+        ["a Hub reference whose file climbs out of the repo", "{ corpus: corpus.txt, reference: owner/repo/../../x.gguf }", /quality\.reference: expected a path inside the repo ending in `\.gguf`.*got `owner\/repo\/\.\.\/\.\.\/x\.gguf`/],
         ["something that is neither a quant nor a file", "{ corpus: corpus.txt, reference: 'F16 please' }", /quality\.reference: expected a quant name such as `F16`/]
     ])("refuses %s with file:line:col and the key", (_name, block, pattern) => {
         const message = errorOf(`name: q\n${synthetic}quality: ${block}\n`);
