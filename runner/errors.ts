@@ -31,3 +31,9 @@ export function describeValue(value: unknown): string {
     if (shown.length > 60) shown = shown.slice(0, 57) + "...";
     return `\`${shown}\` (${type})`;
 }
+
+/** The first line of an error's message (a config's `error` and a failed reference are one line). */
+export function firstLine(error: unknown): string {
+    const message = error instanceof Error ? error.message : String(error);
+    return message.split("\n")[0] ?? message;
+}

@@ -6,6 +6,7 @@
 import crypto from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { firstLine } from "../errors.ts";
 import { ReferenceReader, referenceFormat } from "../measure/quality/referenceFile.ts";
 import { benchCacheDir } from "../models/cacheDirs.ts";
 import type { ResolvedModel } from "../models/types.ts";
@@ -63,6 +64,8 @@ export class References {
     readonly cacheDir: string;
     readonly #options: ReferencesOptions;
     readonly #pending = new Map<string, Promise<ReferenceInput | "interrupted">>();
+    /** Reference models resolved once per run (a Hub file's metadata request, a clone's header read), by spec. */
+    readonly #models = new Map<string, Promise<ResolvedModel>>();
 
     constructor(options: ReferencesOptions) {
         this.#options = options;
@@ -80,9 +83,9 @@ export class References {
         const name = plan.reference.name;
         let refModel: ResolvedModel;
         try {
-            refModel = await this.#options.resolveModel(plan.reference.model);
+            refModel = await this.#resolve(plan.reference.model);
         } catch (error) {
-            throw new ReferenceError(`reference ${name}: ${oneLine(error)}`);
+            throw new ReferenceError(`reference ${name}: ${firstLine(error)}`);
         }
         const [mine, theirs] = await Promise.all([vocabularyOf(model.path), vocabularyOf(refModel.path)]);
         const mismatch = vocabularyMismatch(mine, theirs, { model: model.file, reference: refModel.file });
@@ -98,6 +101,18 @@ export class References {
             pending.then((got) => got === "interrupted" && this.#pending.delete(key), () => undefined);
         }
         return pending;
+    }
+
+    #resolve(spec: ModelRef): Promise<ResolvedModel> {
+        const key = JSON.stringify(spec);
+        let model = this.#models.get(key);
+        if (model == null) {
+            model = this.#options.resolveModel(spec);
+            this.#models.set(key, model);
+            // a failure is tried again by the next config (a download may have been interrupted)
+            model.catch(() => this.#models.delete(key));
+        }
+        return model;
     }
 
     async #fromCacheOrChild(config: Config, refModel: ResolvedModel, key: string, file: string, hooks: EnsureHooks): Promise<ReferenceInput | "interrupted"> {
@@ -145,7 +160,3 @@ function readInfo(file: string, name: string, key: string): QualityReference | n
     }
 }
 
-function oneLine(error: unknown): string {
-    const message = error instanceof Error ? error.message : String(error);
-    return message.split("\n")[0] ?? message;
-}

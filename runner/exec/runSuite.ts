@@ -3,6 +3,7 @@
  * finishes. The next config's model may download meanwhile (one download at a time), never two measurements at once.
  */
 import PQueue from "p-queue";
+import { firstLine } from "../errors.ts";
 import type { Config, ModelRef } from "../plan/types.ts";
 import type { ResolvedModel } from "../models/types.ts";
 import type { ConfigRecord, ConfigStatus, Phase, QualityReference, RunRecord } from "../results.ts";
@@ -85,7 +86,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
             model = await options.resolveModel(config.model, (done, total, activity) => hooks.onDownload?.(config, done, total, activity));
         } catch (error) {
             if (options.signal?.aborted) return { records, interrupted: true };
-            const record = configRecord(config, null, { status: "failed", error: oneLine(error) }, startedAt, new Date());
+            const record = configRecord(config, null, { status: "failed", error: firstLine(error) }, startedAt, new Date());
             await save(record);
             records.push(record);
             hooks.onConfigDone?.(record, index, configs.length);
@@ -146,7 +147,3 @@ export function runExitCode(statuses: Iterable<ConfigStatus>): 0 | 1 {
     return ran ? 0 : 1;
 }
 
-function oneLine(error: unknown): string {
-    const message = error instanceof Error ? error.message : String(error);
-    return message.split("\n")[0] ?? message;
-}

@@ -46,8 +46,9 @@ export async function readHubHeader(ref: HubFileRef, opts: HubHeaderOptions): Pr
         throw error;
     }
     const file = cached(meta.commit);
+    let fetched: GgufHeader | undefined;
     if (!await exists(file)) {
-        const header = await readGgufHeader(rangeSource(meta.url, `${ref.repo}/${ref.file}`, ref, opts));
+        const header = fetched = await readGgufHeader(rangeSource(meta.url, `${ref.repo}/${ref.file}`, ref, opts));
         await mkdir(dir, { recursive: true });
         const temp = `${file}.${process.pid}.tmp`;
         await writeFile(temp, header.bytes);
@@ -60,7 +61,8 @@ export async function readHubHeader(ref: HubFileRef, opts: HubHeaderOptions): Pr
         await mkdir(path.dirname(refFile), { recursive: true });
         await writeFile(refFile, meta.commit);
     }
-    return readCachedHeader(file);
+    // just fetched: the header in hand is the one cached (parsed once, not again from the file)
+    return fetched ?? readCachedHeader(file);
 }
 
 /** A local file as a ByteSource (the whole file is never read: only what the header reader asks for). */

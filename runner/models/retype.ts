@@ -10,7 +10,7 @@
  * layers; a row length that does not fill the type's blocks falls back to a smaller block type, or to F16.
  */
 import type { GgmlTypeName } from "./ggmlTypes.ts";
-import { GgmlTypeId, blockElements, ggmlTypeName } from "./ggmlTypes.ts";
+import { GgmlTypeId, blockElements } from "./ggmlTypes.ts";
 import type { GgufMetadataEntry } from "./ggufWriter.ts";
 import { defaultTensorType, type FileTypeName } from "./fileTypes.ts";
 
@@ -229,9 +229,4 @@ function fallback(tensor: TypedTensor, type: GgmlTypeName): GgmlTypeName {
     };
     const next = smaller[type] ?? type; // a 32-element type has nothing smaller: F16 below
     return columns % blockElements(GgmlTypeId[next]) === 0 ? next : "F16";
-}
-
-/** The ggml type name of a number, for messages. */
-export function typeName(id: number): string {
-    return ggmlTypeName(id) ?? `type ${id}`;
 }

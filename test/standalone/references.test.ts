@@ -43,8 +43,9 @@ function config(id: string, corpusSha = "cc".repeat(32)): Config {
     };
 }
 
+let resolved = 0;
 const references = (cacheDir: string, mode: string) => new References({
-    cacheDir, resolveModel: async () => f16, childOptions: { childEntry, env: { FAKE_CHILD_MODE: mode } }
+    cacheDir, resolveModel: async () => (resolved++, f16), childOptions: { childEntry, env: { FAKE_CHILD_MODE: mode } }
 });
 
 describe("references", () => {
@@ -54,9 +55,12 @@ describe("references", () => {
         const steps: string[] = [];
         const hooks = { onReady: (info: QualityReference, computed: boolean) => ready.push([info, computed]), onProgress: (p: { step: string }) => steps.push(p.step) };
         const refs = references(cacheDir, "ok");
+        resolved = 0;
         const first = await refs.ensure(config("a"), q8, hooks);
         const second = await refs.ensure(config("b"), q8, hooks);
         expect(first).toEqual(second);
+        // the reference model is resolved once per run, not once per config (a Hub request, a clone's header read)
+        expect(resolved).toBe(1);
         if (first === "interrupted") throw new Error("not interrupted");
         const key = referenceKey(f16.sha256, config("a").quality!, config("a").params);
         expect(first.path).toBe(path.join(cacheDir, `${key}.ref`));
