@@ -172,7 +172,6 @@ function checkQuality(quality: RunFileQuality, at: SchemaPath, fail: (at: Schema
     if (positions.kld != null && positions.nllRef == null) fail([...at, "positions", "kld"], "KLD samples without a reference");
     if (positions.tailRef != null && positions.kld == null) fail([...at, "positions", "tailRef"], "reference tail masses without KLD samples");
     const computed = qualityFigures(positions);
-    const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300) || a === b;
     for (const name of new Set([...Object.keys(quality.figures), ...Object.keys(computed)])) {
         const w = quality.figures[name];
         const c = computed[name];
@@ -187,7 +186,6 @@ function checkQuality(quality: RunFileQuality, at: SchemaPath, fail: (at: Schema
 function checkSummary(written: RunFile["configs"][number]["summary"], computed: typeof written, at: SchemaPath, fail: (at: SchemaPath, message: string) => never) {
     // schema-1 files and files without summaries carry none to check
     if (Object.keys(written).length === 0) return;
-    const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300) || a === b;
     for (const prompt of new Set([...Object.keys(written), ...Object.keys(computed)])) {
         for (const metric of new Set([...Object.keys(written[prompt] ?? {}), ...Object.keys(computed[prompt] ?? {})])) {
             const w = written[prompt]?.[metric];
@@ -199,6 +197,11 @@ function checkSummary(written: RunFile["configs"][number]["summary"], computed: 
                     fail([...at, prompt, metric, key], `expected ${c[key]} (recomputed from the measurements), got ${w[key]}: the file no longer agrees with itself (edited by hand?)`);
         }
     }
+}
+
+/** Whether a written derived figure is the recomputed one, to 1e-9 relative (what JSON's round trip can change). */
+function close(a: number, b: number): boolean {
+    return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300) || a === b;
 }
 
 /** Paths present in `raw` but not in `known` (the file rebuilt from the keys this version reads). */

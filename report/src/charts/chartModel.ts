@@ -42,11 +42,6 @@ export function baseSpec(title: string, subtitle: string | string[]): Spec {
     };
 }
 
-/** Vega field names read `.` and `[` as paths; chart data uses plain keys made by this. */
-export function fieldKey(index: number): string {
-    return `f${index}`;
-}
-
 /** Series beyond this many get no legend (it would bury the chart): tooltips and the data table name them. */
 export const maxLegendEntries = 16;
 

@@ -3,6 +3,7 @@ import type { ConfigDetail } from "../data/configDetail.ts";
 import { gapsByPosition } from "../data/configDetail.ts";
 import { formatValue, metricInfo } from "../data/metricInfo.ts";
 import { phases } from "../../../runner/results.ts";
+import { downsampleRss } from "../../../runner/measure/downsampleRss.ts";
 import { computeStatistics } from "../../../runner/stats/computeStatistics.ts";
 import { baseSpec, palette, seriesEncoding, type ChartModel } from "./chartModel.ts";
 
@@ -47,23 +48,16 @@ export function repetitionsChart(id: string, detail: ConfigDetail): ChartModel |
 /** Most RSS samples a chart draws; longer timelines keep each bucket's highest sample, so the peak survives. */
 export const maxRssPoints = 600;
 
-/** At most `max` samples in time order: the highest of each run of consecutive samples (all of them when few). */
-export function peakPerBucket<T extends { bytes: number }>(samples: readonly T[], max: number): T[] {
-    if (samples.length <= max) return [...samples];
-    const size = samples.length / max;
-    return Array.from({ length: max }, (_, i) => samples.slice(Math.floor(i * size), Math.floor((i + 1) * size))
-        .reduce((best, s) => (s.bytes > best.bytes ? s : best)));
-}
-
 export function rssTimelineChart(id: string, detail: ConfigDetail): ChartModel | null {
     if (detail.rss.length === 0) return null;
-    const values = peakPerBucket(detail.rss, maxRssPoints).map((s) => ({ t: s.t / 1000, mib: s.bytes / mib, phase: s.phase, text: formatValue("peakRssBytes", s.bytes) }));
+    // the record keeps at most 240 samples (downsampleRss); older databases may hold more: drawn as the same rule keeps them
+    const values = downsampleRss(detail.rss, maxRssPoints).map((s) => ({ t: s.t / 1000, mib: s.bytes / mib, phase: s.phase, text: formatValue("peakRssBytes", s.bytes) }));
     const title = "Resident memory over the config's life";
     const x = { field: "t", type: "quantitative", title: "time since the child started measuring, s" };
     const y = { field: "mib", type: "quantitative", title: "RSS MiB — lower is better", scale: { zero: false } };
     const seen = phases.filter((p) => values.some((v) => v.phase === p));
     const spec = {
-        ...baseSpec(title, [`Sampled resident set size, coloured by phase${detail.rss.length > maxRssPoints ? ` (${detail.rss.length} samples drawn as ${maxRssPoints}, each the highest of its stretch)` : ""}. Lower is better.`]),
+        ...baseSpec(title, [`Sampled resident set size, coloured by phase${detail.rss.length > maxRssPoints ? ` (${detail.rss.length} samples drawn as ${maxRssPoints}: each phase's peak and the upper envelope)` : ""}. Lower is better.`]),
         width: "container", height: 260,
         data: { values },
         layer: [

@@ -1,11 +1,11 @@
 /**
  * What one config page shows beyond the summaries: every repetition's figures, token times turned into gaps per
- * position, the RSS timeline, outputs, warnings (worded as the terminal words them), what its quality pass scored,
- * and the stderr tail. Read per page, so the site never holds all raw samples at once.
+ * position, the RSS timeline, outputs, warnings (worded as the terminal words them) and the stderr tail. Read per page, so the site never holds all raw samples at once.
  */
 import type Database from "better-sqlite3";
-import type { MeasurementKind, Phase, QualityReference } from "../../../runner/results.ts";
+import type { MeasurementKind, Phase } from "../../../runner/results.ts";
 import { storedWarning, warningText, type Warning } from "../../../runner/warnings.ts";
+import { interTokenGaps } from "../../../runner/measure/metrics.ts";
 
 export interface Repetition {
     prompt: string;
@@ -23,22 +23,8 @@ export interface ConfigDetail {
     /** Each warning as a sentence (runner/warnings.ts). */
     warnings: string[];
     stderr: string | null;
-    /** What the config's quality pass scored and against what; null without one. Its figures are in the summaries. */
-    quality: QualityFacts | null;
 }
 
-export interface QualityFacts {
-    corpus: string;
-    corpusSha256: string;
-    context: number;
-    chunks: number;
-    corpusTokens: number;
-    /** Positions scored. */
-    scored: number;
-    reference: QualityReference | null;
-    ms: number;
-    peakRssBytes: number;
-}
 
 /** Reads the raw records of one config; prepared statements are cached per database. */
 export function configDetail(db: Database.Database, runId: string, configId: string): ConfigDetail {
@@ -59,34 +45,13 @@ export function configDetail(db: Database.Database, runId: string, configId: str
         repetitions, rss,
         outputs: config == null ? {} : JSON.parse(config.outputs) as Record<string, string>,
         warnings: config == null ? [] : (JSON.parse(config.warnings) as (string | Warning)[]).map((w) => warningText(storedWarning(w))),
-        stderr: config?.stderr ?? null,
-        quality: qualityFacts(s.quality?.get(runId, configId))
+        stderr: config?.stderr ?? null
     };
 }
 
 /** Gaps between consecutive generated tokens by position (token 2 onward): the ITL the summaries are made of. */
 export function gapsByPosition(tokenTimesMs: readonly number[]): { position: number; gapMs: number }[] {
-    return tokenTimesMs.slice(1).map((t, i) => ({ position: i + 2, gapMs: t - tokenTimesMs[i]! }));
-}
-
-function qualityFacts(row: QualityRow | undefined): QualityFacts | null {
-    if (row == null) return null;
-    return {
-        corpus: row.corpus, corpusSha256: row.corpus_sha256, context: row.context, chunks: row.chunks, corpusTokens: row.corpus_tokens,
-        scored: row.scored, reference: row.reference == null ? null : JSON.parse(row.reference) as QualityReference, ms: row.ms, peakRssBytes: row.peak_rss_bytes
-    };
-}
-
-interface QualityRow {
-    corpus: string;
-    corpus_sha256: string;
-    context: number;
-    chunks: number;
-    corpus_tokens: number;
-    scored: number;
-    reference: string | null;
-    ms: number;
-    peak_rss_bytes: number;
+    return interTokenGaps(tokenTimesMs).map((gapMs, i) => ({ position: i + 2, gapMs }));
 }
 
 const cache = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
@@ -107,12 +72,6 @@ function prepare(db: Database.Database) {
         rss: db.prepare<[string, string], { t_ms: number; bytes: number; phase: Phase }>(
             "SELECT t_ms, bytes, phase FROM rss_samples WHERE run_id = ? AND config_id = ? ORDER BY seq"),
         config: db.prepare<[string, string], { outputs: string; warnings: string; stderr: string | null }>(
-            "SELECT outputs, warnings, stderr FROM configs WHERE run_id = ? AND id = ?"),
-        // a database from before quality passes (it is opened read-only, so not migrated) has no such table
-        quality: db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'quality'").get() == null ? null
-            : db.prepare<[string, string], QualityRow>(`
-                SELECT q.corpus, q.corpus_sha256, q.context, q.chunks, q.corpus_tokens, q.reference, q.ms, q.peak_rss_bytes,
-                       (SELECT count(*) FROM quality_positions p WHERE p.run_id = q.run_id AND p.config_id = q.config_id) AS scored
-                FROM quality q WHERE q.run_id = ? AND q.config_id = ?`)
+            "SELECT outputs, warnings, stderr FROM configs WHERE run_id = ? AND id = ?")
     };
 }

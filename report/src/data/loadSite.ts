@@ -3,7 +3,7 @@
  * `computeStatistics` the CLI uses). Raw samples that only a config page shows are read by `configDetail`.
  */
 import type Database from "better-sqlite3";
-import type { ConfigStatus, MachineInfo, ModelInfo, RunStatus, Summaries, Summary } from "../../../runner/results.ts";
+import type { ConfigStatus, MachineInfo, ModelInfo, QualityRecord, RunStatus, Summaries } from "../../../runner/results.ts";
 import type { Settings } from "../../../runner/suite/types.ts";
 import { computeStatistics } from "../../../runner/stats/computeStatistics.ts";
 import { qualitySummaries } from "../../../runner/stats/qualityFigures.ts";
@@ -11,7 +11,7 @@ import { qualityReader } from "../../../runner/store/qualityRows.ts";
 import { machineKey } from "../../../runner/store/machineKey.ts";
 import { machineName } from "./machineName.ts";
 import { modelFamily } from "./modelFamily.ts";
-import type { ConfigView, RunView, SiteData } from "./types.ts";
+import type { ConfigView, QualityFacts, RunView, SiteData } from "./types.ts";
 
 interface RunRow {
     id: string; suite_name: string; suite_path: string; suite_sha256: string; started_at: string;
@@ -35,25 +35,26 @@ export function loadSite(db: Database.Database | null, source: string | null = n
         ORDER BY r.started_at DESC, r.rowid DESC, c.position`).all();
 
     const samples = readSamples(db);
-    // a quality pass shows as the pseudo-prompt `quality`, its figures recomputed from its per-position samples
-    const hasQuality = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'quality'").get() != null;
-    const quality = hasQuality ? qualityReader(db)(null) : new Map();
-    for (const [key, record] of quality) {
-        if (record.positions.nll.length === 0) continue;
-        let byPrompt = samples.get(key);
-        if (byPrompt == null) samples.set(key, byPrompt = new Map());
-        byPrompt.set("quality", qualitySummaries(record.positions));
-    }
+    const quality = qualityReader(db)(null);
     const configs = configRows.map((row): ConfigView => {
         const model = row.model == null ? null : JSON.parse(row.model) as ModelInfo;
         const family = modelFamily(model, row.label);
-        const bySample = samples.get(`${row.run_id}\u0000${row.id}`);
+        const key = `${row.run_id}\u0000${row.id}`;
+        const bySample = samples.get(key);
+        const summaries = bySample == null ? {} : summarize(bySample);
+        const prompts = bySample == null ? [] : [...bySample.keys()];
+        // a quality pass shows as the pseudo-prompt `quality`, its figures recomputed from its per-position samples
+        const pass = quality.get(key);
+        if (pass != null && pass.positions.nll.length > 0) {
+            summaries.quality = qualitySummaries(pass.positions);
+            prompts.push("quality");
+        }
         return {
             runId: row.run_id, id: row.id, position: row.position, label: row.label, status: row.status,
             error: row.error, model, params: JSON.parse(row.params) as Settings, loadMs: row.load_ms,
             peakRssBytes: row.peak_rss_bytes, vramBytes: row.vram_bytes, startedAt: row.started_at,
-            summaries: bySample == null ? {} : summarize(bySample), prompts: bySample == null ? [] : [...bySample.keys()],
-            family: family.name, quant: family.quant, synthetic: family.synthetic
+            summaries, prompts, family: family.name, quant: family.quant, synthetic: family.synthetic,
+            quality: pass == null ? null : qualityFacts(pass)
         };
     });
 
@@ -79,21 +80,22 @@ export function loadSite(db: Database.Database | null, source: string | null = n
     return { source, runs, configs };
 }
 
-/**
- * run\0config → prompt (in measured order) → metric → raw values in repetition order; the pseudo-prompt `quality`
- * holds its summaries ready-made (one figure with its standard error each, see `qualitySummaries`).
- */
-function readSamples(db: Database.Database): Map<string, Map<string, Map<string, number[]> | Record<string, Summary>>> {
+function qualityFacts({ positions, corpus, ...pass }: QualityRecord): QualityFacts {
+    return { ...pass, corpus: corpus.path, corpusSha256: corpus.sha256, scored: positions.nll.length };
+}
+
+/** run\0config → prompt (in measured order) → metric → raw values in repetition order. */
+function readSamples(db: Database.Database): Map<string, Map<string, Map<string, number[]>>> {
     const rows = db.prepare(`
         SELECT m.run_id, m.config_id, m.prompt, x.name, x.value
         FROM measurements m JOIN metrics x ON x.measurement_id = m.id
         ORDER BY m.id`).raw().iterate() as IterableIterator<[string, string, string, string, number]>;
-    const result = new Map<string, Map<string, Map<string, number[]> | Record<string, Summary>>>();
+    const result = new Map<string, Map<string, Map<string, number[]>>>();
     for (const [runId, configId, prompt, name, value] of rows) {
         const key = `${runId}\u0000${configId}`;
         let byPrompt = result.get(key);
         if (byPrompt == null) result.set(key, byPrompt = new Map());
-        let byMetric = byPrompt.get(prompt) as Map<string, number[]> | undefined;
+        let byMetric = byPrompt.get(prompt);
         if (byMetric == null) byPrompt.set(prompt, byMetric = new Map());
         const values = byMetric.get(name);
         if (values == null) byMetric.set(name, [value]);
@@ -102,13 +104,9 @@ function readSamples(db: Database.Database): Map<string, Map<string, Map<string,
     return result;
 }
 
-function summarize(byPrompt: Map<string, Map<string, number[]> | Record<string, Summary>>): Summaries {
+function summarize(byPrompt: Map<string, Map<string, number[]>>): Summaries {
     const summaries: Summaries = {};
     for (const [prompt, byMetric] of byPrompt) {
-        if (!(byMetric instanceof Map)) {
-            summaries[prompt] = byMetric;
-            continue;
-        }
         const summary: Summaries[string] = {};
         for (const [metric, values] of byMetric) summary[metric] = computeStatistics(values);
         summaries[prompt] = summary;

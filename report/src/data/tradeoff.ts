@@ -5,7 +5,7 @@
 import { figure, headlinePrompt, measuredMetrics } from "./figures.ts";
 import { defaultCatalogue, metricInfo, type Catalogue, type MetricInfo } from "./metricInfo.ts";
 import { paretoFront } from "./pareto.ts";
-import { headlineTable } from "./headlineTable.ts";
+import { headlineTable, type HeadlineTable } from "./headlineTable.ts";
 import type { ConfigView } from "./types.ts";
 
 export interface TradeoffPoint {
@@ -35,13 +35,13 @@ export function tradeoffSpeed(configs: readonly ConfigView[]): string | null {
 }
 
 /** One trade-off of `yMetric` against `xMetric` over the configs that have both. */
-export function tradeoff(configs: readonly ConfigView[], xMetric: string, yMetric: string, catalogue: Catalogue = defaultCatalogue): Tradeoff | null {
+export function tradeoff(configs: readonly ConfigView[], xMetric: string, yMetric: string, catalogue: Catalogue = defaultCatalogue,
+    table: HeadlineTable = headlineTable(configs, catalogue)): Tradeoff | null {
     const x = metricInfo(xMetric, catalogue);
     const y = metricInfo(yMetric, catalogue);
     if (x.direction === "none" || y.direction === "none") return null;
     const xPrompt = headlinePrompt(configs, xMetric);
     const yPrompt = headlinePrompt(configs, yMetric);
-    const table = headlineTable(configs, catalogue);
     const candidates = table.rows.flatMap((row) => {
         const xv = figure(row.config, xMetric, xPrompt);
         const yv = figure(row.config, yMetric, yPrompt);
@@ -65,5 +65,6 @@ export function tradeoffs(configs: readonly ConfigView[], catalogue: Catalogue =
     const quality = measuredMetrics(configs, "quality", catalogue, true).filter((metric) => metric !== "sameTop1");
     const loss = quality.some((metric) => metric.startsWith("kld")) ? quality.filter((metric) => metric.startsWith("kld")) : quality;
     const against = ["peakRssBytes", ...loss];
-    return against.flatMap((metric) => tradeoff(configs, metric, speed, catalogue) ?? []);
+    const table = headlineTable(configs, catalogue);
+    return against.flatMap((metric) => tradeoff(configs, metric, speed, catalogue, table) ?? []);
 }

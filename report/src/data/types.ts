@@ -1,5 +1,5 @@
 /** The shapes the report's pages read: runs and configs as loaded once at build time, summaries recomputed from raw samples. */
-import type { ConfigStatus, ModelInfo, RunRecord, Summaries } from "../../../runner/results.ts";
+import type { ConfigStatus, ModelInfo, QualityReference, RunRecord, Summaries } from "../../../runner/results.ts";
 import type { Settings } from "../../../runner/suite/types.ts";
 
 /** A run with the machine it ran on and how its configs ended. */
@@ -37,6 +37,21 @@ export interface ConfigView {
     quant: string;
     /** True for models gguf-bench wrote itself (random weights: speed and memory real, text gibberish). */
     synthetic: boolean;
+    /** What the config's quality pass scored and against what; null without one. Its figures are `summaries.quality`. */
+    quality: QualityFacts | null;
+}
+
+export interface QualityFacts {
+    corpus: string;
+    corpusSha256: string;
+    context: number;
+    chunks: number;
+    corpusTokens: number;
+    /** Positions scored. */
+    scored: number;
+    reference: QualityReference | null;
+    ms: number;
+    peakRssBytes: number;
 }
 
 /** Everything the pages need, newest run first; configs in run order then position. */

@@ -4,7 +4,7 @@ import { tradeoff } from "../../../report/src/data/tradeoff.ts";
 import { tradeoffChart } from "../../../report/src/charts/tradeoffChart.ts";
 import { lineChart } from "../../../report/src/charts/lineChart.ts";
 import { palette } from "../../../report/src/charts/chartModel.ts";
-import { itlChart, peakPerBucket } from "../../../report/src/charts/detailCharts.ts";
+import { itlChart, maxRssPoints, rssTimelineChart } from "../../../report/src/charts/detailCharts.ts";
 import { defaultSettings } from "../../../runner/suite/types.ts";
 
 function view(id: string, quant: string, decode: number, rss: number): ConfigView {
@@ -12,7 +12,7 @@ function view(id: string, quant: string, decode: number, rss: number): ConfigVie
         runId: "r", id, position: 0, label: `m ${quant}`, status: "ok", error: null, model: null, params: defaultSettings,
         loadMs: null, peakRssBytes: rss, vramBytes: null, startedAt: "", prompts: ["explain"],
         summaries: { explain: { decodeTps: { n: 3, mean: decode, sd: 1, median: decode, min: decode - 1, max: decode + 1 } } },
-        family: "m", quant, synthetic: quant === "F16"
+        family: "m", quant, synthetic: quant === "F16", quality: null
     };
 }
 
@@ -56,17 +56,17 @@ describe("chart specs", () => {
 });
 
 describe("config page charts", () => {
-    it("draws a long RSS timeline as bucket peaks, so the peak survives", () => {
-        const samples = Array.from({ length: 1000 }, (_, i) => ({ bytes: i === 777 ? 10_000 : i }));
-        const kept = peakPerBucket(samples, 100);
-        expect(kept).toHaveLength(100);
-        expect(Math.max(...kept.map((s) => s.bytes))).toBe(10_000);
-        expect(peakPerBucket(samples.slice(0, 50), 100)).toHaveLength(50);
+    it("draws a long RSS timeline (an older database's) as the record keeps one, so the peak survives", () => {
+        const samples = Array.from({ length: 1000 }, (_, i) => ({ t: i, bytes: i === 777 ? 10_000 : i, phase: "decode" as const }));
+        const drawn = (rss: typeof samples) => (rssTimelineChart("rss", { repetitions: [], rss, outputs: {}, warnings: [], stderr: null })!.spec as { data: { values: { mib: number }[] } }).data.values;
+        expect(drawn(samples).length).toBeLessThanOrEqual(maxRssPoints);
+        expect(Math.max(...drawn(samples).map((v) => v.mib))).toBe(10_000 / 1048576);
+        expect(drawn(samples.slice(0, 50))).toHaveLength(50);
     });
 
     it("sums token timing up per position: the median gap over repetitions with its min and max", () => {
         const rep = (r: number, times: number[]) => ({ prompt: "p", kind: "prompt" as const, rep: r, metrics: {}, tokenTimesMs: times });
-        const chart = itlChart("itl", { repetitions: [rep(0, [10, 12, 15]), rep(1, [10, 14, 15]), rep(2, [10, 13, 20])], rss: [], outputs: {}, warnings: [], stderr: null, quality: null })!;
+        const chart = itlChart("itl", { repetitions: [rep(0, [10, 12, 15]), rep(1, [10, 14, 15]), rep(2, [10, 13, 20])], rss: [], outputs: {}, warnings: [], stderr: null })!;
         expect(chart.table.rows).toEqual([["p", "2", "3.00", "2.00", "4.00"], ["p", "3", "3.00", "1.00", "7.00"]]);
         expect(JSON.stringify(chart.spec)).toContain("gap ms — lower is better");
     });

@@ -242,7 +242,7 @@ describe("a config's raw records", () => {
         expect(gapsByPosition(d.repetitions[0]!.tokenTimesMs!)).toEqual([{ position: 2, gapMs: 2 }, { position: 3, gapMs: 3 }, { position: 4, gapMs: 4 }]);
         expect(d.rss.map((s) => s.phase)).toEqual(["load", "decode"]);
         expect(d.outputs.explain).toBe("<script>x</script>");
-        expect(d.quality).toBeNull();
+        expect(loaded().configs[0]!.quality).toBeNull();
     });
 
     it("words typed warnings as the terminal does, and says what the quality pass scored and against what", () => {
@@ -260,7 +260,7 @@ describe("a config's raw records", () => {
         const d = configDetail(db, "r", "c");
         db.close();
         expect(d.warnings).toEqual(["batch 512 > context 256: batch capped to 256", "old text warning"]);
-        expect(d.quality).toMatchObject({ corpus: "corpora/sample.txt", context: 8, chunks: 2, corpusTokens: 20, scored: 6, ms: 300, reference: { name: "F16", topK: null } });
+        expect(loaded().configs[0]!.quality).toMatchObject({ corpus: "corpora/sample.txt", context: 8, chunks: 2, corpusTokens: 20, scored: 6, ms: 300, reference: { name: "F16", topK: null } });
     });
 });
 
