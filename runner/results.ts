@@ -118,6 +118,18 @@ export interface QualityRecord {
     positions: QualityPositions;
 }
 
+/** The llama.cpp binary a config ran on (runner/engine/engineInfo.ts). */
+export interface EngineInfo {
+    /** node-llama-cpp's build type: `prebuilt` (its shipped binaries) or `localBuild` (built on this machine). */
+    build: "prebuilt" | "localBuild";
+    /** The llama.cpp repository and release the binary was built from, as node-llama-cpp reports them. */
+    llamaCpp: { repo: string; release: string };
+    /** llama.cpp's system-info string as the binary printed it: its compile-time features. */
+    systemInfo: string;
+    /** The features of `systemInfo`: flags set to 1 by name (`OPENMP`, `AVX2`), others as `NAME=value`, backends as `backend:NAME`. */
+    features: string[];
+}
+
 /** What the child measured for one config. */
 export interface ChildResult {
     loadMs: number;
@@ -132,6 +144,8 @@ export interface ChildResult {
     threadsBatch: number;
     /** Backend the child loaded: metal, cuda, vulkan or cpu. */
     backend: string;
+    /** The llama.cpp binary the child loaded. */
+    engine: EngineInfo;
     /**
      * What ran, for the settings node-llama-cpp or llama.cpp may adjust: the context node-llama-cpp rounds up (to a
      * multiple of 256 below the model's training context), the batch capped to the context, flash attention where
@@ -169,6 +183,8 @@ export interface ConfigRecord {
     loadMs: number | null;
     /** ms of the unmeasured warm-up runs (model work, not measured). */
     warmupMs: number | null;
+    /** The llama.cpp binary the config ran on; null when not recorded (a config that never loaded, or a record from before it existed). */
+    engine?: EngineInfo | null;
     peakRssBytes: number | null;
     vramBytes: number | null;
     measurements: Measurement[];

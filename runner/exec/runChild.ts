@@ -87,8 +87,8 @@ async function forkChild<R>(config: Config, startMessage: ParentToChild, options
         const forkedAt = performance.now();
         // the TS entry as an (unused) argument: `ps` then names it, not just a hashed bundle (test/model/cliHarness.ts
         // finds the measure children by it)
-        // --gpu: the child starts that backend before `ready`, so fork → ready is the whole child start
-        const child = fork(bundle, [entry, `--gpu=${String(config.params.gpu)}`], {
+        // --gpu, --engine: the child starts that backend before `ready`, so fork → ready is the whole child start
+        const child = fork(bundle, [entry, `--gpu=${String(config.params.gpu)}`, `--engine=${config.params.engine}`], {
             // none, and explicitly so: fork would pass on this process's tsx loader. Not --enable-source-maps either: it
             // costs 0.13-0.26 s per child (node then reads every node-llama-cpp .js.map, in getLlama's test subprocess
             // too); set NODE_OPTIONS=--enable-source-maps to get the bundle's inline maps in stacks when debugging

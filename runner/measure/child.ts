@@ -9,7 +9,7 @@ import type { Phase } from "../results.ts";
 import { measureConfig } from "./measureConfig.ts";
 import { measureReference } from "./measureReference.ts";
 import { prepareBackend } from "./openModel.ts";
-import { parseGpuBackend } from "../suite/types.ts";
+import { engines, parseGpuBackend } from "../suite/types.ts";
 import { WillNotFitError } from "../plan/configFit.ts";
 
 if (process.send == null) {
@@ -73,8 +73,11 @@ process.on("unhandledRejection", (reason) => {
     void send({ type: "error", phase, message: oneLine(reason) } satisfies ChildToParent).then(() => process.exit(1));
 });
 
-// runChild passes the config's backend setting as `--gpu=<value>`: start it before `ready` (see prepareBackend)
-const gpuArgument = process.argv.find((arg) => arg.startsWith("--gpu="))?.slice("--gpu=".length);
+// runChild passes the config's backend and engine settings as `--gpu=<value> --engine=<value>`: start that backend
+// before `ready` (see prepareBackend)
+const argument = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(`--${name}=`.length);
+const gpuArgument = argument("gpu");
 const backend = gpuArgument == null ? undefined : parseGpuBackend(gpuArgument);
-if (backend !== undefined) await prepareBackend(backend);
+const engine = engines.find((known) => known === argument("engine"));
+if (backend !== undefined && engine !== undefined) await prepareBackend(backend, engine);
 void send({ type: "ready" } satisfies ChildToParent);

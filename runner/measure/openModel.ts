@@ -4,7 +4,8 @@
  */
 import os from "node:os";
 import { getLlama, GgmlType, LlamaLogLevel, type Llama, type LlamaContext, type LlamaModel, type LlamaOptions } from "node-llama-cpp";
-import { kvTypes, parseGpuBackend, type GpuBackend, type Settings } from "../suite/types.ts";
+import { kvTypes, parseGpuBackend, type Engine, type GpuBackend, type Settings } from "../suite/types.ts";
+import { checkLoadedEngine, engineLlamaOptions } from "../engine/engineOptions.ts";
 import type { RanSettings } from "../results.ts";
 import { withLlamaReason, type LlamaLog } from "./llamaLog.ts";
 import { oversubscriptionWarning, resolveThreads, resolveThreadsBatch } from "./resolveThreads.ts";
@@ -38,7 +39,7 @@ export function gpuOption(gpu: GpuBackend): LlamaOptions["gpu"] {
 }
 
 /**
- * One Llama per backend setting per process. A child measures one config, but tests call measureConfig many times
+ * One Llama per backend and engine setting per process. A child measures one config, but tests call measureConfig many times
  * in one process, and a second `getLlama` there left llama.cpp logging to raw stderr instead of our logger (the
  * addon's logger is process-wide), which lost the failure reasons and the engine counters. So the Llama is made
  * once and its logger forwards to the LlamaLog of the config being measured.
@@ -46,19 +47,22 @@ export function gpuOption(gpu: GpuBackend): LlamaOptions["gpu"] {
 const llamas = new Map<string, Promise<Llama>>();
 let logTarget: LlamaLog | undefined;
 
-function sharedLlama(gpu: GpuBackend): Promise<Llama> {
-    const key = String(gpu);
+function sharedLlama(gpu: GpuBackend, engine: Engine): Promise<Llama> {
+    const key = `${String(gpu)} ${engine}`;
     let llama = llamas.get(key);
     if (llama == null) {
         llama = getLlama({
+            ...engineLlamaOptions(engine),
             gpu: gpuOption(gpu),
             logLevel: LlamaLogLevel.info, // info: llama_perf_context_print (engine counters) logs at this level
             logger: (level, message) => logTarget?.logger(level, message),
             // 0: no thread budget, so a context uses exactly its `threads`; threadSwitch.ts sets one while a config
             // runs batches and single-token decodes at different counts
             maxThreads: 0,
-            build: "never",
             progressLogs: false
+        }).then((loaded) => {
+            checkLoadedEngine(engine, loaded.buildType);
+            return loaded;
         });
         llama.catch(() => llamas.delete(key));
         llamas.set(key, llama);
@@ -71,8 +75,8 @@ function sharedLlama(gpu: GpuBackend): Promise<Llama> {
  * backend's start (on Linux node-llama-cpp also forks a subprocess to test the binary) counts as child start, not
  * as part of the config. A failure is dropped here: openModel asks again and reports it with llama.cpp's reason.
  */
-export async function prepareBackend(gpu: GpuBackend): Promise<void> {
-    await sharedLlama(gpu).catch(() => undefined);
+export async function prepareBackend(gpu: GpuBackend, engine: Engine): Promise<void> {
+    await sharedLlama(gpu, engine).catch(() => undefined);
 }
 
 /**
@@ -82,7 +86,7 @@ export async function prepareBackend(gpu: GpuBackend): Promise<void> {
  */
 export async function openModel(modelPath: string, params: Settings, log: LlamaLog, fitContext = params.context): Promise<OpenModel> {
     const warnings: Warning[] = [];
-    const llama = await withLlamaReason(log, () => sharedLlama(params.gpu));
+    const llama = await withLlamaReason(log, () => sharedLlama(params.gpu, params.engine));
     logTarget = log;
     const backend = llama.gpu === false ? "cpu" : llama.gpu;
     const vramBefore = llama.gpu === false ? undefined : (await llama.getVramState()).used;

@@ -5,7 +5,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { BenchTest, Prompt, Settings } from "../suite/types.ts";
+import { defaultSettings, type BenchTest, type Prompt, type Settings } from "../suite/types.ts";
 import { canonicalJson } from "./canonicalJson.ts";
 import type { ModelRef, QualityPlan } from "./types.ts";
 
@@ -15,6 +15,8 @@ const notIdentity = ["repetitions", "warmup", "timeout"] as const satisfies read
 export function configId(config: { model: ModelRef; params: Settings; prompts: Prompt[]; tests: BenchTest[]; quality?: QualityPlan }): string {
     const params: Partial<Settings> = { ...config.params };
     for (const key of notIdentity) delete params[key];
+    // the default engine is left out, so configs planned before the setting existed keep their ids
+    if (params.engine === defaultSettings.engine) delete params.engine;
     const identity = {
         model: modelIdentity(config.model),
         params,

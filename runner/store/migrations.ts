@@ -188,5 +188,11 @@ export const migrations: readonly string[] = [
     INSERT INTO rss_samples_new SELECT run_id, config_id, seq, t_ms, bytes, phase FROM rss_samples;
     DROP TABLE rss_samples;
     ALTER TABLE rss_samples_new RENAME TO rss_samples;
+    `,
+    // issue #20: the engine a config ran on (null: not recorded), and the `engine` setting in the params of configs
+    // saved before it existed, which all ran the default
+    `
+    ALTER TABLE configs ADD COLUMN engine TEXT CHECK (engine IS NULL OR json_valid(engine));
+    UPDATE configs SET params = json_set(params, '$.engine', 'prebuilt') WHERE json_type(params, '$.engine') IS NULL;
     `
 ];

@@ -10,7 +10,7 @@ import { summarizeMeasurements } from "../stats/summarize.ts";
 import { SchemaChecker, type SchemaPath } from "../suite/checkSchema.ts";
 import { runFileSchema, type RunFile, type RunFileQuality } from "./runFile.ts";
 import { qualityFigures } from "../stats/qualityFigures.ts";
-import type { Settings } from "../suite/types.ts";
+import { defaultSettings, type Settings } from "../suite/types.ts";
 import { warningText } from "../warnings.ts";
 import { orderedRunFile } from "./runFileText.ts";
 
@@ -69,13 +69,21 @@ export function parseRunFile(text: string, source: string): ReadRunFile {
 
 /**
  * Keys added to schema 2 after its first files were written are optional to the reader, with the value that means
- * "nothing recorded": `asked` (`{}`), `quality` (null). A key added later goes here too, so that every schema-2 file
- * stays readable.
+ * "nothing recorded": `asked` (`{}`), `quality` (null), `engine` (null). A key added later goes here too, so that
+ * every schema-2 file stays readable. A setting added later is filled with its default in `params`, which is what
+ * those configs ran: `engine` (`prebuilt`).
  */
 function withAddedKeys(raw: Record<string, unknown>): Record<string, unknown> {
     if (!Array.isArray(raw.configs)) return raw;
-    const added = { asked: {}, quality: null };
-    return { ...raw, configs: raw.configs.map((config: unknown) => (isMapping(config) ? { ...added, ...config } : config)) };
+    const added = { asked: {}, quality: null, engine: null };
+    return {
+        ...raw,
+        configs: raw.configs.map((config: unknown) => {
+            if (!isMapping(config)) return config;
+            const params = isMapping(config.params) && !("engine" in config.params) ? { ...config.params, engine: defaultSettings.engine } : config.params;
+            return { ...added, ...config, params };
+        })
+    };
 }
 
 /**

@@ -8,7 +8,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type {
-    ConfigRecord, ConfigStatus, MeasurementKind, Metrics, ModelInfo, QualityRecord, RssSample, RunRecord, Summaries
+    ConfigRecord, ConfigStatus, EngineInfo, MeasurementKind, Metrics, ModelInfo, QualityRecord, RssSample, RunRecord, Summaries
 } from "../results.ts";
 import { qualityFigures, type QualityFigures } from "../stats/qualityFigures.ts";
 import type { Settings } from "../suite/types.ts";
@@ -53,6 +53,8 @@ export interface RunFileConfig {
     params: Settings;
     /** What was asked, for each setting where it differs from `params`; `{}` when everything ran as asked. */
     asked: Partial<Settings>;
+    /** The llama.cpp binary the config ran on; null when not recorded (it never loaded, or the file is older). */
+    engine: EngineInfo | null;
     startedAt: string | null;
     finishedAt: string | null;
     startMs: number | null;
@@ -110,6 +112,7 @@ export function toRunFile(run: RunRecord, configs: readonly ConfigRecord[], opts
             model: config.model == null ? null : { ...config.model, repo: config.model.repo ?? null, path: toPortable(config.model.path) },
             params: config.params,
             asked: config.asked ?? {},
+            engine: config.engine ?? null,
             startedAt: config.startedAt,
             finishedAt: config.finishedAt,
             startMs: config.startMs,
@@ -146,6 +149,7 @@ export function fromRunFile(file: RunFile): { run: RunRecord; configs: ConfigRec
             model: c.model == null ? null : { ...(model as Omit<ModelInfo, "repo">), ...(repo != null ? { repo } : {}) },
             params: c.params,
             asked: c.asked,
+            engine: c.engine,
             startMs: c.startMs,
             loadMs: c.loadMs,
             warmupMs: c.warmupMs,

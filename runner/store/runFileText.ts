@@ -49,6 +49,12 @@ function orderedConfig(c: RunFileConfig): RunFileConfig {
         model: c.model == null ? null : withOrder(c.model, modelKeys) as unknown as RunFileModel,
         params: withOrder(c.params, Object.keys(defaultSettings)) as unknown as RunFileConfig["params"],
         asked: withOrder(c.asked, Object.keys(defaultSettings)) as RunFileConfig["asked"],
+        engine: c.engine == null ? null : {
+            build: c.engine.build,
+            llamaCpp: { repo: c.engine.llamaCpp.repo, release: c.engine.llamaCpp.release },
+            systemInfo: c.engine.systemInfo,
+            features: [...c.engine.features]
+        },
         startedAt: c.startedAt,
         finishedAt: c.finishedAt,
         startMs: c.startMs,

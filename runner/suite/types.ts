@@ -11,6 +11,12 @@ export type GpuBackend = typeof gpuBackends[number];
 export function parseGpuBackend(text: string): GpuBackend | undefined {
     return gpuBackends.find((backend) => String(backend) === text);
 }
+/**
+ * Which build of llama.cpp node-llama-cpp loads: `prebuilt` (the binaries its npm packages ship) or `local` (built on
+ * this machine from the source node-llama-cpp ships, by `npm run engine -- build`; see docs/engine.md).
+ */
+export const engines = ["prebuilt", "local"] as const;
+export type Engine = typeof engines[number];
 export type KvType = "f32" | "f16" | "bf16" | "q8_0" | "q4_0" | "q4_1" | "q5_0" | "q5_1" | "iq4_nl";
 export const kvTypes: readonly KvType[] = ["f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "iq4_nl"];
 /** The quantized KV types (blocks of 32 values): llama.cpp refuses them for the V cache without flash attention. */
@@ -50,6 +56,8 @@ export interface Settings {
     seed: number;
     /** GPU backend. Defaults to `"auto"`. */
     gpu: GpuBackend;
+    /** The llama.cpp build node-llama-cpp loads: `prebuilt` or `local` (`npm run engine -- build`). Defaults to `"prebuilt"`. */
+    engine: Engine;
     /** Seconds one config may run (load + all repetitions) before it is killed as `timeout`. Defaults to `900`. */
     timeout: number;
 }
@@ -69,12 +77,13 @@ export const defaultSettings: Settings = {
     temperature: 0,
     seed: 42,
     gpu: "auto",
+    engine: "prebuilt",
     timeout: 900
 };
 
 /** Keys that may hold a list under `matrix`. */
 export const sweepableKeys = [
-    "context", "gpuLayers", "threads", "threadsBatch", "batch", "flashAttention", "kvType", "mode", "maxTokens", "temperature", "seed", "gpu"
+    "context", "gpuLayers", "threads", "threadsBatch", "batch", "flashAttention", "kvType", "mode", "maxTokens", "temperature", "seed", "gpu", "engine"
 ] as const satisfies readonly (keyof Settings)[];
 export type SweepableKey = typeof sweepableKeys[number];
 

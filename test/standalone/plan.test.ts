@@ -144,7 +144,8 @@ describe("planConfigs: ids", () => {
 
     it("hash exactly the documented identity", () => {
         const config = planConfigs(suite())[0]!;
-        const { repetitions: _r, warmup: _w, timeout: _t, ...params } = config.params;
+        // the default engine is not part of the identity (ids from before the setting stay)
+        const { repetitions: _r, warmup: _w, timeout: _t, engine: _e, ...params } = config.params;
         const text = canonicalJson({
             model: { source: "synthetic", preset: "tiny", quant: "Q8_0", seed: 1 },
             params,
@@ -153,6 +154,17 @@ describe("planConfigs: ids", () => {
         });
         expect(config.id).toBe(sha256(text).slice(0, 12));
         expect(configId(config)).toBe(config.id);
+    });
+
+    it("keep the ids they had before the engine setting, and differ for engine: local", () => {
+        const tg: Suite = {
+            name: "s", path: "/x/s.yaml", sha256: "0", defaults: { ...defaultSettings }, matrix: {},
+            models: [{ source: "synthetic", preset: "tiny", quants: ["Q8_0"], seed: 1 }], prompts: [], tests: [{ id: "tg16", pp: 0, tg: 16, depth: 0 }]
+        };
+        // the id this config had at e7da926, before `engine` existed
+        expect(ids(tg)).toEqual(["7d7e7e8cb138"]);
+        const both = planConfigs({ ...tg, matrix: { engine: ["prebuilt", "local"] } });
+        expect(both.map((c) => [c.id, c.label])).toEqual([["7d7e7e8cb138", "synthetic tiny Q8_0 engine=prebuilt"], [expect.not.stringMatching(/^7d7e7e8cb138$/), "synthetic tiny Q8_0 engine=local"]]);
     });
 });
 

@@ -42,7 +42,9 @@ describe("reading a schema-1 run file", () => {
         expect(config.measurements.every((m) => m.tokenTimesMs === null)).toBe(true);
         expect([config.rssTimeline, config.stderr, config.startedAt, config.finishedAt, read.file.run.shard]).toEqual([[], null, null, null, null]);
         expect([config.startMs, config.loadMs, config.peakRssBytes]).toEqual([raw.configs[0].startMs, raw.configs[0].loadMs, raw.configs[0].peakRssBytes]);
-        expect(config.params).toEqual(raw.configs[0].params);
+        // the engine setting did not exist then: every config ran the default, and nothing says which binary
+        expect(config.params).toEqual({ ...raw.configs[0].params, engine: "prebuilt" });
+        expect(config.engine).toBeNull();
     });
 
     it("keeps its text warnings as notes and recomputes the summary it keyed `<prompt>.<metric>`", () => {

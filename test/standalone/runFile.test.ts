@@ -24,7 +24,7 @@ describe("the schema-2 run file", () => {
         expect(Object.keys(file.run.machine)).toEqual(["os", "arch", "cpu", "cores", "memoryBytes", "node", "nodeLlamaCpp", "llamaCpp", "backend", "gpus"]);
         const config = file.configs[0];
         expect(Object.keys(config)).toEqual([
-            "id", "label", "status", "error", "model", "params", "asked", "startedAt", "finishedAt", "startMs", "loadMs", "warmupMs",
+            "id", "label", "status", "error", "model", "params", "asked", "engine", "startedAt", "finishedAt", "startMs", "loadMs", "warmupMs",
             "peakRssBytes", "vramBytes", "measurements", "summary", "quality", "outputs", "warnings", "rssTimeline", "stderr"
         ]);
         expect(Object.keys(config.model)).toEqual(["source", "repo", "file", "path", "sha256", "sizeBytes", "quant", "arch", "parameters"]);
@@ -92,11 +92,11 @@ describe("the schema-2 run file", () => {
 
     it("keeps a fixed shape for a config that never loaded", () => {
         const crashed: ConfigRecord = { ...makeConfig("c3"), status: "crashed", error: "SIGKILL (out of memory?)", model: null,
-            startMs: null, loadMs: null, warmupMs: null, peakRssBytes: null, vramBytes: null, measurements: [], outputs: {}, warnings: [], rssTimeline: [] };
+            startMs: null, loadMs: null, warmupMs: null, engine: null, peakRssBytes: null, vramBytes: null, measurements: [], outputs: {}, warnings: [], rssTimeline: [] };
         const config = JSON.parse(runFileText(toRunFile(makeRun(), [crashed], options))).configs[0];
         expect(config).toMatchObject({ status: "crashed", error: "SIGKILL (out of memory?)", model: null, startMs: null, loadMs: null, warmupMs: null, summary: {}, stderr: "some llama.cpp log" });
-        expect(Object.keys(config)).toHaveLength(21);
-        expect(config.quality).toBeNull();
+        expect(Object.keys(config)).toHaveLength(22);
+        expect([config.quality, config.engine]).toEqual([null, null]);
     });
 });
 

@@ -40,6 +40,7 @@ function makeConfig(id: string, overrides: Partial<ConfigRecord> = {}): ConfigRe
             sizeBytes: 1_234_567, quant: "Q8_0", arch: "llama", parameters: 25_000_000
         },
         params: { ...defaultSettings, threads: 1 },
+        engine: { build: "prebuilt", llamaCpp: { repo: "ggml-org/llama.cpp", release: "v0.5.0" }, systemInfo: "CPU : AVX2 = 1 |", features: ["backend:CPU", "AVX2"] },
         startMs: 1100.25,
         loadMs: 123.5,
         warmupMs: 330.5,
@@ -93,7 +94,7 @@ describe("Store on :memory:", () => {
     it("round-trips a run and its configs, recomputing each summary from the raw samples", () => {
         const run = makeRun("r1");
         const a = makeConfig("a");
-        const b = makeConfig("b", { status: "crashed", error: "child exited with SIGSEGV", model: null, startMs: 900, loadMs: null, warmupMs: null,
+        const b = makeConfig("b", { status: "crashed", error: "child exited with SIGSEGV", model: null, engine: null, startMs: 900, loadMs: null, warmupMs: null,
             peakRssBytes: null, measurements: [], outputs: {}, rssTimeline: [], warnings: [], stderr: "ggml_abort: …" });
         store.createRun(run);
         store.saveConfig("r1", a);

@@ -161,8 +161,8 @@ describe("parseSuite: errors name file:line:col, the key, what was expected and 
         ["gpu", "name: x\ndefaults:\n  gpu: rocm\n" + tail, "3:8 defaults.gpu: expected one of `auto`, `metal`, `cuda`, `vulkan`, `false`, got `rocm` (string)"],
         ["timeout 0", "name: x\ndefaults:\n  timeout: 0\n" + tail, "3:12 defaults.timeout: expected a number > 0 and <= 604800, got `0` (number)"],
         ["unknown top-level key", "name: x\nmodles: []\n" + tail, "2:1 modles: expected one of the keys `name`, `description`, `defaults`, `models`, `matrix`, `prompts`, `tests`, `quality`, got `modles` (unknown key)"],
-        ["unknown setting", "name: x\ndefaults:\n  contxt: 5\n" + tail, "3:3 defaults.contxt: expected one of the keys `repetitions`, `warmup`, `context`, `gpuLayers`, `threads`, `threadsBatch`, `batch`, `flashAttention`, `kvType`, `mode`, `maxTokens`, `temperature`, `seed`, `gpu`, `timeout`, got `contxt` (unknown key)"],
-        ["matrix key not sweepable", "name: x\nmatrix:\n  repetitions: [1, 2]\n" + tail, "3:3 matrix.repetitions: expected one of the keys `context`, `gpuLayers`, `threads`, `threadsBatch`, `batch`, `flashAttention`, `kvType`, `mode`, `maxTokens`, `temperature`, `seed`, `gpu`, got `repetitions` (unknown key)"],
+        ["unknown setting", "name: x\ndefaults:\n  contxt: 5\n" + tail, "3:3 defaults.contxt: expected one of the keys `repetitions`, `warmup`, `context`, `gpuLayers`, `threads`, `threadsBatch`, `batch`, `flashAttention`, `kvType`, `mode`, `maxTokens`, `temperature`, `seed`, `gpu`, `engine`, `timeout`, got `contxt` (unknown key)"],
+        ["matrix key not sweepable", "name: x\nmatrix:\n  repetitions: [1, 2]\n" + tail, "3:3 matrix.repetitions: expected one of the keys `context`, `gpuLayers`, `threads`, `threadsBatch`, `batch`, `flashAttention`, `kvType`, `mode`, `maxTokens`, `temperature`, `seed`, `gpu`, `engine`, got `repetitions` (unknown key)"],
         ["matrix duplicate", "name: x\nmatrix:\n  context: [2048, 4096, 2048]\n" + tail, "3:25 matrix.context[2]: expected no duplicates in the list, got `2048` (number)"],
         ["matrix empty list", "name: x\nmatrix:\n  mode: []\n" + tail, "3:9 matrix.mode: expected a non-empty list of unique values, got `[]` (array)"],
         ["matrix scalar", "name: x\nmatrix:\n  mode: stream\n" + tail, "3:9 matrix.mode: expected a non-empty list of unique values, got `stream` (string)"],
@@ -320,9 +320,11 @@ describe("suite.schema.json", () => {
         expect(quant.test("Q5_K")).toBe(false);
     });
 
-    it("the README marks exactly the sweepable settings, and says what `path:` is relative to", () => {
+    it("the README (with the docs pages) marks exactly the sweepable settings, and says what `path:` is relative to", () => {
         const readme = fs.readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-        const marked = [...readme.matchAll(/⇄ `(\w+)`/g)].map((match) => match[1]);
+        const docs = fs.readdirSync(new URL("../../docs/", import.meta.url)).filter((name) => name.endsWith(".md"))
+            .map((name) => fs.readFileSync(new URL(`../../docs/${name}`, import.meta.url), "utf8"));
+        const marked = [readme, ...docs].flatMap((text) => [...text.matchAll(/⇄ `(\w+)`/g)].map((match) => match[1]));
         expect(new Set(marked)).toEqual(new Set(sweepableKeys));
         expect(readme).toMatch(/`path:` \(a model\) and `file:` \(a prompt\) are relative to the folder of the suite file/);
     });

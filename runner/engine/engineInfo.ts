@@ -1,0 +1,58 @@
+/**
+ * Which llama.cpp a config ran on: node-llama-cpp's build type, the llama.cpp release it was built from, and the
+ * compile-time features llama.cpp reports in its system-info string (OPENMP, the AVX variants, Metal, CUDA, …).
+ * `describeEngine` is pure, so every form of the string is tested without a binary.
+ */
+import type { EngineInfo } from "../results.ts";
+
+/** What node-llama-cpp's `Llama` says about its binary (`buildType`, `llamaCppRelease`, `systemInfo`). */
+export interface EngineFacts {
+    buildType: "prebuilt" | "localBuild";
+    llamaCppRelease: { repo: string; release: string };
+    systemInfo: string;
+}
+
+/** The engine record of a loaded binary. Pure. */
+export function describeEngine(facts: EngineFacts): EngineInfo {
+    return {
+        build: facts.buildType,
+        llamaCpp: { repo: facts.llamaCppRelease.repo, release: facts.llamaCppRelease.release },
+        systemInfo: facts.systemInfo.trim(),
+        features: systemInfoFeatures(facts.systemInfo)
+    };
+}
+
+/**
+ * The features of llama.cpp's system-info string (`CPU : SSE3 = 1 | AVX2 = 1 | OPENMP = 1 | REPACK = 1 |`, one
+ * `BACKEND : ` prefix per backend): each flag set to 1 by name (`AVX2`), any other value as `NAME=value`, a flag set
+ * to 0 left out, and each backend named as `backend:NAME` (`backend:CPU`, `backend:CUDA`, `backend:Metal`). Pure.
+ */
+export function systemInfoFeatures(systemInfo: string): string[] {
+    const features: string[] = [];
+    for (const raw of systemInfo.split("|")) {
+        let part = raw.trim();
+        const backend = /^([^=:]+?)\s*:\s*(.*)$/.exec(part);
+        if (backend != null) {
+            features.push(`backend:${backend[1]!.trim()}`);
+            part = backend[2]!.trim();
+        }
+        const flag = /^([^=]+?)\s*=\s*(.*)$/.exec(part);
+        if (flag == null) continue;
+        const [name, value] = [flag[1]!.trim(), flag[2]!.trim()];
+        if (value === "1") features.push(name);
+        else if (value !== "0") features.push(`${name}=${value}`);
+    }
+    return [...new Set(features)];
+}
+
+/** One line for terminals and tables: `localBuild v0.5.0 (OPENMP, AVX512, …)`. Pure. */
+export function engineLine(engine: EngineInfo): string {
+    const flags = engine.features.filter((feature) => !feature.startsWith("backend:"));
+    return `${engine.build} ${engine.llamaCpp.release}${flags.length > 0 ? ` (${flags.join(", ")})` : ""}`;
+}
+
+/** Whether two records ran the same engine: build type, llama.cpp repo and release, and features. Pure. */
+export function sameEngine(a: EngineInfo, b: EngineInfo): boolean {
+    return a.build === b.build && a.llamaCpp.repo === b.llamaCpp.repo && a.llamaCpp.release === b.llamaCpp.release &&
+        a.features.length === b.features.length && a.features.every((feature, i) => feature === b.features[i]);
+}

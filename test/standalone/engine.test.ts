@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { describeEngine, engineLine, sameEngine, systemInfoFeatures } from "../../runner/engine/engineInfo.ts";
+import { checkLoadedEngine, engineLlamaOptions, prebuiltMarkerOption } from "../../runner/engine/engineOptions.ts";
+
+describe("systemInfoFeatures: llama.cpp's system-info string", () => {
+    it("names each flag set to 1, keeps other values, leaves out flags at 0, names each backend", () => {
+        // node-llama-cpp 3.22.1's prebuilt linux-x64 binary on an AVX-512 machine (no OPENMP)
+        expect(systemInfoFeatures("CPU : SSE3 = 1 | SSSE3 = 1 | AVX = 1 | AVX2 = 1 | F16C = 1 | FMA = 1 | BMI2 = 1 | AVX512 = 1 | AVX512_VBMI = 1 | AVX512_VNNI = 1 | AVX512_BF16 = 1 | LLAMAFILE = 1 | REPACK = 1 | "))
+            .toEqual(["backend:CPU", "SSE3", "SSSE3", "AVX", "AVX2", "F16C", "FMA", "BMI2", "AVX512", "AVX512_VBMI", "AVX512_VNNI", "AVX512_BF16", "LLAMAFILE", "REPACK"]);
+        expect(systemInfoFeatures("CUDA : ARCHS = 890 | USE_GRAPHS = 1 | PEER_MAX_BATCH_SIZE = 128 | CPU : AVX2 = 1 | OPENMP = 1 | KLEIDIAI = 0 |"))
+            .toEqual(["backend:CUDA", "ARCHS=890", "USE_GRAPHS", "PEER_MAX_BATCH_SIZE=128", "backend:CPU", "AVX2", "OPENMP"]);
+        expect(systemInfoFeatures("Metal : EMBED_LIBRARY = 1 | CPU : NEON = 1 | ARM_FMA = 1 | ACCELERATE = 1 | OPENMP = 0 |"))
+            .toEqual(["backend:Metal", "EMBED_LIBRARY", "backend:CPU", "NEON", "ARM_FMA", "ACCELERATE"]);
+        expect(systemInfoFeatures("")).toEqual([]);
+    });
+
+    it("describes a loaded binary, and two records are the same engine only when build, release and features agree", () => {
+        const local = describeEngine({ buildType: "localBuild", llamaCppRelease: { repo: "ggml-org/llama.cpp", release: "v0.5.0" }, systemInfo: " CPU : AVX2 = 1 | OPENMP = 1 | " });
+        expect(local).toEqual({ build: "localBuild", llamaCpp: { repo: "ggml-org/llama.cpp", release: "v0.5.0" }, systemInfo: "CPU : AVX2 = 1 | OPENMP = 1 |", features: ["backend:CPU", "AVX2", "OPENMP"] });
+        expect(engineLine(local)).toBe("localBuild v0.5.0 (AVX2, OPENMP)");
+        expect(sameEngine(local, { ...local })).toBe(true);
+        expect(sameEngine(local, { ...local, build: "prebuilt" })).toBe(false);
+        expect(sameEngine(local, { ...local, features: ["backend:CPU", "AVX2"] })).toBe(false);
+        expect(sameEngine(local, { ...local, llamaCpp: { ...local.llamaCpp, release: "b7000" } })).toBe(false);
+    });
+});
+
+describe("engineLlamaOptions: getLlama options per engine", () => {
+    it("local: no prebuilt binary may load; prebuilt: a CMake option no local build has keeps local builds out; neither builds", () => {
+        expect(engineLlamaOptions("local")).toEqual({ build: "never", usePrebuiltBinaries: false, skipDownload: true });
+        const prebuilt = engineLlamaOptions("prebuilt");
+        expect(prebuilt).toMatchObject({ build: "never", usePrebuiltBinaries: true, existingPrebuiltBinaryMustMatchBuildOptions: false, skipDownload: true });
+        expect(Object.keys(prebuilt.cmakeOptions ?? {})).toEqual([prebuiltMarkerOption]);
+    });
+
+    it("refuses a binary of the other kind", () => {
+        expect(() => checkLoadedEngine("prebuilt", "localBuild")).toThrow("engine `prebuilt` was asked, but node-llama-cpp loaded its local build");
+        expect(() => checkLoadedEngine("local", "prebuilt")).toThrow("engine `local` was asked, but node-llama-cpp loaded its prebuilt binary");
+        expect(() => checkLoadedEngine("local", "localBuild")).not.toThrow();
+    });
+});
