@@ -6,9 +6,11 @@
 import { execFile } from "node:child_process";
 import os from "node:os";
 import { getLlama, getModuleVersion, type Llama, type LlamaGpuType } from "node-llama-cpp";
-import type { MachineInfo } from "../results.ts";
+import type { EngineInfo, MachineInfo } from "../results.ts";
 import { terminalLlamaLogger } from "../format/llamaLogger.ts";
-import type { GpuBackend } from "../suite/types.ts";
+import type { Engine, GpuBackend } from "../suite/types.ts";
+import { describeEngine } from "../engine/engineInfo.ts";
+import { checkLoadedEngine, engineLlamaOptions } from "../engine/engineOptions.ts";
 
 /** What the probes found, unformatted. */
 export interface MachineFacts {
@@ -63,7 +65,11 @@ export interface MachineDetails {
     oversubscriptionProne: boolean;
 }
 
-export type MachineReport = MachineInfo & { details: MachineDetails };
+/**
+ * The machine (the run file's `machine` object: the hardware and the software versions) with its details, and the
+ * llama.cpp binary that loaded: a config records its own (`engine`), as configs of one run may use different ones.
+ */
+export type MachineReport = MachineInfo & { details: MachineDetails; engine?: EngineInfo };
 
 /** Turns probed facts into the run file's `machine` object plus details. Pure. */
 export function describeMachine(facts: MachineFacts): MachineReport {
@@ -195,13 +201,16 @@ export async function probeMachineFacts(llama: Llama): Promise<MachineFacts> {
 }
 
 /**
- * Collects the machine context. Loads node-llama-cpp for `gpu` (never building from source) unless `llama` is given,
- * and disposes what it loaded. Throws when the requested backend cannot load.
+ * Collects the machine context and the engine that loaded. Loads node-llama-cpp for `gpu` and `engine` (never
+ * building from source) unless `llama` is given, and disposes what it loaded. Throws when the requested backend or
+ * engine cannot load.
  */
-export async function collectMachineInfo(opts: { gpu: GpuBackend; llama?: Llama }): Promise<MachineReport> {
-    const llama = opts.llama ?? await getLlama({ gpu: opts.gpu, build: "never", logger: terminalLlamaLogger() });
+export async function collectMachineInfo(opts: { gpu: GpuBackend; engine?: Engine; llama?: Llama }): Promise<MachineReport> {
+    const engine = opts.engine ?? "prebuilt";
+    const llama = opts.llama ?? await getLlama({ ...engineLlamaOptions(engine), gpu: opts.gpu, logger: terminalLlamaLogger(), progressLogs: false });
     try {
-        return describeMachine(await probeMachineFacts(llama));
+        if (opts.llama === undefined) checkLoadedEngine(engine, llama.buildType);
+        return { ...describeMachine(await probeMachineFacts(llama)), engine: describeEngine(llama) };
     } finally {
         if (opts.llama === undefined) await llama.dispose();
     }

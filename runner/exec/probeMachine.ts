@@ -4,8 +4,9 @@
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { GpuBackend } from "../suite/types.ts";
-import type { MachineInfo } from "../results.ts";
+import type { Engine, GpuBackend } from "../suite/types.ts";
+import type { EngineInfo, MachineInfo } from "../results.ts";
+import { InputError } from "../errors.ts";
 import { bundleEntry } from "./childBundle.ts";
 
 const probeEntry = fileURLToPath(new URL("./probeEntry.ts", import.meta.url));
@@ -24,6 +25,24 @@ export async function probeMachine(gpu: GpuBackend): Promise<MachineInfo> {
                 os: info.os, arch: info.arch, cpu: info.cpu, cores: info.cores, memoryBytes: info.memoryBytes, node: info.node,
                 nodeLlamaCpp: info.nodeLlamaCpp, llamaCpp: info.llamaCpp, backend: info.backend, gpus: info.gpus
             });
+        });
+    });
+}
+
+/**
+ * Loads `engine` for `gpu` in a short-lived probe child, as a config's child would, and returns what loaded. A
+ * backend or engine that cannot load here (no local build) rejects with the probe's one-line InputError.
+ */
+export async function probeEngine(gpu: GpuBackend, engine: Engine): Promise<EngineInfo> {
+    const args = [await bundleEntry(probeEntry), "--json", "--gpu", String(gpu), "--engine", engine];
+    return new Promise((resolve, reject) => {
+        execFile(process.execPath, args, { maxBuffer: 4 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
+            const last = stderr.trim().split("\n").at(-1) ?? "";
+            if (error != null) {
+                reject(error.code === 2 ? new InputError(last) : new Error(`could not load engine \`${engine}\`: ${last || error.message}`));
+                return;
+            }
+            resolve((JSON.parse(stdout) as { engine: EngineInfo }).engine);
         });
     });
 }

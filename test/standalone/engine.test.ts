@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { describeEngine, engineLine, sameEngine, systemInfoFeatures } from "../../runner/engine/engineInfo.ts";
-import { checkLoadedEngine, engineLlamaOptions, prebuiltMarkerOption } from "../../runner/engine/engineOptions.ts";
+import { checkLoadedEngine, engineLlamaOptions, noLocalBuildAdvice, prebuiltMarkerOption } from "../../runner/engine/engineOptions.ts";
+import { checkEngines } from "../../runner/engine/checkEngines.ts";
+import { InputError } from "../../runner/errors.ts";
+import type { Config } from "../../runner/plan/types.ts";
+import type { EngineInfo } from "../../runner/results.ts";
+import { defaultSettings, type GpuBackend } from "../../runner/suite/types.ts";
 
 describe("systemInfoFeatures: llama.cpp's system-info string", () => {
     it("names each flag set to 1, keeps other values, leaves out flags at 0, names each backend", () => {
@@ -37,5 +42,33 @@ describe("engineLlamaOptions: getLlama options per engine", () => {
         expect(() => checkLoadedEngine("prebuilt", "localBuild")).toThrow("engine `prebuilt` was asked, but node-llama-cpp loaded its local build");
         expect(() => checkLoadedEngine("local", "prebuilt")).toThrow("engine `local` was asked, but node-llama-cpp loaded its prebuilt binary");
         expect(() => checkLoadedEngine("local", "localBuild")).not.toThrow();
+    });
+});
+
+describe("checkEngines: a suite asking for engine: local without a local build", () => {
+    const config = (id: string, engine: "prebuilt" | "local", gpu: GpuBackend = "auto"): Config => ({
+        id, label: id, model: { source: "synthetic", preset: "tiny", quant: "Q8_0", seed: 1 },
+        params: { ...defaultSettings, engine, gpu }, prompts: [], tests: []
+    });
+    const facts = describeEngine({ buildType: "localBuild", llamaCppRelease: { repo: "ggml-org/llama.cpp", release: "v0.5.0" }, systemInfo: "CPU : OPENMP = 1 |" });
+
+    it("is refused before anything runs, with how to make one", async () => {
+        const probed: GpuBackend[] = [];
+        const none = async (gpu: GpuBackend): Promise<EngineInfo> => {
+            probed.push(gpu);
+            throw new InputError(`engine \`local\` with gpu \`${String(gpu)}\`: ${noLocalBuildAdvice}`);
+        };
+        await expect(checkEngines([config("a", "prebuilt"), config("b", "local")], none)).rejects.toThrow(/npm run engine -- build/);
+        expect(probed).toEqual(["auto"]);
+    });
+
+    it("probes each backend setting of the local configs once, and none for a prebuilt-only suite", async () => {
+        const probed: GpuBackend[] = [];
+        const present = async (gpu: GpuBackend) => { probed.push(gpu); return facts; };
+        await checkEngines([config("a", "local"), config("b", "local"), config("c", "local", false), config("d", "prebuilt", "cuda")], present);
+        expect(probed).toEqual(["auto", false]);
+        probed.length = 0;
+        await checkEngines([config("a", "prebuilt")], present);
+        expect(probed).toEqual([]);
     });
 });

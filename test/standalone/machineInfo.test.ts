@@ -168,6 +168,12 @@ describe("info output", () => {
         );
     });
 
+    it("names the engine that loaded: build type, release and compile-time features", () => {
+        const engine = { build: "localBuild" as const, llamaCpp: { repo: "ggml-org/llama.cpp", release: "v0.5.0" }, systemInfo: "CPU : AVX2 = 1 | OPENMP = 1 |", features: ["backend:CPU", "AVX2", "OPENMP"] };
+        expect(formatMachineBlock({ ...describeMachine(linuxFacts), engine })).toMatch(/^engine\s+localBuild v0\.5\.0 \(AVX2, OPENMP\)$/m);
+        expect(formatMachineBlock(describeMachine(linuxFacts))).not.toMatch(/^engine/m);
+    });
+
     it("maps backend ids to display names", () => {
         expect(["metal", "cuda", "vulkan", "cpu"].map(backendDisplayName)).toEqual(["Metal", "CUDA", "Vulkan", "CPU"]);
     });
@@ -175,20 +181,20 @@ describe("info output", () => {
 
 describe("parseInfoArgs", () => {
     it("reads --json, --help and --gpu in both spellings", () => {
-        expect(parseInfoArgs([])).toEqual({ json: false, gpu: "auto", help: false });
-        expect(parseInfoArgs(["--json", "--gpu", "false"])).toEqual({ json: true, gpu: false, help: false });
-        expect(parseInfoArgs(["--gpu=vulkan", "-h"])).toEqual({ json: false, gpu: "vulkan", help: true });
+        expect(parseInfoArgs([])).toEqual({ json: false, gpu: "auto", engine: "prebuilt", help: false });
+        expect(parseInfoArgs(["--json", "--gpu", "false", "--engine", "local"])).toEqual({ json: true, gpu: false, engine: "local", help: false });
+        expect(parseInfoArgs(["--gpu=vulkan", "-h"])).toEqual({ json: false, gpu: "vulkan", engine: "prebuilt", help: true });
     });
 
     it("reads --out as JSON written to a file", () => {
-        expect(parseInfoArgs(["--out", "machine.json"])).toEqual({ json: true, out: "machine.json", gpu: "auto", help: false });
+        expect(parseInfoArgs(["--out", "machine.json"])).toEqual({ json: true, out: "machine.json", gpu: "auto", engine: "prebuilt", help: false });
     });
 
     it("rejects unknown flags, bad --gpu values and stray words with one input-error line (exit 2)", () => {
         const cases: [string[], RegExp][] = [
             [["--bogus"], /^info: Unknown option '--bogus'/], [["--gpu", "rocm"], /^--gpu: expected one of `auto`, `metal`, `cuda`, `vulkan`, `false`, got `rocm`$/],
             [["--gpu"], /^info: Option '--gpu <value>' argument missing/], [["extra"], /^info: expected no file or word, got `extra`/],
-            [["--out", ""], /^--out: expected a file name/], [["--gpu", "\u001b[2J"], /got `\\x1b\[2J`$/]
+            [["--out", ""], /^--out: expected a file name/], [["--engine", "mine"], /^--engine: expected one of `prebuilt`, `local`, got `mine`$/], [["--gpu", "\u001b[2J"], /got `\\x1b\[2J`$/]
         ];
         for (const [argv, message] of cases) {
             let thrown: unknown;

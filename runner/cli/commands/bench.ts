@@ -13,7 +13,8 @@ import { Store } from "../../store/store.ts";
 import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "../../models/cacheDirs.ts";
 import { writeRunFile } from "../../store/runFile.ts";
 import { runSuite, runExitCode } from "../../exec/runSuite.ts";
-import { probeMachine } from "../../exec/probeMachine.ts";
+import { probeEngine, probeMachine } from "../../exec/probeMachine.ts";
+import { checkEngines } from "../../engine/checkEngines.ts";
 import { gitInfo } from "../../exec/gitInfo.ts";
 import { newRunId } from "../../exec/runId.ts";
 import { modelSources } from "../modelSources.ts";
@@ -123,6 +124,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const planned = shard == null ? all : shardConfigs(all, shard);
     await sources.checkAll(planned.map((config) => config.model));
     await checkQualityModels(suite.path, planned);
+    await checkEngines(planned, (gpu) => probeEngine(gpu, "local"));
 
     if (args.dryRun) {
         await printDryRun(planned, sources);
