@@ -5,6 +5,7 @@ import { visible, visibleLines } from "../format/visible.ts";
 const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
     bench: async () => (await import("./commands/bench.ts")).benchCommand,
     info: async () => (await import("./commands/info.ts")).infoCommand,
+    engine: async () => (await import("./commands/engine.ts")).engineCommand,
     fidelity: async () => (await import("./commands/fidelity.ts")).fidelityCommand,
     db: async () => (await import("./commands/db.ts")).dbCommand,
     compare: async () => (await import("./commands/compare.ts")).compareCommand,
