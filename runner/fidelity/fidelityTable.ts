@@ -1,11 +1,17 @@
-/** Pairs → the ratio table: runner / llama-bench, median of the per-pair ratios with its confidence interval, at each thread count and at each side's best. */
+/**
+ * Pairs → the ratio table: runner / llama-bench, median of the per-pair ratios with its confidence interval, for each
+ * engine the runner ran on (`binary`: prebuilt or local), at each thread count and at each side's best.
+ */
 import { computeStatistics } from "../stats/computeStatistics.ts";
 import type { MedianInterval } from "../stats/medianInterval.ts";
 import { pairedRatio, targetVerdict, type RatioSummary, type TargetVerdict } from "../stats/pairedRatio.ts";
 import { renderTable } from "../format/table.ts";
+import type { Engine } from "../suite/types.ts";
 
 export interface FidelityPair {
     model: string;
+    /** The engine setting the runner side ran with (its llama-bench side is the same binary for every engine). */
+    binary: Engine;
     test: string;
     threads: number | "auto";
     llamaBench: number;
@@ -23,6 +29,7 @@ export interface FidelityOptions {
 /** One (model, test, threads) group: what the table and `--json` show. */
 export interface FidelitySummary {
     model: string;
+    binary: Engine;
     test: string;
     threads: number | "auto";
     pairs: number;
@@ -43,7 +50,7 @@ export function fidelitySummaries(pairs: FidelityPair[], options: FidelityOption
     const level = options.level ?? 0.95;
     const groups = new Map<string, FidelityPair[]>();
     for (const pair of pairs) {
-        const key = JSON.stringify([pair.model, pair.test, pair.threads]);
+        const key = JSON.stringify([pair.model, pair.binary, pair.test, pair.threads]);
         groups.set(key, [...(groups.get(key) ?? []), pair]);
     }
     return [...groups.values()].map((group) => {
@@ -51,7 +58,7 @@ export function fidelitySummaries(pairs: FidelityPair[], options: FidelityOption
         const engines = group.filter((p) => p.engine != null);
         const runnerRatio = pairedRatio(group.map((p) => p.app / p.llamaBench), level);
         return {
-            model: first.model, test: first.test, threads: first.threads, pairs: group.length,
+            model: first.model, binary: first.binary, test: first.test, threads: first.threads, pairs: group.length,
             llamaBench: median(group.map((p) => p.llamaBench)),
             runner: median(group.map((p) => p.app)),
             engine: engines.length > 0 ? median(engines.map((p) => p.engine!)) : null,
@@ -63,10 +70,10 @@ export function fidelitySummaries(pairs: FidelityPair[], options: FidelityOption
 }
 
 export function fidelityRows(pairs: FidelityPair[], options: FidelityOptions): string[][] {
-    const rows: string[][] = [["model", "test", "threads", "pairs", "llama-bench t/s", "runner t/s", "runner/llama-bench", `runner ≥ ${options.target} %`, "engine t/s", "engine/llama-bench"]];
+    const rows: string[][] = [["model", "binary", "test", "threads", "pairs", "llama-bench t/s", "runner t/s", "runner/llama-bench", `runner ≥ ${options.target} %`, "engine t/s", "engine/llama-bench"]];
     for (const s of fidelitySummaries(pairs, options)) {
         rows.push([
-            s.model, s.test, String(s.threads), String(s.pairs),
+            s.model, s.binary, s.test, String(s.threads), String(s.pairs),
             s.llamaBench.toFixed(1),
             s.runner.toFixed(1),
             ratioCell(s.runnerRatio),
@@ -98,26 +105,50 @@ export function fidelityLegend(pairs: FidelityPair[], options: FidelityOptions):
     ].join("\n");
 }
 
-/** Each side at its own best thread count (median over pairs), for the "≥ 97 % at best threads" goal. */
-export function bestThreadRows(pairs: FidelityPair[]): string[][] {
-    // a ratio of two medians from different thread counts: no per-pair ratio exists, so no interval either
-    const rows: string[][] = [["model", "test", "llama-bench best", "runner best", "runner/llama-bench (ratio of medians)"]];
-    const keys = new Set(pairs.map((p) => JSON.stringify([p.model, p.test])));
-    for (const key of keys) {
-        const [model, test] = JSON.parse(key) as [string, string];
-        const mine = pairs.filter((p) => p.model === model && p.test === test);
+/**
+ * Each side at its own best thread count (highest median over pairs), for the "≥ 97 % at best threads" goal. The two
+ * best counts may differ, so no pair holds both; the k-th runner sample at its best count is set against the k-th
+ * llama-bench sample at its best (the two ran within the same round of the interleaved loop), and those ratios get
+ * the same median and interval as a thread count's own pairs.
+ */
+export function bestThreadSummaries(pairs: FidelityPair[], options: Pick<FidelityOptions, "level"> = {}): BestThreadSummary[] {
+    const level = options.level ?? 0.95;
+    const keys = new Set(pairs.map((p) => JSON.stringify([p.model, p.binary, p.test])));
+    return [...keys].map((key) => {
+        const [model, binary, test] = JSON.parse(key) as [string, Engine, string];
+        const mine = pairs.filter((p) => p.model === model && p.binary === binary && p.test === test);
         const best = (pick: (p: FidelityPair) => number) => {
-            let top: { threads: number | "auto"; value: number } = { threads: 0, value: -Infinity };
+            let top: { threads: number | "auto"; value: number; samples: number[] } = { threads: 0, value: -Infinity, samples: [] };
             for (const threads of new Set(mine.map((p) => p.threads))) {
-                const value = median(mine.filter((p) => p.threads === threads).map(pick));
-                if (value > top.value) top = { threads, value };
+                const samples = mine.filter((p) => p.threads === threads).map(pick);
+                const value = median(samples);
+                if (value > top.value) top = { threads, value, samples };
             }
             return top;
         };
         const theirs = best((p) => p.llamaBench);
         const ours = best((p) => p.app);
-        rows.push([model, test, `${theirs.value.toFixed(1)} (t=${theirs.threads})`, `${ours.value.toFixed(1)} (t=${ours.threads})`, percent(ours.value / theirs.value)]);
-    }
+        const n = Math.min(theirs.samples.length, ours.samples.length);
+        const ratios = Array.from({ length: n }, (_, k) => ours.samples[k]! / theirs.samples[k]!);
+        return { model, binary, test, llamaBench: { threads: theirs.threads, median: theirs.value }, runner: { threads: ours.threads, median: ours.value }, ratio: pairedRatio(ratios, level) };
+    });
+}
+
+/** One (model, binary, test) at each side's best thread count. */
+export interface BestThreadSummary {
+    model: string;
+    binary: Engine;
+    test: string;
+    llamaBench: { threads: number | "auto"; median: number };
+    runner: { threads: number | "auto"; median: number };
+    /** Round-by-round ratios runner-at-its-best / llama-bench-at-its-best. */
+    ratio: RatioSummary;
+}
+
+export function bestThreadRows(pairs: FidelityPair[], options: Pick<FidelityOptions, "level"> = {}): string[][] {
+    const rows: string[][] = [["model", "binary", "test", "llama-bench best", "runner best", "runner/llama-bench (round by round)"]];
+    for (const s of bestThreadSummaries(pairs, options))
+        rows.push([s.model, s.binary, s.test, `${s.llamaBench.median.toFixed(1)} (t=${s.llamaBench.threads})`, `${s.runner.median.toFixed(1)} (t=${s.runner.threads})`, ratioCell(s.ratio)]);
     return rows;
 }
 

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { runChild } from "../exec/runChild.ts";
 import type { Config } from "../plan/types.ts";
-import { defaultSettings, type BenchTest } from "../suite/types.ts";
+import { defaultSettings, type BenchTest, type Engine } from "../suite/types.ts";
 import { headlineMetric } from "./benchTests.ts";
 import type { LlamaBenchSettings } from "./llamaBench.ts";
 
@@ -14,10 +14,10 @@ export interface RunnerSample {
     engine: number | null;
 }
 
-export async function runRunnerSide(modelPath: string, test: BenchTest, settings: LlamaBenchSettings): Promise<RunnerSample> {
+export async function runRunnerSide(modelPath: string, test: BenchTest, settings: LlamaBenchSettings, engine: Engine = "prebuilt"): Promise<RunnerSample> {
     const config: Config = {
-        id: createHash("sha256").update(`${modelPath}|${test.id}|${settings.threads}`).digest("hex").slice(0, 12),
-        label: `${path.basename(modelPath)} ${test.id} t=${settings.threads}`,
+        id: createHash("sha256").update(`${modelPath}|${test.id}|${settings.threads}|${engine}`).digest("hex").slice(0, 12),
+        label: `${path.basename(modelPath)} ${test.id} t=${settings.threads} ${engine}`,
         model: { source: "path", path: modelPath },
         // llama-bench sizes the context to the test: n_prompt + n_gen + n_depth. One spare cell here: node-llama-cpp
         // keeps the last cell free (LlamaContextSequence `_decodeTokens`: free space = contextSize - 1 - next index),
@@ -25,7 +25,7 @@ export async function runRunnerSide(modelPath: string, test: BenchTest, settings
         // That cost 3 % of pp512 on the 360M model (136 against 140 tok/s at 512 vs 513 cells, interleaved).
         params: {
             ...defaultSettings, repetitions: 1, warmup: 1, threads: settings.threads, batch: settings.batch,
-            flashAttention: settings.flashAttention, context: Math.max(16, test.depth + test.pp + test.tg + 1), gpu: false
+            flashAttention: settings.flashAttention, context: Math.max(16, test.depth + test.pp + test.tg + 1), gpu: false, engine
         },
         prompts: [],
         tests: [test]

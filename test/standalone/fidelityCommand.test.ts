@@ -17,3 +17,10 @@ describe("fidelity --threads", () => {
             await expect(fidelityCommand(["--llama-bench", existing, existing, `--threads=${threads}`])).rejects.toThrow(/--threads: expected integers >= 1 or auto/);
     });
 });
+
+describe("fidelity --engine", () => {
+    it("takes prebuilt, local or both, and refuses anything else before running", async () => {
+        for (const engine of ["", "mine", "prebuilt,,local"])
+            await expect(fidelityCommand(["--llama-bench", existing, existing, `--engine=${engine}`])).rejects.toThrow(/--engine: expected a list of `prebuilt`, `local`/);
+    });
+});

@@ -3,7 +3,7 @@ import { bestThreadRows, fidelityRows, fidelitySummaries, formatFidelity, type F
 import { targetVerdict as verdict } from "../../runner/stats/pairedRatio.ts";
 
 const pair = (test: string, threads: number, llamaBench: number, app: number, engine: number | null = null): FidelityPair =>
-    ({ model: "a.gguf", test, threads, llamaBench, app, engine });
+    ({ model: "a.gguf", binary: "prebuilt", test, threads, llamaBench, app, engine });
 
 // hand-made pairs; per-pair ratios in the comments
 const pairs: FidelityPair[] = [
@@ -19,35 +19,36 @@ const pairs: FidelityPair[] = [
 describe("fidelity table", () => {
     it("shows each median ratio with its interval, a verdict against the target, and a legend", () => {
         expect(formatFidelity(pairs, { target: 97 })).toBe([
-            "model   test   threads  pairs  llama-bench t/s  runner t/s    runner/llama-bench  runner ≥ 97 %  engine t/s    engine/llama-bench",
-            "------  -----  -------  -----  ---------------  ----------  --------------------  -------------  ----------  --------------------",
-            "a.gguf  pp512        1      7           1000.0       860.0   86.0 % [67.0–127.0]        unclear",
-            "a.gguf  pp512        2      6            900.0       909.0  101.0 % [98.0–104.0]            met       909.0  101.0 % [99.0–104.0]",
-            "a.gguf  tg128        1     10            100.0        85.0    85.0 % [81.0–89.0]        not met",
+            "model   binary     test  threads  pairs  llama-bench t/s  runner t/s    runner/llama-bench  runner ≥ 97 %  engine t/s    engine/llama-bench",
+            "------  --------  -----  -------  -----  ---------------  ----------  --------------------  -------------  ----------  --------------------",
+            "a.gguf  prebuilt  pp512        1      7           1000.0       860.0   86.0 % [67.0–127.0]        unclear",
+            "a.gguf  prebuilt  pp512        2      6            900.0       909.0  101.0 % [98.0–104.0]            met       909.0  101.0 % [99.0–104.0]",
+            "a.gguf  prebuilt  tg128        1     10            100.0        85.0    85.0 % [81.0–89.0]        not met",
             "[low–high]: distribution-free 95 % confidence interval of the median per-pair ratio (order statistics),",
             "  or the coverage reached with that many pairs: 10 pairs 97.9 % (ranks 2–9), 7 pairs 98.4 % (min–max), 6 pairs 96.9 % (min–max), 5 pairs 93.8 % (min–max; below 95 %, more pairs needed).",
             "runner ≥ 97 %: met = interval's low end ≥ 97 %, not met = its high end < 97 %, unclear = it straddles 97 %, or too few pairs to reach 95 %.",
             "",
             "at each side's best thread count:",
-            "model   test   llama-bench best  runner best  runner/llama-bench (ratio of medians)",
-            "------  -----  ----------------  -----------  -------------------------------------",
-            // llama-bench is best at t=1 (median 1000), the runner at t=2 (909): 909 / 1000
-            "a.gguf  pp512      1000.0 (t=1)  909.0 (t=2)                                 90.9 %",
-            "a.gguf  tg128       100.0 (t=1)   85.0 (t=1)                                 85.0 %"
+            "model   binary     test  llama-bench best  runner best  runner/llama-bench (round by round)",
+            "------  --------  -----  ----------------  -----------  -----------------------------------",
+            // llama-bench is best at t=1 (median 1000), the runner at t=2 (909); round k: runner t=2 sample k / llama-bench t=1
+            // sample k = 0.882 … 0.936 → median (0.900 + 0.918) / 2, 6 rounds → [min, max]
+            "a.gguf  prebuilt  pp512      1000.0 (t=1)  909.0 (t=2)                   90.9 % [88.2–93.6]",
+            "a.gguf  prebuilt  tg128       100.0 (t=1)   85.0 (t=1)                   85.0 % [81.0–89.0]"
         ].join("\n"));
     });
 
     it("moves the verdict with --target", () => {
         // 0.98 ≥ 0.98 → met; at 98.5 the t=2 interval [0.98, 1.04] straddles it; at 90 the tg128 interval [0.81, 0.89] is below it
-        expect(fidelityRows(pairs, { target: 98 }).map((row) => row[7])).toEqual(["runner ≥ 98 %", "unclear", "met", "not met"]);
-        expect(fidelityRows(pairs, { target: 98.5 }).map((row) => row[7])).toEqual(["runner ≥ 98.5 %", "unclear", "unclear", "not met"]);
-        expect(fidelityRows(pairs, { target: 60 }).map((row) => row[7])).toEqual(["runner ≥ 60 %", "met", "met", "met"]);
+        expect(fidelityRows(pairs, { target: 98 }).map((row) => row[8])).toEqual(["runner ≥ 98 %", "unclear", "met", "not met"]);
+        expect(fidelityRows(pairs, { target: 98.5 }).map((row) => row[8])).toEqual(["runner ≥ 98.5 %", "unclear", "unclear", "not met"]);
+        expect(fidelityRows(pairs, { target: 60 }).map((row) => row[8])).toEqual(["runner ≥ 60 %", "met", "met", "met"]);
     });
 
     it("gives no verdict on one pair and says why", () => {
         const text = formatFidelity([pair("tg128", 4, 50, 49, 50)], { target: 97 });
         expect(text.split("\n").slice(2, 5)).toEqual([
-            "a.gguf  tg128        4      1             50.0        49.0  98.0 % [98.0–98.0]        unclear        50.0  100.0 % [100.0–100.0]",
+            "a.gguf  prebuilt  tg128        4      1             50.0        49.0  98.0 % [98.0–98.0]        unclear        50.0  100.0 % [100.0–100.0]",
             "[low–high]: distribution-free 95 % confidence interval of the median per-pair ratio (order statistics),",
             "  or the coverage reached with that many pairs: 1 pair 0.0 % (one pair has no spread)."
         ]);
@@ -69,14 +70,20 @@ describe("fidelity table", () => {
     it("summarises each group for --json: medians, intervals as ratios, coverage and verdict", () => {
         const [, atTwo] = fidelitySummaries(pairs, { target: 97 });
         expect(atTwo).toEqual({
-            model: "a.gguf", test: "pp512", threads: 2, pairs: 6, llamaBench: 900, runner: 909, engine: 909,
+            model: "a.gguf", binary: "prebuilt", test: "pp512", threads: 2, pairs: 6, llamaBench: 900, runner: 909, engine: 909,
             runnerRatio: { pairs: 6, median: expect.closeTo(1.01, 12), interval: { low: 0.98, high: 1.04, lowRank: 1, highRank: 6, coverage: 0.96875 } },
             engineRatio: { pairs: 5, median: 1.01, interval: { low: 0.99, high: 1.04, lowRank: 1, highRank: 5, coverage: 0.9375 } },
             verdict: "met"
         });
     });
 
-    it("labels the best-thread ratio as a ratio of medians", () => {
-        expect(bestThreadRows(pairs)[0]).toEqual(["model", "test", "llama-bench best", "runner best", "runner/llama-bench (ratio of medians)"]);
+    it("keeps each engine apart: a local and a prebuilt runner never share a row", () => {
+        const both = [...pairs, ...[95, 96, 97, 98, 99, 100].map((app) => ({ ...pair("tg128", 1, 100, app), binary: "local" as const }))];
+        const rows = bestThreadRows(both).slice(1).map((row) => [row[1], row[2], row[5]]);
+        // local tg128: 0.95 … 1.00 → median 0.975, 6 rounds → [min, max]
+        expect(rows).toEqual([["prebuilt", "pp512", "90.9 % [88.2–93.6]"], ["prebuilt", "tg128", "85.0 % [81.0–89.0]"], ["local", "tg128", "97.5 % [95.0–100.0]"]]);
+        expect(fidelitySummaries(both, { target: 97 }).map((s) => [s.binary, s.test, s.threads, s.pairs])).toEqual([
+            ["prebuilt", "pp512", 1, 7], ["prebuilt", "pp512", 2, 6], ["prebuilt", "tg128", 1, 10], ["local", "tg128", 1, 6]
+        ]);
     });
 });

@@ -7,7 +7,9 @@ import { visible } from "../../format/visible.ts";
 import { exitCodes, InputError } from "../../errors.ts";
 import { parseCommandArgs } from "../parseCommandArgs.ts";
 import { parseBenchTest } from "../../fidelity/benchTests.ts";
-import { fidelitySummaries, formatFidelity, type FidelityPair } from "../../fidelity/fidelityTable.ts";
+import { bestThreadSummaries, fidelitySummaries, formatFidelity, type FidelityPair } from "../../fidelity/fidelityTable.ts";
+import { probeEngine } from "../../exec/probeMachine.ts";
+import { engines, type Engine } from "../../suite/types.ts";
 import { compareAnchorEngine, formatAnchorEngine, prebuiltBinsDir } from "../../fidelity/anchorEngine.ts";
 import { runLlamaBench, type LlamaBenchSettings } from "../../fidelity/llamaBench.ts";
 import { runRunnerSide } from "../../fidelity/runnerSide.ts";
@@ -32,6 +34,8 @@ export interface FidelityArgs {
     target: number;
     /** Also write every pair's raw figures here as JSON. */
     json?: string;
+    /** The engines the runner side runs on, each against the same llama-bench. Defaults to both when a local build exists, else `prebuilt`. */
+    engines: Engine[] | null;
 }
 
 const usage = `usage: npm run fidelity -- --llama-bench PATH MODEL.gguf [MODEL.gguf ...] [options]
@@ -53,6 +57,8 @@ options:
   --flash-attention      on both sides (default off)
   --target PCT           goal for runner/llama-bench, for the verdict column (default 97)
   --json FILE            write every pair's raw figures and the summary with intervals
+  --engine LIST          the runner's engines: prebuilt, local or both (default both when a local build exists
+                         here, else prebuilt); each round runs every engine's pair in turn
   -h, --help`;
 
 export async function fidelityCommand(argv: string[]): Promise<number> {
@@ -61,15 +67,21 @@ export async function fidelityCommand(argv: string[]): Promise<number> {
         console.log(usage);
         return exitCodes.ok;
     }
+    let binaries = args.engines;
+    if (binaries == null) {
+        const local = await probeEngine(false, "local").then(() => true, () => false);
+        if (!local) process.stderr.write("no local engine here (`npm run engine -- build` makes one): the runner runs on the prebuilt one only\n");
+        binaries = local ? ["prebuilt", "local"] : ["prebuilt"];
+    } else if (binaries.includes("local")) await probeEngine(false, "local");
     const pairs: FidelityPair[] = [];
     let cpuBackend: string | null | undefined;
     for (const model of args.models)
         for (const test of args.tests)
             for (const threads of args.threads) {
                 const settings: LlamaBenchSettings = { threads, batch: args.batch, flashAttention: args.flashAttention };
-                for (let i = 0; i < args.pairs; i++) {
+                for (let i = 0; i < args.pairs; i++) for (const binary of binaries) {
                     // alternate who goes first, so drift on a shared machine hits both sides alike
-                    const ours = () => runRunnerSide(model, test, settings);
+                    const ours = () => runRunnerSide(model, test, settings, binary);
                     const theirs = () => runLlamaBench(args.llamaBench, model, test, settings);
                     const [app, sample] = i % 2 === 0
                         ? [await ours(), await theirs()]
@@ -80,8 +92,8 @@ export async function fidelityCommand(argv: string[]): Promise<number> {
                         cpuBackend = sample.cpuBackend;
                         process.stderr.write(formatAnchorEngine(await compareAnchorEngine(cpuBackend, prebuiltBinsDir())) + "\n");
                     }
-                    pairs.push({ model: path.basename(model), test: test.id, threads, llamaBench, app: app.app, engine: app.engine });
-                    process.stderr.write(`${visible(path.basename(model))} ${test.id} t=${threads} pair ${i + 1}/${args.pairs}: llama-bench ${llamaBench.toFixed(1)} · runner ${app.app.toFixed(1)} t/s\n`);
+                    pairs.push({ model: path.basename(model), binary, test: test.id, threads, llamaBench, app: app.app, engine: app.engine });
+                    process.stderr.write(`${visible(path.basename(model))} ${test.id} t=${threads} ${binary} pair ${i + 1}/${args.pairs}: llama-bench ${llamaBench.toFixed(1)} · runner ${app.app.toFixed(1)} t/s\n`);
                 }
             }
     const options = { target: args.target };
@@ -90,7 +102,7 @@ export async function fidelityCommand(argv: string[]): Promise<number> {
     console.log(formatFidelity(pairs, options));
     if (args.json != null) {
         const summary = fidelitySummaries(pairs, options);
-        await writeFile(args.json, JSON.stringify({ settings: { ...args, tests: args.tests.map((t) => t.id) }, anchorEngine, pairs, summary }, null, 2) + "\n");
+        await writeFile(args.json, JSON.stringify({ settings: { ...args, engines: binaries, tests: args.tests.map((t) => t.id) }, anchorEngine, pairs, summary, best: bestThreadSummaries(pairs) }, null, 2) + "\n");
     }
     return exitCodes.ok;
 }
@@ -98,7 +110,7 @@ export async function fidelityCommand(argv: string[]): Promise<number> {
 function parseFidelityArgs(argv: string[]): FidelityArgs | null {
     const { values, positionals } = parseCommandArgs("fidelity", argv, {
         "llama-bench": { type: "string" }, pairs: { type: "string" }, threads: { type: "string" }, tests: { type: "string" },
-        batch: { type: "string" }, "flash-attention": { type: "boolean" }, target: { type: "string" }, json: { type: "string" }, help: { type: "boolean", short: "h" }
+        batch: { type: "string" }, "flash-attention": { type: "boolean" }, engine: { type: "string" }, target: { type: "string" }, json: { type: "string" }, help: { type: "boolean", short: "h" }
     });
     if (values.help) return null;
     const llamaBench = values["llama-bench"];
@@ -115,8 +127,16 @@ function parseFidelityArgs(argv: string[]): FidelityArgs | null {
         batch: intList("--batch", values.batch ?? "512")[0]!,
         flashAttention: values["flash-attention"] ?? false,
         target: percentage("--target", values.target ?? "97"),
-        ...(values.json != null ? { json: values.json } : {})
+        ...(values.json != null ? { json: values.json } : {}),
+        engines: values.engine == null ? null : engineList(values.engine)
     };
+}
+
+function engineList(text: string): Engine[] {
+    const list = text.split(",").map((item) => engines.find((known) => known === item.trim()));
+    if (list.length === 0 || list.some((item) => item === undefined))
+        throw new InputError(`fidelity: --engine: expected a list of ${engines.map((e) => `\`${e}\``).join(", ")}, got \`${visible(text)}\``);
+    return [...new Set(list as Engine[])];
 }
 
 function percentage(flag: string, text: string): number {
