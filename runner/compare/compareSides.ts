@@ -18,6 +18,7 @@ import { compareQuality, qualityItem, qualityMetrics } from "./compareQuality.ts
 import { fingerprintDifferences } from "./machine.ts";
 import type { Side } from "./resolveSide.ts";
 import { configDifferences, sideConfigs, type Entry } from "./sideConfigs.ts";
+import { engineDifferences } from "../engine/engineInfo.ts";
 import { verdictOf, type Verdict } from "./verdict.ts";
 
 /** How configs of the two sides are paired: by config id, by label, or by their order in the run (per machine). */
@@ -89,7 +90,7 @@ export interface Comparison {
     unmatched: Unmatched[];
     /** Pairs of machines compared whose fingerprints differ, with the differences. */
     machines: { baseline: string; candidate: string; differences: string[] }[];
-    /** Paired configs whose settings or model differ (matching by label or order). */
+    /** Paired configs whose settings or model differ (matching by label or order), or whose engines differ. */
     pairedDifferences: { label: string; differences: string[] }[];
     counts: Record<Verdict, number>;
 }
@@ -152,7 +153,9 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
         const differences = fingerprintDifferences(b.run.run.machine, c.run.run.machine);
         if (differences.length > 0) machinePairs.set(`${b.machine}\n${c.machine}`, { baseline: b.machine, candidate: c.machine, differences });
         const label = b.config.label === c.config.label ? c.config.label : `${b.config.label} → ${c.config.label}`;
-        if (b.config.id !== c.config.id) pairedDifferences.push({ label, differences: configDifferences(b.config, c.config) });
+        // the same config id can still have run on another llama.cpp binary (an upgrade, a local build of other flags)
+        const differs = [...b.config.id !== c.config.id ? configDifferences(b.config, c.config) : [], ...engineDifferences(b.config.engine, c.config.engine)];
+        if (differs.length > 0) pairedDifferences.push({ label, differences: differs });
         const machine = across && b.machine !== c.machine ? `${b.machine} → ${c.machine}` : c.machine;
         const row = (item: string, metric: string, a: number[], z: number[]) => {
             const def = metricDef(metric);

@@ -56,3 +56,19 @@ export function sameEngine(a: EngineInfo, b: EngineInfo): boolean {
     return a.build === b.build && a.llamaCpp.repo === b.llamaCpp.repo && a.llamaCpp.release === b.llamaCpp.release &&
         a.features.length === b.features.length && a.features.every((feature, i) => feature === b.features[i]);
 }
+
+/**
+ * What differs between the engines two paired configs ran on (`engine: prebuilt → localBuild`, `llama.cpp: v0.5.0 →
+ * b7000`, `engine features: +OPENMP −LLAMAFILE`); empty when they are the same or either was not recorded. Pure.
+ */
+export function engineDifferences(b: EngineInfo | null | undefined, c: EngineInfo | null | undefined): string[] {
+    if (b == null || c == null || sameEngine(b, c)) return [];
+    const out: string[] = [];
+    if (b.build !== c.build) out.push(`engine: ${b.build} → ${c.build}`);
+    const release = (e: EngineInfo) => (e.llamaCpp.repo === "ggml-org/llama.cpp" ? e.llamaCpp.release : `${e.llamaCpp.repo}@${e.llamaCpp.release}`);
+    if (release(b) !== release(c)) out.push(`llama.cpp: ${release(b)} → ${release(c)}`);
+    const added = c.features.filter((feature) => !b.features.includes(feature));
+    const removed = b.features.filter((feature) => !c.features.includes(feature));
+    if (added.length + removed.length > 0) out.push(`engine features: ${[...added.map((f) => `+${f}`), ...removed.map((f) => `−${f}`)].join(" ")}`);
+    return out;
+}

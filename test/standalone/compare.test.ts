@@ -151,6 +151,18 @@ describe("compareSides", () => {
             expect(comparisonWarnings(c)).toEqual([`paired by ${matchBy}, the configs differ (synthetic small Q4_0): context: 2048 → 8192`]);
         }
     });
+
+    it("never pairs an engine: local config with a prebuilt one by id, and says so when the same config ran on another binary", () => {
+        const prebuilt = config("a", steady, steadyTtft);
+        // engine: local is part of the config id, so the two configs do not match by id
+        const local = { ...config("a-local", [130, 131, 129], steadyTtft), label: "model a engine=local", params: { ...prebuilt.params, engine: "local" as const } };
+        const byId = compareSides(side("b", run("r1", "2026-01-01T00:00:00.000Z", [prebuilt])), side("c", run("r2", "2026-01-02T00:00:00.000Z", [local])));
+        expect([byId.rows, byId.unmatched.map((u) => u.side)]).toEqual([[], ["baseline", "candidate"]]);
+        // same id, but the binary changed under it (another release and other compile-time flags)
+        const upgraded = { ...prebuilt, engine: { ...prebuilt.engine!, llamaCpp: { repo: "ggml-org/llama.cpp", release: "b7000" }, features: [...prebuilt.engine!.features.filter((f) => f !== "AVX2"), "AVX512"] } };
+        const c = compareSides(side("b", run("r1", "2026-01-01T00:00:00.000Z", [prebuilt])), side("c", run("r2", "2026-01-02T00:00:00.000Z", [upgraded])));
+        expect(comparisonWarnings(c)).toEqual(["paired by id, the configs differ (model a): llama.cpp: v0.5.0 → b7000; engine features: +AVX512 −AVX2"]);
+    });
 });
 
 describe("the formats", () => {
