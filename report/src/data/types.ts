@@ -1,5 +1,5 @@
 /** The shapes the report's pages read: runs and configs as loaded once at build time, summaries recomputed from raw samples. */
-import type { ConfigStatus, ModelInfo, QualityReference, RunRecord, Summaries } from "../../../runner/results.ts";
+import type { ConfigStatus, EngineInfo, ModelInfo, QualityReference, RunRecord, Summaries } from "../../../runner/results.ts";
 import type { Settings } from "../../../runner/suite/types.ts";
 
 /** A run with the machine it ran on and how its configs ended. */
@@ -23,6 +23,8 @@ export interface ConfigView {
     error: string | null;
     model: ModelInfo | null;
     params: Settings;
+    /** The llama.cpp binary the config ran on; null when not recorded. */
+    engine: EngineInfo | null;
     loadMs: number | null;
     peakRssBytes: number | null;
     vramBytes: number | null;

@@ -70,6 +70,15 @@ describe("loading the results", () => {
         expect(headlineTable(site.configs).columns.map((c) => c.metric)).toContain("kldMean");
     });
 
+    it("reads the engine each config ran on, null where none was recorded", () => {
+        const engine = { build: "localBuild" as const, llamaCpp: { repo: "ggml-org/llama.cpp", release: "v0.5.0" }, systemInfo: "CPU : OPENMP = 1 |", features: ["backend:CPU", "OPENMP"] };
+        write((store) => save(store, run("r", "2025-01-01T00:00:00.000Z"), [
+            { ...config("local", { figures: { explain: { decodeTps: [30] } } }), engine },
+            { ...config("old", { figures: { explain: { decodeTps: [30] } } }), engine: null }
+        ]));
+        expect(loaded().configs.map((c) => [c.id, c.engine])).toEqual([["local", engine], ["old", null]]);
+    });
+
     it("recomputes summaries from the raw samples and lists runs newest first", () => {
         write((store) => {
             save(store, run("old", "2025-01-01T00:00:00.000Z"), [config("c1", { figures: { explain: { decodeTps: [10, 14, 12] } } })]);
