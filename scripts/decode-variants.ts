@@ -1,7 +1,7 @@
 /**
  * The decode-gap experiment of docs/engine.md: tg128 through gguf-bench's runner (its own child per sample, one
  * warm-up, as `bench` runs it) under environment variants that change how OpenMP's and libuv's threads meet, against
- * llama-bench in the same round. Rounds interleave every variant; the raw samples go to the JSON file.
+ * llama-bench in the same round (`-` for none). Rounds interleave every variant; the raw samples go to the JSON file.
  *
  *   npx tsx scripts/decode-variants.ts LLAMA_BENCH MODEL.gguf OUT.json [rounds=3] [engine=local] [threads=1,2]
  */
@@ -25,8 +25,10 @@ const samples: { round: number; threads: number; side: string; app: number; engi
 for (let round = 0; round < Number(roundsText); round++)
     for (const threads of threadsText.split(",").map(Number)) {
         const settings = { threads, batch: 512, flashAttention: false };
-        const lb = await runLlamaBench(llamaBench, model, test, settings);
-        samples.push({ round, threads, side: "llama-bench", app: lb.tps, engine: null });
+        if (llamaBench !== "-") {
+            const lb = await runLlamaBench(llamaBench, model, test, settings);
+            samples.push({ round, threads, side: "llama-bench", app: lb.tps, engine: null });
+        }
         for (const [name, env] of Object.entries(variants)) {
             const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
             Object.assign(process.env, env);
