@@ -14,7 +14,7 @@ export interface SerializeOptions {
     color?: boolean;
 }
 
-export type Serializers<T> = Readonly<Record<Format, (value: T, opts?: SerializeOptions) => string>>;
+export type Serializers<T, O extends SerializeOptions = SerializeOptions> = Readonly<Record<Format, (value: T, opts?: O) => string>>;
 
 /** `--format` checked: one of `text`, `md`, `json`. */
 export function parseFormat(flag: string, text: string): Format {

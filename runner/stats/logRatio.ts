@@ -21,6 +21,8 @@ export interface LogRatio {
     p: number;
     /** Welch–Satterthwaite degrees of freedom; Infinity when neither side varies. */
     df: number;
+    /** The standard error of mean ln candidate − mean ln baseline (0 when neither side varies). */
+    logSe: number;
 }
 
 /**
@@ -39,11 +41,11 @@ export function logRatio(baseline: readonly number[], candidate: readonly number
     const varB = variance(b, meanB) / b.length;
     const se2 = varA + varB;
     const ratio = Math.exp(diff);
-    if (se2 === 0) return { ratio, low: ratio, high: ratio, p: diff === 0 ? 1 : 0, df: Infinity };
+    if (se2 === 0) return { ratio, low: ratio, high: ratio, p: diff === 0 ? 1 : 0, df: Infinity, logSe: 0 };
     const se = Math.sqrt(se2);
     const df = (se2 * se2) / ((varA * varA) / (a.length - 1) + (varB * varB) / (b.length - 1));
     const t = tQuantile(1 - (1 - level) / 2, df);
-    return { ratio, low: Math.exp(diff - t * se), high: Math.exp(diff + t * se), p: tTwoSidedP(diff / se, df), df };
+    return { ratio, low: Math.exp(diff - t * se), high: Math.exp(diff + t * se), p: tTwoSidedP(diff / se, df), df, logSe: se };
 }
 
 function mean(values: readonly number[]): number {

@@ -39,7 +39,7 @@ describe("machineKey", () => {
         const before = toRunFile(run("before", "2025-01-01T00:00:00.000Z"), [config("c")]);
         const after = toRunFile(run("after", "2025-02-01T00:00:00.000Z", { machine: upgraded }), [config("c")]);
         // one entry: the same config on the same machine, the newer run speaking for it
-        expect(sideConfigs({ spec: "x", description: "x", runs: [before, after] }, false).map((e) => e.run.run.id)).toEqual(["after"]);
+        expect(sideConfigs([before, after], false).map((e) => e.run.run.id)).toEqual(["after"]);
 
         const dir = mkdtempSync(join(tmpdir(), "gguf-bench-machine-"));
         try {
