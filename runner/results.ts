@@ -184,6 +184,22 @@ export interface ConfigRecord {
     finishedAt: string | null;
     /** Child stderr tail, kept for crashes. */
     stderr?: string;
+    /** What the machine was doing while the config ran (runner/exec/machineLoad.ts); absent when not recorded. */
+    machineLoad?: MachineLoad;
+}
+
+/** What the machine was doing while a config ran, read around it by the parent (runner/exec/machineLoad.ts). */
+export interface MachineLoad {
+    /** The 1-minute load average when the config ended (it includes the config's own child, about 1). */
+    loadAverage: number | null;
+    /** Logical cores. */
+    cores: number;
+    /** Share (0–1) of all cores' time used by other processes while the config ran; null where unreadable. */
+    othersCpu: number | null;
+    /** Share (0–1) of all cores' time stolen by the hypervisor while the config ran; null where unreadable. */
+    steal: number | null;
+    /** Thermal throttle events counted while the config ran (Linux, where the kernel exposes them); null otherwise. */
+    throttleEvents: number | null;
 }
 
 export interface MachineInfo {

@@ -103,7 +103,20 @@ function valueCell(metric: string, value: number): string {
 }
 
 function noiseCell(row: MetricRow): string {
-    return row.noise === "history" ? `history (${row.historyRuns} runs)` : row.noise === "none" ? "–" : row.noise;
+    const model = row.noise === "history" ? `history (${row.historyRuns} runs)` : row.noise === "none" ? "–" : row.noise;
+    return row.busy === true ? `${model}, busy machine` : model;
+}
+
+/**
+ * Configs measured on a busy machine, one line each, and what it means for the regressions among their rows: still
+ * regressions (the slowdown happened), with the note that the machine, not the change, may be their cause.
+ */
+export function busyLines(c: Comparison): string[] {
+    if (c.busy.length === 0) return [];
+    const lines = c.busy.map((b) => `the machine was busy: ${b.reason} during ${b.label} (${b.side})`);
+    const regressions = c.rows.filter((r) => r.verdict === "regression" && r.busy === true).length;
+    if (regressions > 0) lines.push(`${regressions} of the ${c.counts.regression} regression(s) were measured while the machine was busy: they are real slowdowns of these runs, but the machine, not the change, may be their cause; run both sides again on a quiet machine`);
+    return lines;
 }
 
 const showMachineFor = (c: Comparison) => new Set(c.rows.map((r) => r.machine)).size > 1;
@@ -145,6 +158,7 @@ function compareText(c: Comparison, color: boolean, all: boolean): string {
     ];
     const differences = differenceLines(c);
     if (differences.length > 0) lines.push("what differs between the paired configs:", ...differences.map((d) => `  ${visible(d)}`));
+    for (const line of busyLines(c)) lines.push(visible(line));
     for (const { verdict, title } of sections) {
         const rows = c.rows.filter((r) => r.verdict === verdict);
         if (rows.length === 0 || (!all && (verdict === "unchanged" || verdict === "not judged"))) continue;
@@ -188,7 +202,7 @@ function compareMarkdown(c: Comparison): string {
             : `**gguf-bench: no change beyond ${c.threshold} %**`;
     const lines = [verdict, "", `${countsLine(c)}. Baseline ${markdownCell(c.baseline.description)}; candidate ${markdownCell(c.candidate.description)}.`, ""];
     for (const line of differenceLines(c)) lines.push(`> changed: ${markdownCell(line)}`);
-    for (const warning of comparisonWarnings(c)) lines.push(`> ⚠️ ${markdownCell(warning)}`);
+    for (const warning of [...comparisonWarnings(c), ...busyLines(c)]) lines.push(`> ⚠️ ${markdownCell(warning)}`);
     if (lines.at(-1) !== "") lines.push("");
     if (changed.length > 0) lines.push(...markdownTable(c, changed, true), "");
     const inconclusive = c.rows.filter((r) => r.verdict === "inconclusive");

@@ -20,6 +20,7 @@ import { samplesByPrompt } from "../stats/summarize.ts";
 import { machineKey } from "../store/machineKey.ts";
 import type { RunFile, RunFileQuality } from "../store/runFile.ts";
 import { chooseRuns } from "./chooseRuns.ts";
+import { busyReason } from "../exec/machineLoad.ts";
 import { compareQuality, qualityItem, qualityMetrics } from "./compareQuality.ts";
 import { fingerprintDifferences } from "./machine.ts";
 import { matchConfigs, type MatchBy } from "./matchConfigs.ts";
@@ -84,6 +85,8 @@ export interface MetricRow {
     historyRuns?: number;
     /** Why a row is not judged. */
     note?: string;
+    /** Either side's config was measured while the machine was busy (see `Comparison.busy`). */
+    busy?: true;
 }
 
 export interface Unmatched {
@@ -111,6 +114,8 @@ export interface Comparison {
     machines: { baseline: string; candidate: string; differences: string[] }[];
     /** Paired configs of different ids: how they were paired and what differs (`context: 1024 → 4096`). */
     pairedDifferences: { label: string; by: MatchBy; differences: string[] }[];
+    /** Configs measured while the machine was busy (machineLoad.ts's `busyReason`), per side. */
+    busy: { side: "baseline" | "candidate"; label: string; config: string; reason: string }[];
     counts: Record<Verdict, number>;
 }
 
@@ -131,6 +136,7 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
     const unmatched: Unmatched[] = [];
     const machinePairs = new Map<string, Comparison["machines"][number]>();
     const pairedDifferences: Comparison["pairedDifferences"] = [];
+    const busy: Comparison["busy"] = [];
     const entryUnmatched = (side: Unmatched["side"], e: Entry, why: string, item?: string): Unmatched =>
         ({ side, machine: e.machine, config: e.config.id, label: e.config.label, ...(item != null ? { item } : {}), why });
     for (const one of chosen.oneSided)
@@ -152,6 +158,9 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
             const label = b.config.label === c.config.label ? c.config.label : `${b.config.label} → ${c.config.label}`;
             if (b.config.id !== c.config.id) pairedDifferences.push({ label, by, differences: configDifferences(b.config, c.config) });
             const machine = b.machine !== c.machine ? `${b.machine} → ${c.machine}` : c.machine;
+            const busyNow = ([["baseline", b], ["candidate", c]] as const).flatMap(([side, e]) => e.pooled.map((config) => busyReason(config.machineLoad))
+                .filter((reason): reason is string => reason != null).map((reason) => ({ side, label: e.config.label, config: e.config.id, reason })));
+            busy.push(...busyNow);
             // history: the candidate config's earlier runs on its machine, not the two compared, older than the candidate
             const earlier = (item: string, metric: string) => history == null ? null
                 : (history.get(historyKey(c.machine, c.config.id, item, metric)) ?? [])
@@ -160,7 +169,8 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
                 const def = metricDef(metric);
                 if (def == null || def.better === "none" || (wanted != null && !wanted.has(metric))) return;
                 const at = { machine, config: c.config.id, label, item, metric, better: def.better };
-                rows.push(judge(at, a, z, { runsA: b.pooled.length, runsB: c.pooled.length, history: earlier(item, metric), threshold, level }));
+                const judged = judge(at, a, z, { runsA: b.pooled.length, runsB: c.pooled.length, history: earlier(item, metric), threshold, level });
+                rows.push(busyNow.length > 0 ? { ...judged, busy: true } : judged);
             };
 
             const baseSamples = samplesByPrompt(b.pooled.flatMap((config) => config.measurements));
@@ -204,7 +214,7 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
         baseline: sideInfo(baseline, chosen.pairs.flatMap((p) => p.baseline)),
         candidate: sideInfo(candidate, chosen.pairs.flatMap((p) => p.candidate)),
         threshold, level, matchBy, acrossMachines: opts.acrossMachines ?? false,
-        pool, rows, unmatched, machines: [...machinePairs.values()], pairedDifferences, counts
+        pool, rows, unmatched, machines: [...machinePairs.values()], pairedDifferences, busy, counts
     };
 }
 

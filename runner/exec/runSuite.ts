@@ -12,6 +12,7 @@ import { configRecord } from "./configRecord.ts";
 import type { ReferenceInput } from "./protocol.ts";
 import { ReferenceError, References } from "./references.ts";
 import { runChild, type RunChildOptions } from "./runChild.ts";
+import { machineLoad, snapshotLoad } from "./machineLoad.ts";
 
 export interface SuiteRunHooks {
     onConfigStart?(config: Config, index: number, total: number): void;
@@ -115,6 +116,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
             }
         }
 
+        // what the machine was doing while the config ran: read before its child starts and after it has exited
+        const loadBefore = snapshotLoad();
         const outcome = await runChild(config, model.path, {
             ...options.childOptions,
             echo: options.echo ?? false,
@@ -125,7 +128,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteResult
             ...(index === 0 ? { startAfter: runReady } : {})
         });
         if (outcome.status === "interrupted") return { records, interrupted: true };
-        const record = configRecord(config, model, outcome, startedAt, new Date());
+        const record: ConfigRecord = { ...configRecord(config, model, outcome, startedAt, new Date()), machineLoad: machineLoad(loadBefore, snapshotLoad()) };
         await save(record);
         records.push(record);
         hooks.onConfigDone?.(record, index, configs.length);

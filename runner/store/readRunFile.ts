@@ -69,12 +69,12 @@ export function parseRunFile(text: string, source: string): ReadRunFile {
 
 /**
  * Keys added to schema 2 after its first files were written are optional to the reader, with the value that means
- * "nothing recorded": `asked` (`{}`), `quality` (null). A key added later goes here too, so that every schema-2 file
+ * "nothing recorded": `asked` (`{}`), `quality` (null), `machineLoad` (null). A key added later goes here too, so that every schema-2 file
  * stays readable.
  */
 function withAddedKeys(raw: Record<string, unknown>): Record<string, unknown> {
     if (!Array.isArray(raw.configs)) return raw;
-    const added = { asked: {}, quality: null };
+    const added = { asked: {}, quality: null, machineLoad: null };
     return { ...raw, configs: raw.configs.map((config: unknown) => (isMapping(config) ? { ...added, ...config } : config)) };
 }
 

@@ -8,7 +8,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type {
-    ConfigRecord, ConfigStatus, MeasurementKind, Metrics, ModelInfo, QualityRecord, RssSample, RunRecord, Summaries
+    ConfigRecord, ConfigStatus, MachineLoad, MeasurementKind, Metrics, ModelInfo, QualityRecord, RssSample, RunRecord, Summaries
 } from "../results.ts";
 import { qualityFigures, type QualityFigures } from "../stats/qualityFigures.ts";
 import type { Settings } from "../suite/types.ts";
@@ -71,6 +71,8 @@ export interface RunFileConfig {
     rssTimeline: RssSample[];
     /** The child's stderr tail (kept for configs that did not end ok); null when none was kept. */
     stderr: string | null;
+    /** What the machine was doing while the config ran; null when not recorded (files written before it). */
+    machineLoad: MachineLoad | null;
 }
 
 export interface RunFile {
@@ -127,7 +129,8 @@ export function toRunFile(run: RunRecord, configs: readonly ConfigRecord[], opts
             outputs: config.outputs,
             warnings: config.warnings,
             rssTimeline: config.rssTimeline,
-            stderr: config.stderr ?? null
+            stderr: config.stderr ?? null,
+            machineLoad: config.machineLoad ?? null
         }))
     };
 }
@@ -154,6 +157,7 @@ export function fromRunFile(file: RunFile): { run: RunRecord; configs: ConfigRec
             measurements,
             summary: summarizeMeasurements(measurements),
             quality: c.quality == null ? null : withoutFigures(c.quality),
+            ...(c.machineLoad != null ? { machineLoad: c.machineLoad } : {}),
             outputs: c.outputs,
             rssTimeline: c.rssTimeline,
             warnings: c.warnings,

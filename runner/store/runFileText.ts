@@ -64,7 +64,11 @@ function orderedConfig(c: RunFileConfig): RunFileConfig {
         // `kind` first, then the kind's fields sorted
         warnings: c.warnings.map((w) => ({ kind: w.kind, ...sorted(w as unknown as Record<string, unknown>, "kind") }) as RunFileConfig["warnings"][number]),
         rssTimeline: c.rssTimeline.map((s) => ({ t: s.t, bytes: s.bytes, phase: s.phase })),
-        stderr: c.stderr
+        stderr: c.stderr,
+        machineLoad: c.machineLoad == null ? null : {
+            loadAverage: c.machineLoad.loadAverage, cores: c.machineLoad.cores, othersCpu: c.machineLoad.othersCpu,
+            steal: c.machineLoad.steal, throttleEvents: c.machineLoad.throttleEvents
+        }
     };
 }
 

@@ -1,6 +1,6 @@
 /** Reads and writes runs in SQLite: one transaction per finished config, summaries recomputed from raw samples. */
 import type BetterSqlite3 from "better-sqlite3";
-import type { ConfigRecord, ConfigStatus, Measurement, MeasurementKind, ModelInfo, Phase, QualityRecord, RssSample, RunRecord, RunStatus } from "../results.ts";
+import type { ConfigRecord, ConfigStatus, MachineLoad, Measurement, MeasurementKind, ModelInfo, Phase, QualityRecord, RssSample, RunRecord, RunStatus } from "../results.ts";
 import type { Settings } from "../suite/types.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 import { openDatabase, type OpenDatabaseOptions } from "./db.ts";
@@ -33,6 +33,7 @@ interface ConfigRow {
     model: string | null;
     params: string;
     asked: string | null;
+    machine_load: string | null;
     load_ms: number | null;
     start_ms: number | null;
     warmup_ms: number | null;
@@ -94,8 +95,8 @@ export class Store {
             deleteConfig: prepare("DELETE FROM configs WHERE run_id = ? AND id = ?"),
             insertConfig: prepare(`
                 INSERT INTO configs (run_id, id, position, label, status, error, model, params, load_ms, peak_rss_bytes,
-                                     vram_bytes, outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms, asked)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+                                     vram_bytes, outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms, asked, machine_load)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
             insertMeasurement: prepare(`
                 INSERT INTO measurements (run_id, config_id, kind, prompt, rep, token_times_ms) VALUES (?, ?, ?, ?, ?, ?)`),
             insertMetric: prepare("INSERT INTO metrics (measurement_id, name, value) VALUES (?, ?, ?)"),
@@ -211,6 +212,7 @@ export class Store {
             };
             if (c.stderr != null) rec.stderr = c.stderr;
             if (c.asked != null) rec.asked = JSON.parse(c.asked) as Partial<Settings>;
+            if (c.machine_load != null) rec.machineLoad = JSON.parse(c.machine_load) as MachineLoad;
             return rec;
         });
 
@@ -238,7 +240,8 @@ export class Store {
             rec.model == null ? null : JSON.stringify(rec.model), JSON.stringify(rec.params),
             rec.loadMs, rec.peakRssBytes, rec.vramBytes,
             JSON.stringify(rec.outputs), JSON.stringify(rec.warnings), rec.stderr ?? null,
-            rec.startedAt, rec.finishedAt, rec.startMs, rec.warmupMs, rec.asked == null ? null : JSON.stringify(rec.asked)
+            rec.startedAt, rec.finishedAt, rec.startMs, rec.warmupMs, rec.asked == null ? null : JSON.stringify(rec.asked),
+            rec.machineLoad == null ? null : JSON.stringify(rec.machineLoad)
         );
         for (const m of rec.measurements) {
             const { lastInsertRowid } = s.insertMeasurement.run(

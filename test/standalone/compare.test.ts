@@ -197,6 +197,28 @@ describe("the history noise model", () => {
     });
 });
 
+describe("busy-machine flags", () => {
+    const busyLoad = { loadAverage: 3.1, cores: 2, othersCpu: 0.6, steal: 0, throttleEvents: null };
+    const quietLoad = { loadAverage: 1.1, cores: 2, othersCpu: 0.02, steal: 0, throttleEvents: null };
+    it("a slowdown measured on a busy machine is still a regression (exit 1's count), flagged, with the note that the machine may be the cause", () => {
+        const base = run("r1", "2026-01-01T00:00:00.000Z", [{ ...config("a", steady, steadyTtft), machineLoad: quietLoad }, { ...config("b", steady, steadyTtft), machineLoad: quietLoad }]);
+        const cand = run("r2", "2026-01-02T00:00:00.000Z", [{ ...config("a", [80, 81, 79], steadyTtft), machineLoad: busyLoad }, { ...config("b", steady, steadyTtft), machineLoad: quietLoad }]);
+        const c = compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"] });
+        expect(c.counts.regression).toBe(2);
+        expect(c.rows.map((r) => `${r.config} ${r.verdict} ${r.busy === true}`)).toEqual(["a regression true", "a regression true", "b unchanged false", "b unchanged false"]);
+        expect(c.busy).toEqual([{ side: "candidate", label: "model a", config: "a", reason: "load 3.1 on 2 cores, other processes used 60 % of the CPU" }]);
+        const text = compareSerializers.text(c);
+        expect(text).toContain("the machine was busy: load 3.1 on 2 cores, other processes used 60 % of the CPU during model a (candidate)");
+        expect(text).toMatch(/2 of the 2 regression\(s\) were measured while the machine was busy: .*the machine, not the change, may be their cause/);
+        expect(text).toContain("repetitions, busy machine");
+        expect(compareSerializers.md(c)).toMatch(/> ⚠️ the machine was busy: load 3\.1 on 2 cores/);
+        // a quiet machine: no flag, no note
+        const quiet = compareSides(side("b", base), side("c", run("r3", "2026-01-03T00:00:00.000Z", [{ ...config("a", [80, 81, 79], steadyTtft), machineLoad: quietLoad }])), { metrics: ["decodeTps"] });
+        expect(quiet.busy).toEqual([]);
+        expect(compareSerializers.text(quiet)).not.toContain("busy");
+    });
+});
+
 describe("the formats", () => {
     const base = run("r1", "2026-01-01T00:00:00.000Z", [
         { ...config("a", steady, steadyTtft), label: "model a | <b>" }, config("b", steady, steadyTtft), config("c", steady, steadyTtft)
@@ -258,7 +280,7 @@ describe("the formats", () => {
         expect(parsed.counts).toEqual(c.counts);
         expect(Object.keys(parsed.counts)).toEqual(["regression", "improvement", "unchanged", "inconclusive", "not judged"]);
         expect(parsed.rows).toHaveLength(c.rows.length);
-        expect(Object.keys(parsed)).toEqual(["baseline", "candidate", "threshold", "level", "matchBy", "acrossMachines", "pool", "rows", "unmatched", "machines", "pairedDifferences", "counts"]);
+        expect(Object.keys(parsed)).toEqual(["baseline", "candidate", "threshold", "level", "matchBy", "acrossMachines", "pool", "rows", "unmatched", "machines", "pairedDifferences", "busy", "counts"]);
     });
 });
 
