@@ -3,7 +3,7 @@
  *
  *   node --import tsx scripts/compare-aa.ts aa DIR                 each run against the next (A/A), history from DIR
  *   node --import tsx scripts/compare-aa.ts ab BASE_DIR CAND_DIR   run i of BASE_DIR against run i of CAND_DIR
- *                                                                  (history: BASE_DIR's earlier runs)
+ *                                                                  (history: both folders' runs older than the candidate)
  * Prints, per comparison and in total, the rows with a direction and how many were flagged each way, split by
  * noise model; `--no-history` judges by the repetitions alone.
  */
@@ -41,7 +41,7 @@ if (mode === "aa") {
 } else if (mode === "ab") {
     const [base, cand] = [await read(first!), await read(second!)];
     for (let i = 0; i < Math.min(base.length, cand.length); i++)
-        count(compareSides(side(base[i]!), side(cand[i]!), { history: base, useHistory }), `${base[i]!.run.id} → ${cand[i]!.run.id}`);
+        count(compareSides(side(base[i]!), side(cand[i]!), { history: [...base, ...cand], useHistory }), `${base[i]!.run.id} → ${cand[i]!.run.id}`);
 } else {
     console.error("usage: compare-aa.ts aa DIR | ab BASE_DIR CAND_DIR [--no-history]");
     process.exit(2);
