@@ -1,5 +1,5 @@
 /** The shapes the report's pages read: runs and configs as loaded once at build time, summaries recomputed from raw samples. */
-import type { ConfigStatus, ModelInfo, QualityReference, RunRecord, Summaries } from "../../../runner/results.ts";
+import type { ConfigStatus, MachineLoad, ModelInfo, QualityReference, RunRecord, Summaries } from "../../../runner/results.ts";
 import type { Settings } from "../../../runner/suite/types.ts";
 
 /** A run with the machine it ran on and how its configs ended. */
@@ -39,6 +39,8 @@ export interface ConfigView {
     synthetic: boolean;
     /** What the config's quality pass scored and against what; null without one. Its figures are `summaries.quality`. */
     quality: QualityFacts | null;
+    /** What the machine was doing while the config ran (runner/exec/machineLoad.ts); null or absent when not recorded. */
+    machineLoad?: MachineLoad | null;
 }
 
 export interface QualityFacts {

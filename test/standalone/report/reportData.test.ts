@@ -70,6 +70,16 @@ describe("loading the results", () => {
         expect(headlineTable(site.configs).columns.map((c) => c.metric)).toContain("kldMean");
     });
 
+    it("reads what the machine was doing during each config (issue 17), null where it was not recorded", () => {
+        const busy = { loadAverage: 3.1, cores: 2, othersCpu: 0.6, steal: 0, throttleEvents: null };
+        write((store) => save(store, run("r", "2025-01-01T00:00:00.000Z"), [
+            { ...config("busy", { figures: { explain: { decodeTps: [30, 30, 30] } } }), machineLoad: busy },
+            config("old", { figures: { explain: { decodeTps: [30, 30, 30] } } })
+        ]));
+        const site = loaded();
+        expect(site.configs.map((c) => [c.id, c.machineLoad])).toEqual([["busy", busy], ["old", null]]);
+    });
+
     it("recomputes summaries from the raw samples and lists runs newest first", () => {
         write((store) => {
             save(store, run("old", "2025-01-01T00:00:00.000Z"), [config("c1", { figures: { explain: { decodeTps: [10, 14, 12] } } })]);
