@@ -19,7 +19,7 @@ export interface Side {
     spec: string;
     /** How it was read, e.g. `3 run file(s) at HEAD~1 (a1b2c3d)`; raw text (escape it for a terminal or HTML). */
     description: string;
-    /** Its runs, oldest first; a config measured in several is taken from the newest (see compareSides). */
+    /** Its runs, oldest first; which of them a comparison sets side by side is chooseRuns.ts's. */
     runs: RunFile[];
 }
 
