@@ -7,8 +7,9 @@
  * One estimator everywhere: the geometric mean of the repetitions. The value columns show it, the change is the
  * ratio of the two, and its interval comes from one of the noise models, named on every row:
  * - `repetitions`: Welch's t on the logs of the repetitions (stats/logRatio.ts);
- * - `history`: the spread of the same figure's means over earlier runs of the config on the same machine
- *   (stats/runToRun.ts), used when there are enough of them and it is wider than the repetitions' interval;
+ * - `history`: the spread of the same figure's means over earlier runs of the config on the same machine (the
+ *   baseline's config, or the candidate's when it has more), stats/runToRun.ts, used when there are enough of them
+ *   and it is wider than the repetitions' interval;
  * - `paired positions`: quality passes, position by position (compareQuality.ts).
  * The verdict (verdict.ts): regression or improvement when the whole interval lies beyond ±threshold, unchanged
  * when it lies inside, inconclusive otherwise; rows with no interval are shown, not judged.
@@ -161,10 +162,16 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
             const busyNow = ([["baseline", b], ["candidate", c]] as const).flatMap(([side, e]) => e.pooled.map((config) => busyReason(config.machineLoad))
                 .filter((reason): reason is string => reason != null).map((reason) => ({ side, label: e.config.label, config: e.config.id, reason })));
             busy.push(...busyNow);
-            // history: the candidate config's earlier runs on its machine, not the two compared, older than the candidate
-            const earlier = (item: string, metric: string) => history == null ? null
-                : (history.get(historyKey(c.machine, c.config.id, item, metric)) ?? [])
+            // history: earlier runs of the pair's config on its machine, not the two compared, older than the candidate;
+            // of the baseline's config or the candidate's (a changed setting gives the candidate a new id: no history
+            // yet), whichever has more: the spread of one config, never two configs' runs mixed
+            const earlier = (item: string, metric: string) => {
+                if (history == null) return null;
+                const of = (e: Entry) => (history.get(historyKey(e.machine, e.config.id, item, metric)) ?? [])
                     .filter((h) => !compared.has(h.run) && h.startedAt < candidateStart).map((h) => h.logMean);
+                const [fromBase, fromCand] = [of(b), b.config.id === c.config.id && b.machine === c.machine ? [] : of(c)];
+                return fromCand.length > fromBase.length ? fromCand : fromBase;
+            };
             const row = (item: string, metric: string, a: number[], z: number[]) => {
                 const def = metricDef(metric);
                 if (def == null || def.better === "none" || (wanted != null && !wanted.has(metric))) return;

@@ -189,6 +189,13 @@ describe("the history noise model", () => {
         expect(compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: earlier, useHistory: false }).rows[0]).toMatchObject({ noise: "repetitions" });
     });
 
+    it("after a setting change (a new id, paired by label) the baseline config's history judges", () => {
+        const changed = { ...config("a2", [92, 92.5, 91.5], steadyTtft), label: "model a" };
+        const c = compareSides(side("b", base), side("c", run("r2", "2026-01-02T00:00:00.000Z", [changed])), { metrics: ["decodeTps"], history: earlier });
+        expect(c.pairedDifferences.map((p) => p.by)).toEqual(["label"]);
+        expect(c.rows[0]).toMatchObject({ config: "a2", verdict: "inconclusive", noise: "history", historyRuns: 6 });
+    });
+
     it("gives figures measured once per config an interval", () => {
         const cand = run("r2", "2026-01-02T00:00:00.000Z", [config("a", steady, steadyTtft, 400e6)]);
         const rss = compareSides(side("b", base), side("c", cand), { history: earlier }).rows.find((r) => r.metric === "peakRssBytes")!;
