@@ -113,7 +113,12 @@ function noiseCell(row: MetricRow): string {
  */
 export function busyLines(c: Comparison): string[] {
     if (c.busy.length === 0) return [];
-    const lines = c.busy.map((b) => `the machine was busy: ${b.reason} during ${b.label} (${b.side})`);
+    // one line per busy config; a side with several folds into one line that names the first
+    const lines = (["baseline", "candidate"] as const).flatMap((side) => {
+        const busy = c.busy.filter((b) => b.side === side);
+        if (busy.length <= 1) return busy.map((b) => `the machine was busy: ${b.reason} during ${b.label} (${side})`);
+        return [`the machine was busy during ${busy.length} configs of the ${side}: ${busy[0]!.reason} during ${busy[0]!.label}, …`];
+    });
     const regressions = c.rows.filter((r) => r.verdict === "regression" && r.busy === true).length;
     if (regressions > 0) lines.push(`${regressions} of the ${c.counts.regression} regression(s) were measured while the machine was busy: they are real slowdowns of these runs, but the machine, not the change, may be their cause; run both sides again on a quiet machine`);
     return lines;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareSides, type Comparison } from "../../runner/compare/compareSides.ts";
-import { compareSerializers, comparisonWarnings, differenceLines } from "../../runner/compare/compareSerializers.ts";
+import { busyLines, compareSerializers, comparisonWarnings, differenceLines } from "../../runner/compare/compareSerializers.ts";
 import { resolveSide, type Side } from "../../runner/compare/resolveSide.ts";
 import type { ConfigRecord, Measurement, RunRecord } from "../../runner/results.ts";
 import { toRunFile, type RunFile } from "../../runner/store/runFile.ts";
@@ -219,6 +219,10 @@ describe("busy-machine flags", () => {
         expect(text).toMatch(/2 of the 2 regression\(s\) were measured while the machine was busy: .*the machine, not the change, may be their cause/);
         expect(text).toContain("repetitions, busy machine");
         expect(compareSerializers.md(c)).toMatch(/> ⚠️ the machine was busy: load 3\.1 on 2 cores/);
+        // several busy configs on a side fold into one line
+        const allBusy = compareSides(side("b", base), side("c", run("r4", "2026-01-04T00:00:00.000Z", [
+            { ...config("a", steady, steadyTtft), machineLoad: busyLoad }, { ...config("b", steady, steadyTtft), machineLoad: busyLoad }])), { metrics: ["decodeTps"] });
+        expect(busyLines(allBusy)).toEqual(["the machine was busy during 2 configs of the candidate: load 3.1 on 2 cores, other processes used 60 % of the CPU during model a, …"]);
         // a quiet machine: no flag, no note
         const quiet = compareSides(side("b", base), side("c", run("r3", "2026-01-03T00:00:00.000Z", [{ ...config("a", [80, 81, 79], steadyTtft), machineLoad: quietLoad }])), { metrics: ["decodeTps"] });
         expect(quiet.busy).toEqual([]);
