@@ -199,7 +199,7 @@ export interface MachineInfo {
     gpus: string[];
 }
 
-/** Which part of a suite's configs a run measured: `bench --shard K/N` (plan/shard.ts). */
+/** Which part of a suite's configs a run measured: `bench --shard K/N` (run/shard.ts). */
 export interface Shard {
     /** 1-based: K of K/N. */
     index: number;

@@ -67,7 +67,7 @@ export interface RunFileConfig {
     quality: RunFileQuality | null;
     outputs: Record<string, string>;
     warnings: Warning[];
-    /** Downsampled as measure/downsampleRss.ts says; the database holds the same samples. */
+    /** Downsampled as stats/downsampleRss.ts says; the database holds the same samples. */
     rssTimeline: RssSample[];
     /** The child's stderr tail (kept for configs that did not end ok); null when none was kept. */
     stderr: string | null;

@@ -5,7 +5,7 @@
 import type Database from "better-sqlite3";
 import type { MeasurementKind, Phase } from "../../../runner/results.ts";
 import { storedWarning, warningText, type Warning } from "../../../runner/warnings.ts";
-import { interTokenGaps } from "../../../runner/measure/metrics.ts";
+import { interTokenGaps } from "../../../runner/stats/metrics.ts";
 
 export interface Repetition {
     prompt: string;

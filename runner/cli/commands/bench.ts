@@ -7,12 +7,12 @@ import { planConfigs } from "../../plan/plan.ts";
 import type { Config } from "../../plan/types.ts";
 import type { Suite, Threads } from "../../suite/types.ts";
 import type { RunRecord, Shard } from "../../results.ts";
-import { parseShard, shardConfigs } from "../../plan/shard.ts";
+import { parseShard, shardConfigs } from "../../run/shard.ts";
 import { openDatabase } from "../../store/db.ts";
 import { Store } from "../../store/store.ts";
 import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "../../models/cacheDirs.ts";
 import { writeRunFile } from "../../store/runFile.ts";
-import { runSuite, runExitCode } from "../../exec/runSuite.ts";
+import { runSuite, runExitCode } from "../../run/runSuite.ts";
 import { probeMachine } from "../../exec/probeMachine.ts";
 import { gitInfo } from "../../exec/gitInfo.ts";
 import { newRunId } from "../../exec/runId.ts";
@@ -50,7 +50,7 @@ export interface BenchArgs {
     repetitions?: number;
     /** Finish an earlier run: its id or `latest`. */
     resume?: string;
-    /** Run only part K of N of the suite's configs (plan/shard.ts). Defaults to the whole suite. */
+    /** Run only part K of N of the suite's configs (run/shard.ts). Defaults to the whole suite. */
     shard?: Shard;
     /** Ad-hoc: a model path or OWNER/REPO/FILE.gguf (`like:` before it: a synthetic clone of it), with `prompt`. */
     model?: string;

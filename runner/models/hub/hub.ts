@@ -10,13 +10,13 @@
 import { lstat, open, readFile, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { InputError } from "../errors.ts";
-import { formatBytes } from "../format/bytes.ts";
-import { withCacheLock } from "./cacheLock.ts";
+import { InputError } from "../../errors.ts";
+import { formatBytes } from "../../format/bytes.ts";
+import { withCacheLock } from "../cacheLock.ts";
 import { cachedCommit, exists, linkSnapshot, normalizeEtag, repoFolder } from "./hubCache.ts";
 import { httpError, HubUnreachableError, requestTimeoutMs, sameOrigin, unreachable } from "./hubErrors.ts";
-import { assertHubNames, checkHubAnswer, commitHashPattern } from "./hubNames.ts";
-import { pathInside, prepareInside } from "./insideRoot.ts";
+import { assertHubNames, checkHubAnswer, commitHashPattern } from "../../suite/hubNames.ts";
+import { pathInside, prepareInside } from "../insideRoot.ts";
 
 export interface HubOptions {
     /** Hub base URL. Defaults to `hubEndpoint()` at the call site (`HF_ENDPOINT` or `https://huggingface.co`). */
