@@ -1,12 +1,10 @@
 /**
  * The run file `results/runs/<run-id>.json`, schema 2: the complete record of one run (every raw sample the
  * database holds), so that the database is a cache rebuilt from committed files. The contract is
- * docs/run-file.md and run-file.schema.json; the text is written by runFileText.ts and read back by readRunFile.ts.
+ * docs/run-file.md and run-file.schema.json; the text is made by runFileText.ts, written by writeRunFile.ts and read back by readRunFile.ts.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type {
     ConfigRecord, ConfigStatus, MeasurementKind, Metrics, ModelInfo, QualityRecord, RssSample, RunRecord, Summaries
 } from "../results.ts";
@@ -14,7 +12,6 @@ import { qualityFigures, type QualityFigures } from "../stats/qualityFigures.ts"
 import type { Settings } from "../suite/types.ts";
 import type { Warning } from "../warnings.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
-import { runFileText } from "./runFileText.ts";
 
 /** Version of the run file format; bump it when a reader would misread the new shape (new keys do not need one). */
 export const runFileSchema = 2;
@@ -163,29 +160,6 @@ export function fromRunFile(file: RunFile): { run: RunRecord; configs: ConfigRec
         };
     });
     return { run, configs };
-}
-
-/**
- * Write `dir/<run-id>.json` atomically (a temporary file in the same folder, then rename), creating `dir`.
- * Returns the path written.
- */
-export async function writeRunFile(
-    dir: string, run: RunRecord, configs: readonly ConfigRecord[], opts: RunFileOptions = {}
-): Promise<string> {
-    if (run.id === "" || run.id === "." || run.id === ".." || /[/\\]/.test(run.id))
-        throw new Error(`Expected the run id to be usable as a file name, got \`${run.id}\``);
-    const text = runFileText(toRunFile(run, configs, opts));
-    await mkdir(dir, { recursive: true });
-    const path = join(dir, `${run.id}.json`);
-    const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    try {
-        await writeFile(temp, text, "utf8");
-        await rename(temp, path);
-    } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-    }
-    return path;
 }
 
 /**

@@ -11,7 +11,7 @@ import { parseShard, shardConfigs } from "../../run/shard.ts";
 import { openDatabase } from "../../store/db.ts";
 import { Store } from "../../store/store.ts";
 import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "../../models/cacheDirs.ts";
-import { writeRunFile } from "../../store/runFile.ts";
+import { writeRunFile } from "../../store/writeRunFile.ts";
 import { runSuite, runExitCode } from "../../run/runSuite.ts";
 import { probeMachine } from "../../exec/probeMachine.ts";
 import { gitInfo } from "../../exec/gitInfo.ts";

@@ -2,7 +2,7 @@
 import { listFiles } from "@huggingface/hub";
 import { InputError } from "../../errors.ts";
 import { visible } from "../../format/visible.ts";
-import { requestSignal, type HubOptions } from "./hub.ts";
+import { requestSignal, type HubOptions } from "./hubRequest.ts";
 import { httpError, unreachable } from "./hubErrors.ts";
 import { assertHubNames, hubNameProblem } from "../../suite/hubNames.ts";
 
