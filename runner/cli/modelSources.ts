@@ -2,7 +2,7 @@
 import type { ModelRef } from "../plan/types.ts";
 import { visible } from "../format/visible.ts";
 import type { ResolvedModel } from "../models/types.ts";
-import { hubCacheDir, hubEndpoint, hubToken } from "../models/cacheDirs.ts";
+import { hubCacheDir, hubEndpoint, hubToken } from "../paths.ts";
 import { downloadHubFile } from "../models/hub/hub.ts";
 import { HubUnreachableError } from "../models/hub/hubErrors.ts";
 import { splitParts } from "../models/hub/hubQuants.ts";

@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { firstLine } from "../errors.ts";
 import { ReferenceReader, referenceFormat } from "../protocol/referenceFile.ts";
-import { benchCacheDir } from "../models/cacheDirs.ts";
+import { benchCacheDir } from "../paths.ts";
 import type { ResolvedModel } from "../models/types.ts";
 import { vocabularyMismatch, vocabularyOf } from "../models/gguf/vocabulary.ts";
 import { canonicalJson } from "../plan/canonicalJson.ts";

@@ -2,7 +2,7 @@
 import { realpath, rm } from "node:fs/promises";
 import path from "node:path";
 import type { ModelRef } from "../plan/types.ts";
-import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "./cacheDirs.ts";
+import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "../paths.ts";
 import { downloadHubFile } from "./hub/hub.ts";
 import { listGgufFiles } from "./hub/hubList.ts";
 import { listCachedGgufFiles } from "./hub/hubCache.ts";

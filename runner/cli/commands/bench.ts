@@ -10,7 +10,7 @@ import type { RunRecord, Shard } from "../../results.ts";
 import { parseShard, shardConfigs } from "../../run/shard.ts";
 import { openDatabase } from "../../store/db.ts";
 import { Store } from "../../store/store.ts";
-import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "../../models/cacheDirs.ts";
+import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "../../paths.ts";
 import { writeRunFile } from "../../store/writeRunFile.ts";
 import { runSuite, runExitCode } from "../../run/runSuite.ts";
 import { probeMachine } from "../../exec/probeMachine.ts";

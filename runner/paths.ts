@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { InputError } from "../errors.ts";
-import { visible } from "../format/visible.ts";
+import { InputError } from "./errors.ts";
+import { visible } from "./format/visible.ts";
 
 type Env = Record<string, string | undefined>;
 
