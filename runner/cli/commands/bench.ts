@@ -10,7 +10,7 @@ import type { RunRecord, Shard } from "../../results.ts";
 import { parseShard, shardConfigs } from "../../run/shard.ts";
 import { openDatabase } from "../../store/db.ts";
 import { Store } from "../../store/store.ts";
-import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "../../paths.ts";
+import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken, resultsDatabasePath, runFilesPath } from "../../paths.ts";
 import { writeRunFile } from "../../store/writeRunFile.ts";
 import { runSuite, runExitCode } from "../../run/runSuite.ts";
 import { probeMachine } from "../../exec/probeMachine.ts";
@@ -252,8 +252,8 @@ function parseBenchArgs(argv: string[]): BenchArgs | null {
     return {
         ...(positionals[0] != null ? { suite: positionals[0] } : {}),
         // an empty variable counts as unset, as huggingface_hub treats HF_HOME and friends
-        db: values.db ?? nonEmpty(process.env.GGUF_BENCH_DB) ?? "results/bench.db",
-        results: values.results ?? nonEmpty(process.env.GGUF_BENCH_RESULTS) ?? "results/runs",
+        db: values.db ?? resultsDatabasePath(),
+        results: values.results ?? runFilesPath(),
         dryRun: values["dry-run"] ?? false,
         ...(values.filter != null ? { filter: values.filter } : {}),
         ...(values.repetitions != null ? { repetitions: settingFlag("--repetitions", "repetitions", values.repetitions) } : {}),
@@ -265,10 +265,6 @@ function parseBenchArgs(argv: string[]): BenchArgs | null {
         ...(values["max-tokens"] != null ? { maxTokens: settingFlag("--max-tokens", "maxTokens", values["max-tokens"]) } : {}),
         ...(values.threads != null ? { threads: settingFlag("--threads", "threads", values.threads) } : {})
     };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-    return value != null && value.trim() !== "" ? value : undefined;
 }
 
 function displayPath(file: string): string {
