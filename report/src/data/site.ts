@@ -5,7 +5,7 @@
 import { reportDatabasePath } from "../../../runner/paths.ts";
 import type Database from "better-sqlite3";
 import { loadSite } from "./loadSite.ts";
-import { openResults } from "./openResults.ts";
+import { openResults } from "../../../runner/store/openResults.ts";
 import { configDetail, type ConfigDetail } from "./configDetail.ts";
 import type { SiteData } from "./types.ts";
 
