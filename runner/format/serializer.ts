@@ -4,7 +4,6 @@
  */
 import { InputError } from "../errors.ts";
 import { visible } from "./visible.ts";
-import { nonEmpty } from "../paths.ts";
 
 export const formats = ["text", "md", "json"] as const;
 /** `text`: a table for a terminal; `md`: markdown (a pull-request comment); `json`: for tools. */
@@ -25,7 +24,7 @@ export function parseFormat(flag: string, text: string): Format {
 
 /** Whether `stream` is a terminal that takes colours (not with NO_COLOR set, as no-color.org asks). */
 export function colorFor(stream: NodeJS.WriteStream): boolean {
-    return stream.isTTY === true && nonEmpty(process.env.NO_COLOR) == null;
+    return stream.isTTY === true && (process.env.NO_COLOR ?? "").trim() === "";
 }
 
 /** Untrusted text in a markdown table cell: no line breaks, and `|`, `<`, `>`, `&`, `` ` `` and `*`/`_` escaped. */
