@@ -46,15 +46,22 @@ export interface Summary {
 /** Summaries of a config's measurements: prompt or test id → metric name → Summary (never joined into one key). */
 export type Summaries = Record<string, Record<string, Summary>>;
 
+/** A model as the record holds it: the local file and what we know about it. */
 export interface ModelInfo {
+    /** Where the model came from, as written in the run file. */
     source: "path" | "hf" | "synthetic";
     repo?: string;
+    /** File name within the repo (hf) or base name (path, synthetic). */
     file: string;
+    /** Absolute local path of the GGUF file. */
     path: string;
     sha256: string;
     sizeBytes: number;
+    /** Quantization tag, e.g. `Q4_K_M` (from the file type in the GGUF header, else the file name). */
     quant: string;
+    /** `general.architecture`. */
     arch: string;
+    /** Parameter count, from the header (`general.parameter_count` or counted from tensor shapes). */
     parameters: number;
     /**
      * Set only for a synthetic clone (`synthetic: { like: … }`): the file it copies, as `OWNER/REPO/FILE.gguf[@revision]`
