@@ -12,7 +12,7 @@ export type MeasurementKind = "prompt" | "pp" | "tg" | "pg";
 export const phases = ["idle", "load", "warmup", "prefill", "decode", "quality", "unload"] as const;
 export type Phase = typeof phases[number];
 
-/** Metric name → value, names as in DESIGN.md (ms, tokens, bytes, tokens/s). */
+/** Metric name → value, names as in docs/metrics.md (ms, tokens, bytes, tokens/s). */
 export type Metrics = Record<string, number>;
 
 /** One measured repetition of one prompt or test. */

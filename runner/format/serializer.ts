@@ -1,6 +1,6 @@
 /**
  * The one interface behind every printed result (hyperfine's exporters, llama-bench's printers): a value in each
- * output format. A run (format/runSerializers.ts) and a comparison (compare/compareSerializers.ts) implement it.
+ * output format. A run (cli/runSerializers.ts) and a comparison (compare/compareSerializers.ts) implement it.
  */
 import { InputError } from "../errors.ts";
 import { visible } from "./visible.ts";
