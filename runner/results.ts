@@ -184,6 +184,7 @@ export interface ConfigRecord {
     /** The quality pass with its raw samples; null or absent when the suite has no `quality:` block or the config did not run. */
     quality?: QualityRecord | null;
     outputs: Record<string, string>;
+    /** The RSS timeline, downsampled (stats/downsampleRss.ts). */
     rssTimeline: RssSample[];
     warnings: Warning[];
     /** When the config started and finished; null when unknown (imported from a schema-1 run file). */

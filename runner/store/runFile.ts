@@ -5,12 +5,9 @@
  */
 import { homedir } from "node:os";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import type {
-    ConfigRecord, ConfigStatus, MeasurementKind, Metrics, ModelInfo, QualityRecord, RssSample, RunRecord, Summaries
-} from "../results.ts";
+import type { ConfigRecord, Measurement, ModelInfo, QualityRecord, RunRecord } from "../results.ts";
 import { qualityFigures, type QualityFigures } from "../stats/qualityFigures.ts";
 import type { Settings } from "../suite/types.ts";
-import type { Warning } from "../warnings.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 
 /** Version of the run file format; bump it when a reader would misread the new shape (new keys do not need one). */
@@ -20,11 +17,8 @@ export interface RunFileModel extends Omit<ModelInfo, "repo"> {
     repo: string | null;
 }
 
-export interface RunFileMeasurement {
-    kind: MeasurementKind;
-    prompt: string;
-    rep: number;
-    metrics: Metrics;
+/** A measurement as the file holds it: every key present, `tokenTimesMs` null where tokens were not timed. */
+export interface RunFileMeasurement extends Omit<Measurement, "tokenTimesMs"> {
     /** ms from submitting the prompt to each generated token (stream mode); null where tokens were not timed. */
     tokenTimesMs: number[] | null;
 }
@@ -40,32 +34,19 @@ export interface RunFileQuality extends QualityRecord {
     figures: QualityFigures;
 }
 
-export interface RunFileConfig {
-    id: string;
-    label: string;
-    status: ConfigStatus;
-    error: string | null;
+/**
+ * A config as the file holds it: the record (results.ts' ConfigRecord) with every key present (null or `{}` where
+ * nothing was recorded), the model without a missing `repo`, and the quality pass with its figures. `summary` is
+ * derived: recomputed from `measurements` whenever the file is written, checked against them when it is read.
+ * `rssTimeline` is downsampled as stats/downsampleRss.ts says; the database holds the same samples.
+ */
+export interface RunFileConfig extends Omit<ConfigRecord, "model" | "asked" | "measurements" | "quality" | "stderr"> {
     model: RunFileModel | null;
-    /** The settings as they ran: `threads` and `threadsBatch` the counts used, the context as node-llama-cpp rounded it… */
-    params: Settings;
     /** What was asked, for each setting where it differs from `params`; `{}` when everything ran as asked. */
     asked: Partial<Settings>;
-    startedAt: string | null;
-    finishedAt: string | null;
-    startMs: number | null;
-    loadMs: number | null;
-    warmupMs: number | null;
-    peakRssBytes: number | null;
-    vramBytes: number | null;
     measurements: RunFileMeasurement[];
-    /** Derived: recomputed from `measurements` whenever the file is written, checked against them when it is read. */
-    summary: Summaries;
     /** The quality pass; null when the suite has none or the config did not get to it. */
     quality: RunFileQuality | null;
-    outputs: Record<string, string>;
-    warnings: Warning[];
-    /** Downsampled as stats/downsampleRss.ts says; the database holds the same samples. */
-    rssTimeline: RssSample[];
     /** The child's stderr tail (kept for configs that did not end ok); null when none was kept. */
     stderr: string | null;
 }

@@ -9,6 +9,7 @@ import { samplesByPrompt, summarizeMeasurements } from "../stats/summarize.ts";
 import type { Settings } from "../suite/types.ts";
 import { storedWarning, type Warning } from "../warnings.ts";
 import { qualityReader } from "./qualityRows.ts";
+import type { RunFileMeasurement } from "./runFile.ts";
 import { runRecord, type ConfigRow, type RunRow } from "./store.ts";
 
 type Db = BetterSqlite3.Database;
@@ -40,7 +41,7 @@ export interface StoredConfigSummary {
 /** One config's raw records. */
 export interface StoredConfigRaw {
     /** Every repetition in the order it was saved; `tokenTimesMs` null where tokens were not timed. */
-    measurements: (Omit<Measurement, "tokenTimesMs"> & { tokenTimesMs: number[] | null })[];
+    measurements: RunFileMeasurement[];
     rss: RssSample[];
     outputs: Record<string, string>;
     warnings: Warning[];
