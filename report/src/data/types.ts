@@ -1,5 +1,5 @@
 /** The shapes the report's pages read: runs and configs as loaded once at build time, summaries recomputed from raw samples. */
-import type { ConfigStatus, QualityReference, RunRecord } from "../../../runner/results.ts";
+import type { ConfigStatus, QualityRecord, RunRecord } from "../../../runner/results.ts";
 import type { StoredConfigSummary } from "../../../runner/store/siteReader.ts";
 
 /** A run with the machine it ran on and how its configs ended. */
@@ -23,17 +23,12 @@ export interface ConfigView extends Omit<StoredConfigSummary, "quality"> {
     quality: QualityFacts | null;
 }
 
-export interface QualityFacts {
+/** A quality pass as the report shows it: the record's facts, the corpus as its path and sha256, the count of positions scored. */
+export interface QualityFacts extends Omit<QualityRecord, "corpus" | "positions"> {
     corpus: string;
     corpusSha256: string;
-    context: number;
-    chunks: number;
-    corpusTokens: number;
     /** Positions scored. */
     scored: number;
-    reference: QualityReference | null;
-    ms: number;
-    peakRssBytes: number;
 }
 
 /** Everything the pages need, newest run first; configs in run order then position. */
