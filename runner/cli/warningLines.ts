@@ -6,7 +6,7 @@
 import type { ConfigRecord } from "../results.ts";
 import { maxVariation } from "../stats/warnings.ts";
 import { warningText } from "../warnings.ts";
-import { busyReason } from "../exec/machineLoad.ts";
+import { busyReason } from "../stats/machineBusy.ts";
 
 export function warningLines(records: readonly ConfigRecord[]): string[] {
     const same = new Map<string, string[]>();

@@ -14,26 +14,24 @@
  * The verdict (verdict.ts): regression or improvement when the whole interval lies beyond ±threshold, unchanged
  * when it lies inside, inconclusive otherwise; rows with no interval are shown, not judged.
  */
-import { metricCatalogue, metricDef, type Direction } from "../metrics/catalogue.ts";
+import { metricCatalogue, metricDef } from "../metrics/catalogue.ts";
 import { logRatio } from "../stats/logRatio.ts";
 import { logMean, runToRunInterval } from "../stats/runToRun.ts";
 import { samplesByPrompt } from "../stats/summarize.ts";
 import { machineKey } from "../store/machineKey.ts";
 import type { RunFile, RunFileQuality } from "../store/runFile.ts";
 import { chooseRuns } from "./chooseRuns.ts";
-import { busyReason } from "../exec/machineLoad.ts";
+import { busyReason } from "../stats/machineBusy.ts";
 import { compareQuality, qualityItem, qualityMetrics } from "./compareQuality.ts";
 import { fingerprintDifferences } from "./machine.ts";
 import { matchConfigs, type MatchBy } from "./matchConfigs.ts";
 import type { Side } from "./resolveSide.ts";
 import { configDifferences, sideConfigs, type Entry } from "./sideConfigs.ts";
 import { verdictOf, type Verdict } from "./verdict.ts";
+import type { MetricRow, Unmatched } from "./compareRows.ts";
 
 export type { Verdict } from "./verdict.ts";
 export type { MatchBy } from "./matchConfigs.ts";
-
-/** Which noise judged a row (see the file comment); `none` for a row with no interval. */
-export type NoiseModel = "repetitions" | "history" | "paired positions" | "none";
 
 export interface CompareOptions {
     /** Percent a change must exceed, with `level` confidence, to be a regression or an improvement. Defaults to `5`. */
@@ -59,46 +57,7 @@ export interface CompareOptions {
     useHistory?: boolean;
 }
 
-export interface MetricRow {
-    machine: string;
-    config: string;
-    /** The candidate config's label (and the baseline's when they differ, as `base → candidate`). */
-    label: string;
-    /**
-     * Prompt or test id; `(config)` for the figures measured once per config (load, peak RSS…); `(quality)` for the
-     * quality pass's figures (compareQuality.ts), whose `value` is the figure and `n` the scored positions.
-     */
-    item: string;
-    metric: string;
-    better: Direction;
-    /** The geometric mean of the side's values (for `(quality)`, the pass's figure) and how many values. */
-    baseline: { n: number; value: number };
-    candidate: { n: number; value: number };
-    /** candidate.value / baseline.value. */
-    ratio: number;
-    /** The interval's ends; null when there is none. */
-    low: number | null;
-    high: number | null;
-    p: number | null;
-    verdict: Verdict;
-    noise: NoiseModel;
-    /** With `history`: how many earlier runs gave the spread. */
-    historyRuns?: number;
-    /** Why a row is not judged. */
-    note?: string;
-    /** Either side's config was measured while the machine was busy (see `Comparison.busy`). */
-    busy?: true;
-}
-
-export interface Unmatched {
-    side: "baseline" | "candidate";
-    machine: string;
-    config: string;
-    label: string;
-    /** A prompt or test only one side measured; absent when the whole config is unmatched. */
-    item?: string;
-    why: string;
-}
+export type { MetricRow, NoiseModel, Unmatched } from "./compareRows.ts";
 
 export interface Comparison {
     /** What was asked, and the runs compared (chosen from the side's runs). */
@@ -115,7 +74,7 @@ export interface Comparison {
     machines: { baseline: string; candidate: string; differences: string[] }[];
     /** Paired configs of different ids: how they were paired and what differs (`context: 1024 → 4096`). */
     pairedDifferences: { label: string; by: MatchBy; differences: string[] }[];
-    /** Configs measured while the machine was busy (machineLoad.ts's `busyReason`), per side. */
+    /** Configs measured while the machine was busy (stats/machineBusy.ts' `busyReason`), per side. */
     busy: { side: "baseline" | "candidate"; label: string; config: string; reason: string }[];
     counts: Record<Verdict, number>;
 }

@@ -4,6 +4,7 @@
  * used (all busy CPU time in /proc/stat, less this process's and its reaped children's from /proc/self/stat), the
  * share stolen by a hypervisor (/proc/stat's steal), and thermal throttle events where the kernel counts them. On
  * macOS only the load average is readable (os.loadavg()); the rest is null. The platform's facts are injectable.
+ * Whether a reading counts as a busy machine is stats/machineBusy.ts's (the report and compare judge it too).
  */
 import { readFileSync } from "node:fs";
 import os from "node:os";
@@ -40,10 +41,6 @@ export interface LoadSnapshot {
     throttle: number | null;
 }
 
-/** Above this share of the machine's time taken by others (or stolen), a config was measured on a busy machine. */
-export const busyShare = 0.25;
-const busyStealShare = 0.05;
-
 export function snapshotLoad(facts: LoadFacts = systemFacts): LoadSnapshot {
     if (facts.platform !== "linux") return { cpu: null, own: null, throttle: null };
     return { cpu: procStat(facts.read("/proc/stat")), own: selfStat(facts.read("/proc/self/stat")), throttle: throttleCount(facts) };
@@ -65,21 +62,6 @@ export function machineLoad(before: LoadSnapshot, after: LoadSnapshot, facts: Lo
     }
     if (before.throttle != null && after.throttle != null) out.throttleEvents = Math.max(0, after.throttle - before.throttle);
     return out;
-}
-
-/** Why a config counts as measured on a busy machine (`load 3.1 on 2 cores, others used 60 % of the CPU`), or null. */
-export function busyReason(load: MachineLoad | null | undefined): string | null {
-    if (load == null) return null;
-    const reasons: string[] = [];
-    const othersBusy = load.othersCpu != null && load.othersCpu > busyShare;
-    // with no CPU accounting (macOS), a load average above the cores is the sign (it counts the config's own child)
-    if (othersBusy || (load.othersCpu == null && load.loadAverage != null && load.loadAverage > load.cores)) {
-        if (load.loadAverage != null) reasons.push(`load ${load.loadAverage.toFixed(1)} on ${load.cores} core${load.cores === 1 ? "" : "s"}`);
-        if (load.othersCpu != null) reasons.push(`other processes used ${Math.round(load.othersCpu * 100)} % of the CPU`);
-    }
-    if (load.steal != null && load.steal > busyStealShare) reasons.push(`${Math.round(load.steal * 100)} % of the CPU stolen by the hypervisor`);
-    if (load.throttleEvents != null && load.throttleEvents > 0) reasons.push(`${load.throttleEvents} thermal throttle event(s)`);
-    return reasons.length === 0 ? null : reasons.join(", ");
 }
 
 function procStat(text: string | null): LoadSnapshot["cpu"] {

@@ -9,7 +9,8 @@ import { storedWarning, type Warning } from "../warnings.ts";
 
 type Db = BetterSqlite3.Database;
 
-interface RunRow {
+/** A row of `runs`, as SQLite returns it. */
+export interface RunRow {
     id: string;
     suite_name: string;
     suite_path: string;
@@ -25,7 +26,8 @@ interface RunRow {
     source: string | null;
 }
 
-interface ConfigRow {
+/** A row of `configs`, as SQLite returns it. */
+export interface ConfigRow {
     id: string;
     label: string;
     status: ConfigStatus;
@@ -254,7 +256,8 @@ export class Store {
     }
 }
 
-function runRecord(row: RunRow): RunRecord {
+/** A `runs` row as the run record. */
+export function runRecord(row: RunRow): RunRecord {
     return {
         id: row.id,
         suite: { name: row.suite_name, path: row.suite_path, sha256: row.suite_sha256 },

@@ -1,6 +1,7 @@
 /** machineLoad: the load around a config from /proc (facts injected), and when it counts as a busy machine. */
 import { describe, expect, it } from "vitest";
-import { busyReason, machineLoad, snapshotLoad, type LoadFacts } from "../../runner/exec/machineLoad.ts";
+import { machineLoad, snapshotLoad, type LoadFacts } from "../../runner/exec/machineLoad.ts";
+import { busyReason } from "../../runner/stats/machineBusy.ts";
 
 function facts(stat: string, self: string, load: number, files: Record<string, string> = {}): LoadFacts {
     const all = new Map<string, string>([["/proc/stat", stat], ["/proc/self/stat", self], ...Object.entries(files)]);

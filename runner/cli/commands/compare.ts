@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { runFilePaths } from "../../store/importRuns.ts";
 import { readRunFile } from "../../store/readRunFile.ts";
 import type { RunFile } from "../../store/runFile.ts";
+import { resultsDatabasePath, runFilesPath } from "../../paths.ts";
 
 /** Arguments of `compare`. */
 export interface CompareArgs {
@@ -154,7 +155,7 @@ function parseCompareArgs(argv: string[]): CompareArgs | null {
         sameRun: values["same-run"] ?? false,
         history: !(values["no-history"] ?? false),
         all: values.all ?? false,
-        db: values.db ?? process.env.GGUF_BENCH_DB ?? "results/bench.db",
-        results: values.results ?? process.env.GGUF_BENCH_RESULTS ?? "results/runs"
+        db: values.db ?? resultsDatabasePath(),
+        results: values.results ?? runFilesPath()
     };
 }

@@ -4,9 +4,9 @@
  */
 import { access, mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { syntheticPresets, type SyntheticPreset, type SyntheticQuant } from "./syntheticPresets.ts";
-import { GgmlType, encodeTensorData } from "./quantize.ts";
-import { GGUFValueType, writeGgufFile, type GgufMetadataEntry, type GgufTensorSpec } from "./ggufWriter.ts";
+import { syntheticPresets, type SyntheticPreset, type SyntheticQuant } from "../../suite/syntheticPresets.ts";
+import { GgmlType, encodeTensorData } from "../gguf/quantize.ts";
+import { GGUFValueType, writeGgufFile, type GgufMetadataEntry, type GgufTensorSpec } from "../gguf/ggufWriter.ts";
 import { SYNTHETIC_CHAT_TEMPLATE, syntheticVocab } from "./syntheticVocab.ts";
 import { Random, streamSeed } from "./random.ts";
 
