@@ -6,6 +6,7 @@ import type Database from "better-sqlite3";
 import type { MeasurementKind, Phase } from "../../../runner/results.ts";
 import { storedWarning, warningText, type Warning } from "../../../runner/warnings.ts";
 import { interTokenGaps } from "../../../runner/measure/metrics.ts";
+import { dict } from "../../../runner/dict.ts";
 
 export interface Repetition {
     prompt: string;
@@ -32,11 +33,11 @@ export function configDetail(db: Database.Database, runId: string, configId: str
     const metrics = new Map<number, Record<string, number>>();
     for (const row of s.metrics.all(runId, configId)) {
         let m = metrics.get(row.measurement_id);
-        if (m == null) metrics.set(row.measurement_id, m = {});
+        if (m == null) metrics.set(row.measurement_id, m = dict());
         m[row.name] = row.value;
     }
     const repetitions = s.measurements.all(runId, configId).map((row): Repetition => ({
-        prompt: row.prompt, kind: row.kind, rep: row.rep, metrics: metrics.get(row.id) ?? {},
+        prompt: row.prompt, kind: row.kind, rep: row.rep, metrics: metrics.get(row.id) ?? dict(),
         tokenTimesMs: row.token_times_ms == null ? null : JSON.parse(row.token_times_ms) as number[]
     }));
     const rss = s.rss.all(runId, configId).map((row) => ({ t: row.t_ms, bytes: row.bytes, phase: row.phase }));

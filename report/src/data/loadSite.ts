@@ -12,6 +12,7 @@ import { machineKey } from "../../../runner/store/machineKey.ts";
 import { machineName } from "./machineName.ts";
 import { modelFamily } from "./modelFamily.ts";
 import type { ConfigView, QualityFacts, RunView, SiteData } from "./types.ts";
+import { dict } from "../../../runner/dict.ts";
 
 interface RunRow {
     id: string; suite_name: string; suite_path: string; suite_sha256: string; started_at: string;
@@ -105,9 +106,9 @@ function readSamples(db: Database.Database): Map<string, Map<string, Map<string,
 }
 
 function summarize(byPrompt: Map<string, Map<string, number[]>>): Summaries {
-    const summaries: Summaries = {};
+    const summaries: Summaries = dict();
     for (const [prompt, byMetric] of byPrompt) {
-        const summary: Summaries[string] = {};
+        const summary: Summaries[string] = dict();
         for (const [metric, values] of byMetric) summary[metric] = computeStatistics(values);
         summaries[prompt] = summary;
     }
