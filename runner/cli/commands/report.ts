@@ -10,6 +10,7 @@ import { parseCommandArgs } from "../parseCommandArgs.ts";
 import { visible } from "../../format/visible.ts";
 import { importRunFiles, runFilePaths } from "../../store/importRuns.ts";
 import { printImport } from "../printImport.ts";
+import { showFormattingCharacters } from "../visibleInSite.ts";
 import { buildReportInto, checkReportOut, reportMarker, type ProtectedPlaces } from "../reportOutput.ts";
 
 /** Arguments of `report`. */
@@ -121,6 +122,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     await buildReportInto(args.out, places, async (fresh) => {
         process.env.GGUF_BENCH_REPORT_OUT = fresh;
         await astro.build({ root: reportRoot, logLevel: "warn" });
+        showFormattingCharacters(fresh);
     });
     console.log(`report: built ${visible(shownOut)} from ${existsSync(args.db) ? visible(args.db) : "no database (an empty site)"} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return exitCodes.ok;

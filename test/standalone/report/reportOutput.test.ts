@@ -126,10 +126,10 @@ describe("the build goes into a fresh folder and replaces only what a report bui
     });
 });
 
-describe("a real build (Astro) replaces a marked folder and writes nothing else", () => {
+describe("a real build (Astro) replaces a marked folder, writes nothing else, and shows invisible formatting characters", () => {
     it("builds into the marked folder, clearing only what the earlier build left", async () => {
         const runs = path.join(dir, "runs");
-        await writeRunFile(runs, run("20250101-000000-quants-aaaaaa", "2025-01-01T00:00:00.000Z"), [config("c", { figures: { explain: { decodeTps: [10, 12] } } })]);
+        await writeRunFile(runs, run("20250101-000000-quants-aaaaaa", "2025-01-01T00:00:00.000Z"), [config("c", { label: "evil\u202egnp.exe\u200b model", figures: { explain: { decodeTps: [10, 12] } } })]);
         const out = path.join(dir, "site");
         mkdirSync(out);
         writeFileSync(path.join(out, reportMarker), "built before\n");
@@ -142,6 +142,11 @@ describe("a real build (Astro) replaces a marked folder and writes nothing else"
         expect(files).toContain("index.html");
         expect(files).toContain(reportMarker);
         expect(files).not.toContain("stale.html");
+        // a label's bidi override and zero-width space are shown, not obeyed, on every page that names the config
+        const page = readFileSync(path.join(out, "runs", "20250101-000000-quants-aaaaaa", "c", "index.html"), "utf8");
+        expect(page).toContain("evil⟨U+202E⟩gnp.exe⟨U+200B⟩ model");
+        for (const name of readdirSync(out, { recursive: true }) as string[])
+            if (name.endsWith(".html")) expect(readFileSync(path.join(out, name), "utf8"), name).not.toMatch(/[\u202a-\u202e\u200b\u2066-\u2069]/u);
         expect(readdirSync(dir).filter((name) => !name.startsWith("bench.db-")).sort()).toEqual(["bench.db", "runs", "site"]);
     }, 300_000);
 });
