@@ -6,10 +6,11 @@
  * and the results folder, the database's folder, the checkout and every folder above them, is refused before anything
  * is touched.
  */
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.ts";
 import { visible } from "../format/visible.ts";
+import { makeDirSync } from "../makeDir.ts";
 
 /** The file every report build leaves in its output folder: a later build may replace a folder that holds it. */
 export const reportMarker = ".gguf-bench-report";
@@ -87,7 +88,7 @@ export function checkReportOut(out: string, places: ProtectedPlaces): void {
  */
 export async function buildReportInto(out: string, places: ProtectedPlaces, build: (dir: string) => Promise<void>): Promise<void> {
     const parent = path.dirname(path.resolve(out));
-    mkdirSync(parent, { recursive: true });
+    makeDirSync(parent);
     const fresh = mkdtempSync(path.join(parent, `.${path.basename(out)}.building-`));
     try {
         await build(fresh);

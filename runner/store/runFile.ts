@@ -4,7 +4,7 @@
  * docs/run-file.md and run-file.schema.json; the text is written by runFileText.ts and read back by readRunFile.ts.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type {
@@ -15,6 +15,7 @@ import type { Settings } from "../suite/types.ts";
 import type { Warning } from "../warnings.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 import { runFileText } from "./runFileText.ts";
+import { makeDir } from "../makeDir.ts";
 
 /** Version of the run file format; bump it when a reader would misread the new shape (new keys do not need one). */
 export const runFileSchema = 2;
@@ -175,7 +176,7 @@ export async function writeRunFile(
     if (run.id === "" || run.id === "." || run.id === ".." || /[/\\]/.test(run.id))
         throw new Error(`Expected the run id to be usable as a file name, got \`${run.id}\``);
     const text = runFileText(toRunFile(run, configs, opts));
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     const path = join(dir, `${run.id}.json`);
     const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {

@@ -2,7 +2,7 @@
  * `npm run report -- [--db PATH] [--results DIR] [--base PATH] [--out DIR]`: imports the run files into the database,
  * then builds the static site from it; `--preview` serves the built site.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { exitCodes, InputError } from "../../errors.ts";
@@ -12,6 +12,7 @@ import { importRunFiles, runFilePaths } from "../../store/importRuns.ts";
 import { printImport } from "../printImport.ts";
 import { showFormattingCharacters } from "../visibleInSite.ts";
 import { buildReportInto, checkReportOut, reportMarker, type ProtectedPlaces } from "../reportOutput.ts";
+import { makeDirSync } from "../../makeDir.ts";
 
 /** Arguments of `report`. */
 export interface ReportArgs {
@@ -106,7 +107,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     // else into ./.astro/ there: working from .cache/report-build keeps it in the project's cache folder, where it
     // still resolves the project's packages, and out of the checkout's other folders
     const buildDir = path.join(path.dirname(reportRoot), ".cache", "report-build");
-    mkdirSync(buildDir, { recursive: true });
+    makeDirSync(buildDir);
     process.chdir(buildDir);
     const shownOut = path.relative(invokedFrom, args.out) || args.out;
     const astro = await import("astro");
