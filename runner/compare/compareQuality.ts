@@ -9,7 +9,7 @@
 import { metricCatalogue } from "../metrics/catalogue.ts";
 import { pairedLogRatio, pairedMeanRatio, type PairedRatio } from "../stats/pairedPositions.ts";
 import type { RunFileQuality } from "../store/runFile.ts";
-import type { MetricRow, Unmatched } from "./compareSides.ts";
+import type { MetricRow, Unmatched } from "./compareRows.ts";
 import { verdictOf } from "./verdict.ts";
 
 export const qualityItem = "(quality)";

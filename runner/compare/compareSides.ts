@@ -9,7 +9,7 @@
  * significant but may be smaller than the threshold is `unchanged`.
  */
 import { InputError } from "../errors.ts";
-import { metricCatalogue, metricDef, type Direction } from "../metrics/catalogue.ts";
+import { metricCatalogue, metricDef } from "../metrics/catalogue.ts";
 import { computeStatistics } from "../stats/computeStatistics.ts";
 import { logRatio } from "../stats/logRatio.ts";
 import { samplesByPrompt } from "../stats/summarize.ts";
@@ -19,6 +19,7 @@ import { fingerprintDifferences } from "./machine.ts";
 import type { Side } from "./resolveSide.ts";
 import { configDifferences, sideConfigs, type Entry } from "./sideConfigs.ts";
 import { verdictOf, type Verdict } from "./verdict.ts";
+import type { MetricRow, Unmatched } from "./compareRows.ts";
 
 /** How configs of the two sides are paired: by config id, by label, or by their order in the run (per machine). */
 export type MatchBy = "id" | "label" | "order";
@@ -42,40 +43,7 @@ export interface CompareOptions {
     pool?: boolean;
 }
 
-export interface MetricRow {
-    machine: string;
-    config: string;
-    /** The candidate config's label (and the baseline's when they differ, as `base → candidate`). */
-    label: string;
-    /**
-     * Prompt or test id; `(config)` for the figures measured once per config (load, peak RSS…); `(quality)` for the
-     * quality pass's figures (compareQuality.ts), whose `median` is the figure and `n` the scored positions.
-     */
-    item: string;
-    metric: string;
-    better: Direction;
-    baseline: { n: number; median: number };
-    candidate: { n: number; median: number };
-    /** Candidate / baseline: the ratio of geometric means of the repetitions (of the values, for one value a side). */
-    ratio: number;
-    /** The interval's ends; null with one value a side. */
-    low: number | null;
-    high: number | null;
-    p: number | null;
-    verdict: Verdict;
-    /** Why a row is not judged. */
-    note?: string;
-}
-
-export interface Unmatched {
-    side: "baseline" | "candidate";
-    machine: string;
-    config: string;
-    label: string;
-    /** A prompt or test only one side measured; absent when the whole config is unmatched. */
-    item?: string;
-    why: string;
-}
+export type { MetricRow, Unmatched } from "./compareRows.ts";
 
 export interface Comparison {
     baseline: { spec: string; description: string; runs: string[] };

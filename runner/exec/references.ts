@@ -6,15 +6,15 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import { firstLine } from "../errors.ts";
-import { ReferenceReader, referenceFormat } from "../measure/quality/referenceFile.ts";
-import { benchCacheDir } from "../models/cacheDirs.ts";
+import { ReferenceReader, referenceFormat } from "../protocol/referenceFile.ts";
+import { benchCacheDir } from "../paths.ts";
 import type { ResolvedModel } from "../models/types.ts";
-import { vocabularyMismatch, vocabularyOf } from "../models/vocabulary.ts";
+import { vocabularyMismatch, vocabularyOf } from "../models/gguf/vocabulary.ts";
 import { canonicalJson } from "../plan/canonicalJson.ts";
 import { autoExactVocabulary, autoTopK } from "../plan/qualityPlan.ts";
 import type { Config, ModelRef, QualityPlan } from "../plan/types.ts";
 import type { Phase, QualityReference } from "../results.ts";
-import type { ReferenceInput } from "./protocol.ts";
+import type { ReferenceInput } from "../protocol/protocol.ts";
 import { runReferenceChild, type RunChildOptions } from "./runChild.ts";
 import { makeDirSync } from "../makeDir.ts";
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { GgmlType, GgufFileType, readGgufFileInfo, type GgufFileInfo } from "node-llama-cpp";
 import { InputError } from "../errors.ts";
 import type { ModelRef } from "../plan/types.ts";
-import { quantTagOf, splitParts } from "./hubQuants.ts";
+import { quantTagOf, splitParts } from "./hub/hubQuants.ts";
 import type { ResolvedModel } from "./types.ts";
 import { makeDir } from "../makeDir.ts";
 

@@ -9,6 +9,7 @@
  * a change significant at 5 %; the t-test can, when the repetitions agree closely. The price is its assumption that
  * the logs are roughly normal: a bimodal machine (a VM flipping between two speeds) widens the interval instead.
  */
+import { mean, sampleVariance } from "./moments.ts";
 import { tQuantile, tTwoSidedP } from "./studentT.ts";
 
 export interface LogRatio {
@@ -35,8 +36,8 @@ export function logRatio(baseline: readonly number[], candidate: readonly number
     const meanA = mean(a);
     const meanB = mean(b);
     const diff = meanB - meanA;
-    const varA = variance(a, meanA) / a.length;
-    const varB = variance(b, meanB) / b.length;
+    const varA = sampleVariance(a, meanA) / a.length;
+    const varB = sampleVariance(b, meanB) / b.length;
     const se2 = varA + varB;
     const ratio = Math.exp(diff);
     if (se2 === 0) return { ratio, low: ratio, high: ratio, p: diff === 0 ? 1 : 0, df: Infinity };
@@ -46,11 +47,3 @@ export function logRatio(baseline: readonly number[], candidate: readonly number
     return { ratio, low: Math.exp(diff - t * se), high: Math.exp(diff + t * se), p: tTwoSidedP(diff / se, df), df };
 }
 
-function mean(values: readonly number[]): number {
-    return values.reduce((sum, x) => sum + x, 0) / values.length;
-}
-
-/** Sample variance (n − 1). */
-function variance(values: readonly number[], m: number): number {
-    return values.reduce((sum, x) => sum + (x - m) ** 2, 0) / (values.length - 1);
-}

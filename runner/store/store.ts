@@ -10,7 +10,8 @@ import { dict } from "../dict.ts";
 
 type Db = BetterSqlite3.Database;
 
-interface RunRow {
+/** A row of `runs`, as SQLite returns it. */
+export interface RunRow {
     id: string;
     suite_name: string;
     suite_path: string;
@@ -26,7 +27,8 @@ interface RunRow {
     source: string | null;
 }
 
-interface ConfigRow {
+/** A row of `configs`, as SQLite returns it. */
+export interface ConfigRow {
     id: string;
     label: string;
     status: ConfigStatus;
@@ -252,7 +254,8 @@ export class Store {
     }
 }
 
-function runRecord(row: RunRow): RunRecord {
+/** A `runs` row as the run record. */
+export function runRecord(row: RunRow): RunRecord {
     return {
         id: row.id,
         suite: { name: row.suite_name, path: row.suite_path, sha256: row.suite_sha256 },

@@ -6,7 +6,6 @@
  * and must be reported before anything runs.
  */
 import fs from "node:fs";
-import { MAX_ALIGNMENT } from "../models/ggufHeader.ts";
 
 /** Why `file` is not a readable GGUF model, or `null` when its header reads and its tensors fit in the file. */
 export function checkGgufHeader(file: string): string | null {
@@ -27,6 +26,12 @@ export function checkGgufHeader(file: string): string | null {
 }
 
 class HeaderError extends Error {}
+
+/**
+ * The largest `general.alignment` read. Every tensor of a clone is padded to it, so it scales what a clone writes:
+ * llama.cpp writes 32, and a header claiming 2^31 made a dry run write a 2 GiB header and plan a 26 GiB clone.
+ */
+export const MAX_ALIGNMENT = 65_536;
 
 const valueSizes: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
 const typeString = 8;

@@ -8,7 +8,7 @@
 import path from "node:path";
 import suiteSchema from "../../suite.schema.json" with { type: "json" };
 import { InputError, describeValue } from "../errors.ts";
-import { syntheticQuants } from "../models/syntheticPresets.ts";
+import { syntheticQuants } from "./syntheticPresets.ts";
 import { checkGgufHeader } from "./checkGgufHeader.ts";
 import { parseLike } from "./parseLike.ts";
 import { checkRunnable } from "./checkRunnable.ts";

@@ -1,4 +1,4 @@
-/** Types of a parsed, validated suite (the YAML contract of DESIGN.md). */
+/** Types of a parsed, validated suite (the YAML contract of docs/suites.md and suite.schema.json). */
 
 export type GpuLayers = "max" | "auto" | number;
 export type Threads = "auto" | number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { directionText, formatMetricValue, metricCatalogue, metricDef, metricTitle } from "../../runner/metrics/catalogue.ts";
-import { batchMetrics, benchTestMetrics, engineMetrics, streamMetrics } from "../../runner/measure/metrics.ts";
+import { batchMetrics, benchTestMetrics, engineMetrics, streamMetrics } from "../../runner/stats/metrics.ts";
 import { visible, visibleFormatting, visibleLines } from "../../runner/format/visible.ts";
 import { qualityFigures } from "../../runner/stats/qualityFigures.ts";
 

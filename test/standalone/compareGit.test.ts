@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveSide } from "../../runner/compare/resolveSide.ts";
 import type { ConfigRecord, Measurement } from "../../runner/results.ts";
-import { writeRunFile } from "../../runner/store/runFile.ts";
+import { writeRunFile } from "../../runner/store/writeRunFile.ts";
 import { makeConfig, makeRun } from "./fixtures/records.ts";
 
 const projectRoot = new URL("../..", import.meta.url).pathname;

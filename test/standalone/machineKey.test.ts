@@ -9,7 +9,7 @@ import { sideConfigs } from "../../runner/compare/sideConfigs.ts";
 import { toRunFile } from "../../runner/store/runFile.ts";
 import { Store } from "../../runner/store/store.ts";
 import { loadSite } from "../../report/src/data/loadSite.ts";
-import { openResults } from "../../report/src/data/openResults.ts";
+import { openResults } from "../../runner/store/openResults.ts";
 import { histories } from "../../report/src/data/history.ts";
 import { machineList } from "../../report/src/data/machines.ts";
 import { config, machineA, run, save } from "./report/handMade.ts";

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
-import { parseShard } from "../../runner/plan/shard.ts";
+import { parseShard } from "../../runner/run/shard.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const workflow = parse(readFileSync(`${root}examples/github-actions/bench.yml`, "utf8")) as {

@@ -3,7 +3,7 @@ import type { ConfigDetail } from "../data/configDetail.ts";
 import { gapsByPosition } from "../data/configDetail.ts";
 import { formatValue, metricInfo } from "../data/metricInfo.ts";
 import { phases } from "../../../runner/results.ts";
-import { downsampleRss } from "../../../runner/measure/downsampleRss.ts";
+import { downsampleRss } from "../../../runner/stats/downsampleRss.ts";
 import { computeStatistics } from "../../../runner/stats/computeStatistics.ts";
 import { baseSpec, palette, seriesEncoding, type ChartModel } from "./chartModel.ts";
 import { own } from "../../../runner/dict.ts";

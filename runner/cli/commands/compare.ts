@@ -7,6 +7,7 @@ import { resolveSide } from "../../compare/resolveSide.ts";
 import { colorFor, parseFormat, type Format } from "../../format/serializer.ts";
 import { visible } from "../../format/visible.ts";
 import { parseCommandArgs } from "../parseCommandArgs.ts";
+import { resultsDatabasePath, runFilesPath } from "../../paths.ts";
 
 /** Arguments of `compare`. */
 export interface CompareArgs {
@@ -123,7 +124,7 @@ function parseCompareArgs(argv: string[]): CompareArgs | null {
         matchBy: match,
         acrossMachines: values["across-machines"] ?? false,
         pool: values.pool ?? false,
-        db: values.db ?? process.env.GGUF_BENCH_DB ?? "results/bench.db",
-        results: values.results ?? process.env.GGUF_BENCH_RESULTS ?? "results/runs"
+        db: values.db ?? resultsDatabasePath(),
+        results: values.results ?? runFilesPath()
     };
 }

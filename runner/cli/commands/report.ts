@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { exitCodes, InputError } from "../../errors.ts";
 import { parseCommandArgs } from "../parseCommandArgs.ts";
+import { nonEmpty, resultsDatabasePath, runFilesPath } from "../../paths.ts";
 import { visible } from "../../format/visible.ts";
 import { importRunFiles, runFilePaths } from "../../store/importRuns.ts";
 import { printImport } from "../printImport.ts";
@@ -66,11 +67,11 @@ export function parseReportArgs(argv: string[], env: NodeJS.ProcessEnv = process
     const base = values.base ?? "/";
     if (!/^\/([A-Za-z0-9._~-]+\/?)*$/.test(base) || /(^|\/)\.\.?(\/|$)/.test(base))
         throw new InputError(`report: --base: expected a URL path such as \`/gguf-bench/\`, got \`${visible(base)}\``);
-    const results = path.resolve(values.results ?? (env.GGUF_BENCH_RESULTS || "results/runs"));
+    const results = path.resolve(values.results ?? runFilesPath(env));
     // a folder named on the command line must be there; the default (or bench's variable) may not exist yet
     if (values.results != null && !existsSync(results)) throw new InputError(`report: --results: no run file or folder at \`${visible(results)}\``);
-    const explicitDb = values.db ?? (env.GGUF_BENCH_DB || undefined);
-    const db = path.resolve(explicitDb ?? "results/bench.db");
+    const explicitDb = values.db ?? nonEmpty(env.GGUF_BENCH_DB);
+    const db = path.resolve(explicitDb ?? resultsDatabasePath(env));
     if (explicitDb != null && !values.preview && !existsSync(db) && runFiles(results).length === 0)
         throw new InputError(`report: --db: no database at \`${visible(db)}\`, and no run files in \`${visible(results)}\` to make one from`);
     return { db, results, base: base.endsWith("/") ? base : `${base}/`, out: path.resolve(values.out ?? path.join(reportRoot, "dist")), preview: values.preview ?? false };

@@ -8,7 +8,7 @@ import { migrations } from "../../../runner/store/migrations.ts";
 import { schemaVersion } from "../../../runner/store/db.ts";
 import { Store } from "../../../runner/store/store.ts";
 import { loadSite } from "../../../report/src/data/loadSite.ts";
-import { openResults } from "../../../report/src/data/openResults.ts";
+import { openResults } from "../../../runner/store/openResults.ts";
 import { headlineTable } from "../../../report/src/data/headlineTable.ts";
 import { latestSections } from "../../../report/src/data/sections.ts";
 import { tradeoffs } from "../../../report/src/data/tradeoff.ts";

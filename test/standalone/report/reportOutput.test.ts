@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../../runner/cli/main.ts";
 import { buildReportInto, checkReportOut, reportMarker, type ProtectedPlaces } from "../../../runner/cli/reportOutput.ts";
-import { writeRunFile } from "../../../runner/store/runFile.ts";
+import { writeRunFile } from "../../../runner/store/writeRunFile.ts";
 import { snapshotTree } from "../fixtures/treeSnapshot.ts";
 import { config, run } from "./handMade.ts";
 

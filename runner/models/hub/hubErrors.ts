@@ -1,5 +1,5 @@
 /** One-line errors for Hub requests: unreachable (a cached copy may still do) or the user's input (exit 2). */
-import { InputError } from "../errors.ts";
+import { InputError } from "../../errors.ts";
 
 /** Seconds a listing or HEAD request may take. */
 export const requestTimeoutMs = 30_000;

@@ -1,11 +1,11 @@
 /** The typed messages between the parent (runner/exec) and one child (runner/measure) over Node's IPC channel. */
 import type { Config } from "../plan/types.ts";
-import type { ReferenceHeader } from "../measure/quality/referenceFile.ts";
+import type { ReferenceHeader } from "./referenceFile.ts";
 import type { ChildResult, Phase, QualityReference } from "../results.ts";
 
 /** The cached reference a config's quality pass compares with. */
 export interface ReferenceInput {
-    /** The reference file (see runner/measure/quality/referenceFile.ts). */
+    /** The reference file (see runner/protocol/referenceFile.ts). */
     path: string;
     info: QualityReference;
 }

@@ -2,8 +2,8 @@
 import { copyFile, readdir, readFile, rm, stat, symlink } from "node:fs/promises";
 import path from "node:path";
 import type { HubFile } from "./hubList.ts";
-import { commitHashPattern } from "./hubNames.ts";
-import { pathInside, prepareInside } from "./insideRoot.ts";
+import { commitHashPattern } from "../../suite/hubNames.ts";
+import { pathInside, prepareInside } from "../insideRoot.ts";
 
 /** `<cacheDir>/models--owner--name`, refused if it would leave `cacheDir` (repo ids are checked before, see hubNames.ts). */
 export function repoFolder(cacheDir: string, repo: string): string {

@@ -1,6 +1,6 @@
 /** Quant tags in Hub file names: which file of a repo is `Q4_K_M`, and the parts of a split model. */
 import path from "node:path";
-import { InputError } from "../errors.ts";
+import { InputError } from "../../errors.ts";
 
 export const splitPattern = /-(\d{5})-of-(\d{5})\.gguf$/i;
 

@@ -1,10 +1,10 @@
 /** A Hub repo's GGUF files at a revision, through @huggingface/hub's `listFiles`, each name checked as a Hub path. */
 import { listFiles } from "@huggingface/hub";
-import { InputError } from "../errors.ts";
-import { visible } from "../format/visible.ts";
-import { requestSignal, type HubOptions } from "./hub.ts";
+import { InputError } from "../../errors.ts";
+import { visible } from "../../format/visible.ts";
+import { requestSignal, type HubOptions } from "./hubRequest.ts";
 import { httpError, unreachable } from "./hubErrors.ts";
-import { assertHubNames, hubNameProblem } from "./hubNames.ts";
+import { assertHubNames, hubNameProblem } from "../../suite/hubNames.ts";
 
 export interface HubFile {
     /** Path within the repo, e.g. `Q4_K_M/model-Q4_K_M-00001-of-00002.gguf`. */

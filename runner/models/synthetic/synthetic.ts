@@ -4,12 +4,12 @@
  */
 import { access, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { syntheticPresets, type SyntheticPreset, type SyntheticQuant } from "./syntheticPresets.ts";
-import { GgmlType, encodeTensorData } from "./quantize.ts";
-import { GGUFValueType, writeGgufFile, type GgufMetadataEntry, type GgufTensorSpec } from "./ggufWriter.ts";
+import { syntheticPresets, type SyntheticPreset, type SyntheticQuant } from "../../suite/syntheticPresets.ts";
+import { GgmlType, encodeTensorData } from "../gguf/quantize.ts";
+import { GGUFValueType, writeGgufFile, type GgufMetadataEntry, type GgufTensorSpec } from "../gguf/ggufWriter.ts";
 import { SYNTHETIC_CHAT_TEMPLATE, syntheticVocab } from "./syntheticVocab.ts";
 import { Random, streamSeed } from "./random.ts";
-import { makeDir } from "../makeDir.ts";
+import { makeDir } from "../../makeDir.ts";
 
 /** Bump when the bytes written for a given spec change, so cached files are not reused. */
 export const GENERATOR_VERSION = 1;

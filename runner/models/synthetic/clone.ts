@@ -9,15 +9,15 @@
  */
 import { rename, rm, stat, statfs, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { formatBytes } from "../format/bytes.ts";
+import { formatBytes } from "../../format/bytes.ts";
 import type { CloneOriginal } from "./cloneSource.ts";
-import { fileTypeId, type FileTypeName } from "./fileTypes.ts";
-import { elementCount, ggmlTypeName } from "./ggmlTypes.ts";
-import { GGUFValueType, ggufFileSize, ggufHeaderBytes, writeGgufFile, type GgufMetadataEntry, type GgufTensorSpec } from "./ggufWriter.ts";
+import { fileTypeId, type FileTypeName } from "../gguf/fileTypes.ts";
+import { elementCount, ggmlTypeName } from "../gguf/ggmlTypes.ts";
+import { GGUFValueType, ggufFileSize, ggufHeaderBytes, writeGgufFile, type GgufMetadataEntry, type GgufTensorSpec } from "../gguf/ggufWriter.ts";
 import { Random, streamSeed } from "./random.ts";
 import { constantTensorBytes, isFloatType, isWritableType, randomTensorBytes } from "./randomBlocks.ts";
 import { retypeTensors } from "./retype.ts";
-import { makeDir } from "../makeDir.ts";
+import { makeDir } from "../../makeDir.ts";
 
 /** Bump when the bytes written for a given (header, file type, seed) change, so cached clones are not reused. */
 export const CLONE_GENERATOR_VERSION = 1;

@@ -10,22 +10,16 @@
 import { lstat, open, readFile, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { InputError } from "../errors.ts";
-import { formatBytes } from "../format/bytes.ts";
-import { withCacheLock } from "./cacheLock.ts";
+import { InputError } from "../../errors.ts";
+import { formatBytes } from "../../format/bytes.ts";
+import { withCacheLock } from "../cacheLock.ts";
 import { cachedCommit, exists, linkSnapshot, normalizeEtag, repoFolder } from "./hubCache.ts";
-import { httpError, HubUnreachableError, requestTimeoutMs, sameOrigin, unreachable } from "./hubErrors.ts";
-import { assertHubNames, checkHubAnswer, commitHashPattern } from "./hubNames.ts";
-import { pathInside, prepareInside } from "./insideRoot.ts";
+import { httpError, HubUnreachableError, sameOrigin, unreachable } from "./hubErrors.ts";
+import { requestSignal, type HubOptions } from "./hubRequest.ts";
+import { assertHubNames, checkHubAnswer, commitHashPattern } from "../../suite/hubNames.ts";
+import { pathInside, prepareInside } from "../insideRoot.ts";
 
-export interface HubOptions {
-    /** Hub base URL. Defaults to `hubEndpoint()` at the call site (`HF_ENDPOINT` or `https://huggingface.co`). */
-    endpoint: string;
-    /** Sent as `Authorization: Bearer` to the Hub's own origin only; never written anywhere. Defaults to none. */
-    token?: string;
-    /** Aborts the requests (Ctrl-C): a download stops at once and keeps its `.incomplete` file to resume. Defaults to none. */
-    signal?: AbortSignal;
-}
+export { requestSignal, type HubOptions };
 
 export interface DownloadOptions extends HubOptions {
     /** Hub cache directory (see `hubCacheDir()`). */
@@ -34,12 +28,6 @@ export interface DownloadOptions extends HubOptions {
     onProgress?: (done: number, total: number) => void;
     /** Called when another process is downloading the same file and this one waits for it. Defaults to none. */
     onWait?: (owner: string) => void;
-}
-
-/** A request's own time limit, and the caller's abort. */
-export function requestSignal(opts: HubOptions): AbortSignal {
-    const timeout = AbortSignal.timeout(requestTimeoutMs);
-    return opts.signal == null ? timeout : AbortSignal.any([opts.signal, timeout]);
 }
 
 const idleTimeoutMs = 60_000;

@@ -10,7 +10,9 @@
 import { createHash } from "node:crypto";
 import { GGUFValueType, type GgufMetadataEntry } from "./ggufWriter.ts";
 import { blockElements, ggmlTypeName } from "./ggmlTypes.ts";
-import { dict } from "../dict.ts";
+import { dict } from "../../dict.ts";
+// the bound lives with the suite's header check (suite/ sits below models/ in the layer order)
+import { MAX_ALIGNMENT } from "../../suite/checkGgufHeader.ts";
 
 /** Where header bytes come from: a local file or ranged HTTP requests. */
 export interface ByteSource {
@@ -46,12 +48,6 @@ export interface GgufHeader {
     /** sha256 of `bytes`: identifies what a clone copies. */
     sha256: string;
 }
-
-/**
- * The largest `general.alignment` read. Every tensor of a clone is padded to it, so it scales what a clone writes:
- * llama.cpp writes 32, and a header claiming 2^31 made a dry run write a 2 GiB header and plan a 26 GiB clone.
- */
-export const MAX_ALIGNMENT = 65_536;
 
 /** The longest metadata array read (a 250k-token vocabulary is the longest real one); each item is held in memory. */
 export const MAX_ARRAY_LENGTH = 10_000_000;

@@ -4,8 +4,8 @@
  */
 import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
-import { migrations } from "../../../runner/store/migrations.ts";
-import { openDatabase, schemaVersion } from "../../../runner/store/db.ts";
+import { migrations } from "./migrations.ts";
+import { openDatabase, schemaVersion } from "./db.ts";
 
 /** The database at `path` opened read-only at the current schema, or null when the file does not exist. */
 export function openResults(path: string): Database.Database | null {

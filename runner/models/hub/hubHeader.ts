@@ -6,12 +6,12 @@
 import { createHash } from "node:crypto";
 import { open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { readGgufHeader, type ByteSource, type GgufHeader } from "./ggufHeader.ts";
+import { readGgufHeader, type ByteSource, type GgufHeader } from "../gguf/ggufHeader.ts";
 import { fileMetadata, requestSignal, type HubOptions } from "./hub.ts";
 import { exists } from "./hubCache.ts";
 import { HubUnreachableError, httpError, sameOrigin, unreachable } from "./hubErrors.ts";
-import { assertHubNames, commitHashPattern } from "./hubNames.ts";
-import { makeDir } from "../makeDir.ts";
+import { assertHubNames, commitHashPattern } from "../../suite/hubNames.ts";
+import { makeDir } from "../../makeDir.ts";
 
 export interface HubHeaderOptions extends HubOptions {
     /** gguf-bench's cache (see `benchCacheDir()`). */

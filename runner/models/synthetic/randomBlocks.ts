@@ -7,8 +7,8 @@
  * `dequantize_row_*` functions of ggml-quants.c. The values are not a quantization of anything: speed and memory
  * do not depend on them.
  */
-import { GgmlTypeId, blockElements, ggmlBytes, ggmlTypeName, type GgmlTypeName } from "./ggmlTypes.ts";
-import { f32ToF16 } from "./quantize.ts";
+import { GgmlTypeId, blockElements, ggmlBytes, ggmlTypeName, type GgmlTypeName } from "../gguf/ggmlTypes.ts";
+import { f32ToF16 } from "../gguf/quantize.ts";
 import { Random } from "./random.ts";
 
 /** Standard deviation the weights aim at (as the preset models' WEIGHT_STD). */

@@ -8,10 +8,10 @@ import type { Config, ModelRef } from "../plan/types.ts";
 import type { ResolvedModel } from "../models/types.ts";
 import type { ConfigRecord, ConfigStatus, Phase, QualityReference, RunRecord } from "../results.ts";
 import type { Store } from "../store/store.ts";
-import { configRecord } from "./configRecord.ts";
-import type { ReferenceInput } from "./protocol.ts";
-import { ReferenceError, References } from "./references.ts";
-import { runChild, type RunChildOptions } from "./runChild.ts";
+import { configRecord } from "../exec/configRecord.ts";
+import type { ReferenceInput } from "../protocol/protocol.ts";
+import { ReferenceError, References } from "../exec/references.ts";
+import { runChild, type RunChildOptions } from "../exec/runChild.ts";
 
 export interface SuiteRunHooks {
     onConfigStart?(config: Config, index: number, total: number): void;

@@ -9,10 +9,10 @@
  * output) gets Q6_K in most mixes; the _S/_M/_L mixes give attn_v, ffn_down and attn_output more bits in some
  * layers; a row length that does not fill the type's blocks falls back to a smaller block type, or to F16.
  */
-import type { GgmlTypeName } from "./ggmlTypes.ts";
-import { GgmlTypeId, blockElements } from "./ggmlTypes.ts";
-import type { GgufMetadataEntry } from "./ggufWriter.ts";
-import { defaultTensorType, type FileTypeName } from "./fileTypes.ts";
+import type { GgmlTypeName } from "../gguf/ggmlTypes.ts";
+import { GgmlTypeId, blockElements } from "../gguf/ggmlTypes.ts";
+import type { GgufMetadataEntry } from "../gguf/ggufWriter.ts";
+import { defaultTensorType, type FileTypeName } from "../gguf/fileTypes.ts";
 
 export interface TypedTensor {
     name: string;

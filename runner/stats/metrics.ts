@@ -1,5 +1,5 @@
 /**
- * Pure metric arithmetic of DESIGN.md: token timestamps → stream metrics, whole answers → batch metrics,
+ * Pure metric arithmetic of docs/metrics.md: token timestamps → stream metrics, whole answers → batch metrics,
  * llama-bench style tests → pp/tg/pg metrics. Metrics that are undefined for the input (e.g. decode speed
  * with one generated token) are left out rather than set to NaN or Infinity.
  */

@@ -9,9 +9,9 @@
 import path from "node:path";
 import { InputError } from "../errors.ts";
 import { visible } from "../format/visible.ts";
-import { syntheticTensors } from "../models/synthetic.ts";
+import { syntheticTensors } from "../models/synthetic/synthetic.ts";
 import type { Shard } from "../results.ts";
-import type { Config, ModelRef } from "./types.ts";
+import type { Config, ModelRef } from "../plan/types.ts";
 
 /** `K/N` checked: 1 ≤ K ≤ N. */
 export function parseShard(text: string): Shard {

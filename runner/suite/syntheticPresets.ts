@@ -1,4 +1,4 @@
-/** Shapes of the random-weight llama models gguf-bench writes itself (runner/models/synthetic.ts). */
+/** Shapes of the random-weight llama models gguf-bench writes itself (runner/models/synthetic/synthetic.ts). */
 
 export interface SyntheticShape {
     /** Embedding width. */

@@ -1,14 +1,37 @@
-/** Where models, the sha256 cache and Hub credentials come from, read from the environment the way huggingface_hub does. */
+/**
+ * Every default path and environment variable gguf-bench reads, resolved here and nowhere else, with one rule: a
+ * variable that is empty (or only white space) counts as unset. The results (database, run files, the report's
+ * database), and where models, the sha256 cache and Hub credentials come from, read the way huggingface_hub does.
+ */
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { InputError } from "../errors.ts";
-import { visible } from "../format/visible.ts";
+import { InputError } from "./errors.ts";
+import { visible } from "./format/visible.ts";
 
 type Env = Record<string, string | undefined>;
 
-function nonEmpty(value: string | undefined): string | undefined {
+/** `value`, or `undefined` when it is missing, empty or only white space: the one rule for every variable. */
+export function nonEmpty(value: string | undefined): string | undefined {
     return value != null && value.trim() !== "" ? value : undefined;
+}
+
+/** The results database: `GGUF_BENCH_DB`, else `results/bench.db` (relative to the working directory, as given). */
+export function resultsDatabasePath(env: Env = process.env): string {
+    return nonEmpty(env.GGUF_BENCH_DB) ?? "results/bench.db";
+}
+
+/** The folder of run files: `GGUF_BENCH_RESULTS`, else `results/runs` (as given). */
+export function runFilesPath(env: Env = process.env): string {
+    return nonEmpty(env.GGUF_BENCH_RESULTS) ?? "results/runs";
+}
+
+/**
+ * The database the report's build reads, absolute: `GGUF_BENCH_REPORT_DB` (set by `npm run report`), else the
+ * results database.
+ */
+export function reportDatabasePath(env: Env = process.env): string {
+    return path.resolve(nonEmpty(env.GGUF_BENCH_REPORT_DB) ?? resultsDatabasePath(env));
 }
 
 function hfHome(env: Env): string {

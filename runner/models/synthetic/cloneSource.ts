@@ -3,10 +3,10 @@
  * part of a split model, read without its weights.
  */
 import { createHash } from "node:crypto";
-import { readGgufHeader, type GgufHeader } from "./ggufHeader.ts";
-import { fileSource, readHubHeader, type HubHeaderOptions } from "./hubHeader.ts";
-import { splitParts } from "./hubQuants.ts";
-import type { LikeRef } from "../suite/types.ts";
+import { readGgufHeader, type GgufHeader } from "../gguf/ggufHeader.ts";
+import { fileSource, readHubHeader, type HubHeaderOptions } from "../hub/hubHeader.ts";
+import { splitParts } from "../hub/hubQuants.ts";
+import type { LikeRef } from "../../suite/types.ts";
 
 /** The parts of a header a clone copies; for a split model, all parts' tensors in order. */
 export type CloneOriginal = Pick<GgufHeader, "metadata" | "tensors" | "alignment" | "sha256">;
