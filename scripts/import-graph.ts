@@ -2,7 +2,7 @@
  * The import graph of runner/ and report/src, read from the sources, checked against the pipeline's layer order.
  *
  * Layers, lowest first (a file may import from its own layer or any layer below it):
- * the foundation (errors, format, paths; then metrics, warnings) → suite → the record (results.ts) and the arithmetic
+ * the foundation (errors, format, paths, dict, makeDir; then metrics, warnings) → suite → the record (results.ts) and the arithmetic
  * on its samples (stats) → plan → models → protocol (what parent and child say, and the reference file both read) →
  * exec (the parent) → measure (the child) → store → compare → run (the use cases) → fidelity → cli → report.
  *
@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 
 /** The layers, lowest first; a name is a folder (or a single file) relative to the repository root. */
 export const layerOrder: readonly (readonly string[])[] = [
-    ["runner/errors.ts", "runner/format", "runner/paths.ts"],
+    ["runner/errors.ts", "runner/format", "runner/paths.ts", "runner/dict.ts", "runner/makeDir.ts"],
     ["runner/metrics", "runner/warnings.ts"],
     ["runner/suite"],
     ["runner/results.ts"],

@@ -39,6 +39,7 @@ import { benchTestKind, runBenchTest } from "./runBenchTest.ts";
 import { peakSampledRss, startRssSampler, type RssSampler } from "./rssSampler.ts";
 import { downsampleRss } from "../stats/downsampleRss.ts";
 import { uniqueWarnings, type Warning } from "../warnings.ts";
+import { dict } from "../dict.ts";
 
 export interface MeasureProgress {
     phase: Phase;
@@ -90,7 +91,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         const warnings = [...opened.warnings];
         const sequence = context.getSequence();
         const measurements: Measurement[] = [];
-        const outputs: Record<string, string> = {};
+        const outputs: Record<string, string> = dict();
         const threadWarnings = new Map<string, Warning>();
         const checkThreads = (kind: "batch" | "decode") => {
             const warning = opened!.threadSwitch.check(context, kind);

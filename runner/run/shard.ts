@@ -8,6 +8,7 @@
  */
 import path from "node:path";
 import { InputError } from "../errors.ts";
+import { visible } from "../format/visible.ts";
 import { syntheticTensors } from "../models/synthetic/synthetic.ts";
 import type { Shard } from "../results.ts";
 import type { Config, ModelRef } from "../plan/types.ts";
@@ -17,9 +18,18 @@ export function parseShard(text: string): Shard {
     const match = /^(\d+)\/(\d+)$/.exec(text.trim());
     const index = Number(match?.[1]);
     const count = Number(match?.[2]);
-    if (match == null || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count)
-        throw new InputError(`--shard: expected K/N with 1 <= K <= N (e.g. 2/4), got \`${text}\``);
+    if (match == null || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count || count > maxShards)
+        throw new InputError(`--shard: expected K/N with 1 <= K <= N <= ${maxShards} (e.g. 2/4), got \`${visible(text)}\``);
     return { index, count };
+}
+
+/** The most parts a suite is split into (a run file's `shard.count` is held to the same bound). */
+export const maxShards = 10_000;
+
+/** A split into more parts than there are configs leaves parts empty: refused, naming the most that makes sense. */
+export function checkShardCount(shard: Shard, configCount: number, suiteName: string): void {
+    if (shard.count > configCount)
+        throw new InputError(`--shard ${shard.index}/${shard.count}: ${visible(suiteName)} has ${configCount} config(s)${configCount === 0 ? "" : `, so N may be at most ${configCount}`}: every part must hold at least one`);
 }
 
 /** The configs of part `shard.index` of `shard.count`, in plan order. */

@@ -11,6 +11,7 @@ import { storedWarning, type Warning } from "../warnings.ts";
 import { qualityReader } from "./qualityRows.ts";
 import type { RunFileMeasurement } from "./runFile.ts";
 import { runRecord, type ConfigRow, type RunRow } from "./store.ts";
+import { dict } from "../dict.ts";
 
 type Db = BetterSqlite3.Database;
 
@@ -93,7 +94,7 @@ function readSamples(db: Db): Map<string, Pick<Measurement, "prompt" | "metrics"
             const key = `${runId}\u0000${configId}`;
             let list = result.get(key);
             if (list == null) result.set(key, list = []);
-            last = { id, metrics: Object.create(null) as Record<string, number> };
+            last = { id, metrics: dict<number>() };
             list.push({ prompt, metrics: last.metrics });
         }
         last.metrics[name] = value;
@@ -110,11 +111,11 @@ export function readConfigRaw(db: Db, runId: string, configId: string): StoredCo
     const metrics = new Map<number, Record<string, number>>();
     for (const row of s.metrics.all(runId, configId)) {
         let m = metrics.get(row.measurement_id);
-        if (m == null) metrics.set(row.measurement_id, m = {});
+        if (m == null) metrics.set(row.measurement_id, m = dict());
         m[row.name] = row.value;
     }
     const measurements = s.measurements.all(runId, configId).map((row) => ({
-        prompt: row.prompt, kind: row.kind, rep: row.rep, metrics: metrics.get(row.id) ?? {},
+        prompt: row.prompt, kind: row.kind, rep: row.rep, metrics: metrics.get(row.id) ?? dict(),
         tokenTimesMs: row.token_times_ms == null ? null : JSON.parse(row.token_times_ms) as number[]
     }));
     const rss = s.rss.all(runId, configId).map((row): RssSample => ({ t: row.t_ms, bytes: row.bytes, phase: row.phase }));

@@ -6,6 +6,7 @@ import { summarizeMeasurements } from "../stats/summarize.ts";
 import { openDatabase, type OpenDatabaseOptions } from "./db.ts";
 import { qualityStatements, type QualityStatements } from "./qualityRows.ts";
 import { storedWarning, type Warning } from "../warnings.ts";
+import { dict } from "../dict.ts";
 
 type Db = BetterSqlite3.Database;
 
@@ -177,11 +178,11 @@ export class Store {
         const metricsByMeasurement = new Map<number, Record<string, number>>();
         for (const metric of this.statements.metrics.all(id)) {
             let metrics = metricsByMeasurement.get(metric.measurement_id);
-            if (metrics == null) metricsByMeasurement.set(metric.measurement_id, metrics = {});
+            if (metrics == null) metricsByMeasurement.set(metric.measurement_id, metrics = dict());
             metrics[metric.name] = metric.value;
         }
         const measurementsByConfig = groupBy(this.statements.measurements.all(id), (m) => m.config_id, (m): Measurement => {
-            const measurement: Measurement = { kind: m.kind, prompt: m.prompt, rep: m.rep, metrics: metricsByMeasurement.get(m.id) ?? {} };
+            const measurement: Measurement = { kind: m.kind, prompt: m.prompt, rep: m.rep, metrics: metricsByMeasurement.get(m.id) ?? dict() };
             if (m.token_times_ms != null) measurement.tokenTimesMs = JSON.parse(m.token_times_ms) as number[];
             return measurement;
         });

@@ -1,10 +1,11 @@
 /** A run's file written to disk: the run file's text (runFileText.ts) in a temporary file, then renamed into place. */
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ConfigRecord, RunRecord } from "../results.ts";
 import { toRunFile, type RunFileOptions } from "./runFile.ts";
 import { runFileText } from "./runFileText.ts";
+import { makeDir } from "../makeDir.ts";
 
 /**
  * Write `dir/<run-id>.json` atomically (a temporary file in the same folder, then rename), creating `dir`.
@@ -16,7 +17,7 @@ export async function writeRunFile(
     if (run.id === "" || run.id === "." || run.id === ".." || /[/\\]/.test(run.id))
         throw new Error(`Expected the run id to be usable as a file name, got \`${run.id}\``);
     const text = runFileText(toRunFile(run, configs, opts));
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     const path = join(dir, `${run.id}.json`);
     const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {

@@ -320,8 +320,9 @@ describe("suite.schema.json", () => {
         expect(quant.test("Q5_K")).toBe(false);
     });
 
-    it("the README marks exactly the sweepable settings, and says what `path:` is relative to", () => {
-        const readme = fs.readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    it("docs/suites.md marks exactly the sweepable settings, and says what `path:` is relative to", () => {
+        // the README's Suites section moved to docs/suites.md (#18)
+        const readme = fs.readFileSync(new URL("../../docs/suites.md", import.meta.url), "utf8");
         const marked = [...readme.matchAll(/⇄ `(\w+)`/g)].map((match) => match[1]);
         expect(new Set(marked)).toEqual(new Set(sweepableKeys));
         expect(readme).toMatch(/`path:` \(a model\) and `file:` \(a prompt\) are relative to the folder of the suite file/);

@@ -7,7 +7,7 @@ import { planConfigs } from "../../plan/plan.ts";
 import type { Config } from "../../plan/types.ts";
 import type { Suite, Threads } from "../../suite/types.ts";
 import type { Shard } from "../../results.ts";
-import { parseShard, shardConfigs } from "../../run/shard.ts";
+import { checkShardCount, parseShard, shardConfigs } from "../../run/shard.ts";
 import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken, resultsDatabasePath, runFilesPath } from "../../paths.ts";
 import { runExitCode } from "../../run/runSuite.ts";
 import { displayPath, runBench } from "../../run/runBench.ts";
@@ -115,6 +115,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
     if (resumeOf != null && args.shard != null && JSON.stringify(args.shard) !== JSON.stringify(resumeOf.run.shard))
         throw new InputError(`--shard ${args.shard.index}/${args.shard.count}: run ${resumeOf.run.id} ran ${resumeOf.run.shard == null ? "the whole suite" : `shard ${resumeOf.run.shard.index}/${resumeOf.run.shard.count}`}; resume it without --shard`);
     const all = planConfigs(suite, { ...(args.filter != null ? { filter: args.filter } : {}), ...(args.repetitions != null ? { repetitions: args.repetitions } : {}) });
+    // a resumed run keeps the split it started with
+    if (shard != null && resumeOf == null) checkShardCount(shard, all.length, suite.name);
     const planned = shard == null ? all : shardConfigs(all, shard);
     await sources.checkAll(planned.map((config) => config.model));
     await checkQualityModels(suite.path, planned);

@@ -10,6 +10,9 @@
 import { createHash } from "node:crypto";
 import { GGUFValueType, type GgufMetadataEntry } from "./ggufWriter.ts";
 import { blockElements, ggmlTypeName } from "./ggmlTypes.ts";
+import { dict } from "../../dict.ts";
+// the bound lives with the suite's header check (suite/ sits below models/ in the layer order)
+import { MAX_ALIGNMENT } from "../../suite/checkGgufHeader.ts";
 
 /** Where header bytes come from: a local file or ranged HTTP requests. */
 export interface ByteSource {
@@ -46,6 +49,9 @@ export interface GgufHeader {
     sha256: string;
 }
 
+/** The longest metadata array read (a 250k-token vocabulary is the longest real one); each item is held in memory. */
+export const MAX_ARRAY_LENGTH = 10_000_000;
+
 /** Headers larger than this are refused (the largest real ones, with 250k-token vocabularies, are ~20 MB). */
 export const MAX_HEADER_BYTES = 512 * 1024 * 1024;
 
@@ -70,7 +76,7 @@ export async function readGgufHeader(source: ByteSource): Promise<GgufHeader> {
     const tensorCount = r.count(1e7, "tensor count");
     const kvCount = r.count(1e6, "key/value count");
 
-    const metadata: Record<string, GgufMetadataEntry> = {};
+    const metadata: Record<string, GgufMetadataEntry> = dict();
     for (let i = 0; i < kvCount; i++) {
         const rest = (kvCount - i - 1) * MIN_KV_BYTES + tensorCount * MIN_TENSOR_INFO_BYTES;
         const key = await r.str(4 + 1 + rest);
@@ -80,7 +86,7 @@ export async function readGgufHeader(source: ByteSource): Promise<GgufHeader> {
             await r.ensure(12, rest);
             const subType = r.u32() as GGUFValueType;
             if (subType === GGUFValueType.ARRAY) bad(`${key} is an array of arrays`);
-            const length = r.count(1e8, `length of ${key}`);
+            const length = r.count(MAX_ARRAY_LENGTH, `length of ${key}`);
             const value = new Array(length);
             for (let j = 0; j < length; j++)
                 value[j] = await r.value(subType, (length - j - 1) * minValueBytes(subType) + rest, key);
@@ -110,6 +116,7 @@ export async function readGgufHeader(source: ByteSource): Promise<GgufHeader> {
     const alignment = alignmentEntry == null ? 32 : Number(alignmentEntry.value);
     if (alignmentEntry != null && (alignmentEntry.type !== GGUFValueType.UINT32 || alignment <= 0 || (alignment & (alignment - 1)) !== 0))
         bad(`general.alignment ${String(alignmentEntry.value)} is not a power of two`);
+    if (alignment > MAX_ALIGNMENT) bad(`general.alignment ${alignment} is over ${MAX_ALIGNMENT}`);
     const headerBytes = r.pos;
     const bytes = r.bytes(0, headerBytes).slice();
     return {

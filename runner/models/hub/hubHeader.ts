@@ -4,13 +4,14 @@
  * by hashes of (repo, commit, file), never by the names themselves, so no name from a suite can reach a path.
  */
 import { createHash } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { readGgufHeader, type ByteSource, type GgufHeader } from "../gguf/ggufHeader.ts";
 import { fileMetadata, requestSignal, type HubOptions } from "./hub.ts";
 import { exists } from "./hubCache.ts";
 import { HubUnreachableError, httpError, sameOrigin, unreachable } from "./hubErrors.ts";
 import { assertHubNames, commitHashPattern } from "../../suite/hubNames.ts";
+import { makeDir } from "../../makeDir.ts";
 
 export interface HubHeaderOptions extends HubOptions {
     /** gguf-bench's cache (see `benchCacheDir()`). */
@@ -49,7 +50,7 @@ export async function readHubHeader(ref: HubFileRef, opts: HubHeaderOptions): Pr
     let fetched: GgufHeader | undefined;
     if (!await exists(file)) {
         const header = fetched = await readGgufHeader(rangeSource(meta.url, `${ref.repo}/${ref.file}`, ref, opts));
-        await mkdir(dir, { recursive: true });
+        await makeDir(dir);
         const temp = `${file}.${process.pid}.tmp`;
         await writeFile(temp, header.bytes);
         await rename(temp, file).catch(async (error: unknown) => {
@@ -58,7 +59,7 @@ export async function readHubHeader(ref: HubFileRef, opts: HubHeaderOptions): Pr
         });
     }
     if (ref.revision !== meta.commit) {
-        await mkdir(path.dirname(refFile), { recursive: true });
+        await makeDir(path.dirname(refFile));
         await writeFile(refFile, meta.commit);
     }
     // just fetched: the header in hand is the one cached (parsed once, not again from the file)

@@ -7,7 +7,7 @@
  * Written streamed (a bounded chunk of rows at a time), deterministic by seed, and cached in gguf-bench's cache under
  * a name made of (header sha256, file type, seed, generator version), so a second run does not write it again.
  */
-import { mkdir, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
+import { rename, rm, stat, statfs, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { formatBytes } from "../../format/bytes.ts";
 import type { CloneOriginal } from "./cloneSource.ts";
@@ -17,6 +17,7 @@ import { GGUFValueType, ggufFileSize, ggufHeaderBytes, writeGgufFile, type GgufM
 import { Random, streamSeed } from "./random.ts";
 import { constantTensorBytes, isFloatType, isWritableType, randomTensorBytes } from "./randomBlocks.ts";
 import { retypeTensors } from "./retype.ts";
+import { makeDir } from "../../makeDir.ts";
 
 /** Bump when the bytes written for a given (header, file type, seed) change, so cached clones are not reused. */
 export const CLONE_GENERATOR_VERSION = 1;
@@ -94,7 +95,7 @@ export async function ensureClone(original: CloneOriginal, spec: CloneSpec, opts
     const file = path.join(dir, plan.fileName);
     if ((await stat(file).catch(() => undefined))?.size === plan.sizeBytes) return file;
 
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     const free = await (opts.freeBytes ?? freeDiskBytes)(dir);
     const needed = plan.sizeBytes + Math.max(64 * 1024 * 1024, plan.sizeBytes / 100); // a margin for everything else on the disk
     if (free < needed) {
@@ -120,9 +121,13 @@ export async function ensureCloneHeader(original: CloneOriginal, spec: CloneSpec
     const plan = planClone(original, spec);
     const file = path.join(cacheDir, "clones", plan.fileName.replace(/\.gguf$/, ".header-only.gguf"));
     if (!await stat(file).then(() => true, () => false)) {
-        await mkdir(path.dirname(file), { recursive: true });
+        await makeDir(path.dirname(file));
+        const header = ggufHeaderBytes(plan.metadata, plan.tensors).header;
+        const free = await freeDiskBytes(path.dirname(file));
+        if (free < header.length + 64 * 1024 * 1024)
+            throw new Error(`not enough disk space for the header of the clone of ${spec.source}: it takes ${formatBytes(header.length)} in ${path.dirname(file)} and ${formatBytes(free)} are free`);
         const temp = `${file}.${process.pid}.tmp`;
-        await writeFile(temp, ggufHeaderBytes(plan.metadata, plan.tensors).header);
+        await writeFile(temp, header);
         await rename(temp, file);
     }
     return { path: file, plan };

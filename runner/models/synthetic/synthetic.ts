@@ -2,13 +2,14 @@
  * Random-weight llama models written from TypeScript, deterministically from (preset, quant, seed): the tool runs
  * with no network and no model files. Shapes come from syntheticPresets.ts, the vocabulary from syntheticVocab.ts.
  */
-import { access, mkdir, rename, rm } from "node:fs/promises";
+import { access, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { syntheticPresets, type SyntheticPreset, type SyntheticQuant } from "../../suite/syntheticPresets.ts";
 import { GgmlType, encodeTensorData } from "../gguf/quantize.ts";
 import { GGUFValueType, writeGgufFile, type GgufMetadataEntry, type GgufTensorSpec } from "../gguf/ggufWriter.ts";
 import { SYNTHETIC_CHAT_TEMPLATE, syntheticVocab } from "./syntheticVocab.ts";
 import { Random, streamSeed } from "./random.ts";
+import { makeDir } from "../../makeDir.ts";
 
 /** Bump when the bytes written for a given spec change, so cached files are not reused. */
 export const GENERATOR_VERSION = 1;
@@ -44,7 +45,7 @@ export async function ensureSyntheticModel(spec: SyntheticModelSpec, cacheDir: s
         `${spec.preset}-${spec.quant.toLowerCase()}-s${spec.seed}-g${GENERATOR_VERSION}.gguf`);
     if (await exists(file))
         return file;
-    await mkdir(path.dirname(file), { recursive: true });
+    await makeDir(path.dirname(file));
     const temp = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
     try {
         await writeSyntheticModel(spec, temp);
