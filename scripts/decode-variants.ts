@@ -3,7 +3,7 @@
  * warm-up, as `bench` runs it) under environment variants that change how OpenMP's and libuv's threads meet, against
  * llama-bench in the same round (`-` for none). Rounds interleave every variant; the raw samples go to the JSON file.
  *
- *   npx tsx scripts/decode-variants.ts LLAMA_BENCH MODEL.gguf OUT.json [rounds=3] [engine=local] [threads=1,2]
+ *   npx tsx scripts/decode-variants.ts LLAMA_BENCH MODEL.gguf OUT_JSON [rounds=3] [engine=local] [threads=1,2]
  */
 import { writeFile } from "node:fs/promises";
 import { runLlamaBench } from "../runner/fidelity/llamaBench.ts";
@@ -11,7 +11,7 @@ import { runRunnerSide } from "../runner/fidelity/runnerSide.ts";
 import type { Engine } from "../runner/suite/types.ts";
 
 const [llamaBench, model, out, roundsText = "3", engineText = "local", threadsText = "1,2"] = process.argv.slice(2);
-if (llamaBench == null || model == null || out == null) throw new Error("usage: decode-variants.ts LLAMA_BENCH MODEL.gguf OUT.json [rounds] [engine] [threads]");
+if (llamaBench == null || model == null || out == null) throw new Error("usage: decode-variants.ts LLAMA_BENCH MODEL.gguf OUT_JSON [rounds] [engine] [threads]");
 const engine = engineText as Engine;
 const test = { id: "tg128", pp: 0, tg: 128, depth: 0 };
 /** Each variant: the environment the runner's child gets on top of this one's. */

@@ -189,8 +189,12 @@ export const migrations: readonly string[] = [
     DROP TABLE rss_samples;
     ALTER TABLE rss_samples_new RENAME TO rss_samples;
     `,
-    // issue #20: the engine a config ran on (null: not recorded), and the `engine` setting in the params of configs
-    // saved before it existed, which all ran the default
+    // 6 (issue 17): what the machine was doing while a config ran (runner/exec/machineLoad.ts); NULL: not recorded
+    `
+    ALTER TABLE configs ADD COLUMN machine_load TEXT CHECK (machine_load IS NULL OR json_valid(machine_load));
+    `,
+    // 7 (issue 20): the engine a config ran on (null: not recorded), and the \`engine\` setting in the params of
+    // configs saved before it existed, which all ran the default
     `
     ALTER TABLE configs ADD COLUMN engine TEXT CHECK (engine IS NULL OR json_valid(engine));
     UPDATE configs SET params = json_set(params, '$.engine', 'prebuilt') WHERE json_type(params, '$.engine') IS NULL;
