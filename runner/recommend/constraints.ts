@@ -3,7 +3,9 @@
  * `recommend:` block and on `npm run recommend`'s command line; every field has its default here, once.
  */
 import { InputError } from "../errors.ts";
+import { parseBytes } from "../format/parseBytes.ts";
 import { visible } from "../format/visible.ts";
+import type { RecommendSpec } from "../suite/types.ts";
 
 /** The speed a recommendation maximizes: decode tok/s, prefill tok/s, or one request's seconds end to end. */
 export type Objective = "decode" | "prefill" | "e2e";
@@ -59,33 +61,8 @@ export const defaultConstraints: Readonly<RecommendConstraints> = Object.freeze(
     minPrefillTps: null
 });
 
-/** The constraints as a suite or command line writes them: every key optional, memory as bytes or `8GiB`, headroom in percent. */
-export interface WrittenConstraints {
-    objective?: string;
-    promptTokens?: number;
-    answerTokens?: number;
-    memory?: string | number;
-    headroomPercent?: number;
-    maxKld?: number;
-    maxPplRatio?: number;
-    minDecodeTps?: number;
-    minPrefillTps?: number;
-}
-
-const byteUnits = new Map<string, number>([
-    ["", 1], ["b", 1], ["k", 1024], ["kb", 1e3], ["kib", 1024], ["m", 1024 ** 2], ["mb", 1e6], ["mib", 1024 ** 2],
-    ["g", 1024 ** 3], ["gb", 1e9], ["gib", 1024 ** 3], ["t", 1024 ** 4], ["tb", 1e12], ["tib", 1024 ** 4]
-]);
-
-/** `8GiB`, `8 GB`, `512M` (binary), `1073741824`: bytes, or null when the text is none of these. */
-export function parseByteSize(text: string | number): number | null {
-    if (typeof text === "number") return Number.isFinite(text) && text > 0 ? text : null;
-    const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-    if (match == null) return null;
-    const unit = byteUnits.get(match[2]!.toLowerCase());
-    const bytes = unit == null ? NaN : Number(match[1]) * unit;
-    return Number.isFinite(bytes) && bytes > 0 ? Math.round(bytes) : null;
-}
+/** The constraints as a suite's `recommend:` block or the command line writes them (see `RecommendSpec`). */
+export type WrittenConstraints = RecommendSpec;
 
 /**
  * `written` over `base`, each value checked. `where` names the source in errors (`--memory`, `suite.yaml recommend`);
@@ -111,10 +88,10 @@ export function resolveConstraints(
     }
     out.promptTokens = positive("promptTokens", written.promptTokens, true) ?? out.promptTokens;
     out.answerTokens = positive("answerTokens", written.answerTokens, true) ?? out.answerTokens;
-    if (written.memory !== undefined) out.memoryBytes = parseByteSize(written.memory) ?? bad("memory", "a size such as `8GiB`, `512MiB` or a number of bytes", written.memory);
-    if (written.headroomPercent !== undefined) {
-        const h = written.headroomPercent;
-        if (typeof h !== "number" || !Number.isFinite(h) || h < 0 || h > 1000) bad("headroomPercent", "a percentage from 0 to 1000", h);
+    if (written.memory !== undefined) out.memoryBytes = parseBytes(written.memory) ?? bad("memory", "a size such as `8GiB`, `512MiB` or a number of bytes", written.memory);
+    if (written.headroom !== undefined) {
+        const h = written.headroom;
+        if (typeof h !== "number" || !Number.isFinite(h) || h < 0 || h > 1000) bad("headroom", "a percentage from 0 to 1000", h);
         out.headroom = h / 100;
     }
     out.maxKld = positive("maxKld", written.maxKld) ?? out.maxKld;

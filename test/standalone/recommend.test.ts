@@ -1,58 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { ConfigRecord, MachineInfo, Measurement, QualityRecord } from "../../runner/results.ts";
-import { defaultConstraints, parseByteSize, resolveConstraints, type RecommendConstraints } from "../../runner/recommend/constraints.ts";
+import type { MachineInfo } from "../../runner/results.ts";
+import { defaultConstraints, resolveConstraints, type RecommendConstraints } from "../../runner/recommend/constraints.ts";
 import { recommend, type MemoryBudgetOf } from "../../runner/recommend/recommend.ts";
-import type { RecommendRun } from "../../runner/recommend/candidate.ts";
 import { family } from "../../runner/recommend/family.ts";
 import { InputError } from "../../runner/errors.ts";
-import { defaultSettings } from "../../runner/suite/types.ts";
-
-const GiB = 1024 ** 3;
-const machine: MachineInfo = { os: "linux", arch: "x64", cpu: "Test CPU", cores: 8, memoryBytes: 16 * GiB, node: "v20", nodeLlamaCpp: "3.22.1", llamaCpp: "b1", backend: "cpu", gpus: [] };
-
-interface Spec {
-    quant: string;
-    decode?: number[];
-    prefill?: number[];
-    peak?: number;
-    kld?: number[];
-    status?: ConfigRecord["status"];
-    arch?: string;
-    parameters?: number;
-}
-
-/** KLD per position: `values` repeated, so the mean is theirs and the standard error shrinks with the repeats. */
-function qualityPass(kld: number[]): QualityRecord {
-    const n = kld.length;
-    return {
-        corpus: { path: "corpus.txt", sha256: "00" }, context: 64, chunks: 1, corpusTokens: 64, ms: 1, peakRssBytes: 1,
-        reference: { name: "F16", file: "f16.gguf", sha256: "11", topK: null, cacheKey: "k", cacheBytes: 1, computeMs: 1 },
-        positions: {
-            token: Array(n).fill(1), nll: Array(n).fill(1), top1: Array(n).fill(1), nllRef: Array(n).fill(1), top1Ref: Array(n).fill(1), kld
-        }
-    };
-}
-
-function config(spec: Spec): ConfigRecord {
-    const measurements: Measurement[] = [
-        ...(spec.decode ?? []).map((v, rep): Measurement => ({ kind: "tg", prompt: "tg64", rep, metrics: { decodeTps: v } })),
-        ...(spec.prefill ?? []).map((v, rep): Measurement => ({ kind: "pp", prompt: "pp256", rep, metrics: { prefillTps: v } }))
-    ];
-    return {
-        id: `id-${spec.quant}-${spec.arch ?? "llama"}`, label: `model ${spec.quant}`, status: spec.status ?? "ok", error: spec.status === "crashed" ? "killed by SIGKILL" : null,
-        model: {
-            source: "path", file: `model-${spec.quant}.gguf`, path: `/m/model-${spec.quant}.gguf`, sha256: "ab", sizeBytes: 1, quant: spec.quant,
-            arch: spec.arch ?? "llama", parameters: spec.parameters ?? 8e9
-        },
-        params: defaultSettings, startMs: 1, loadMs: 1, warmupMs: 1, peakRssBytes: spec.peak ?? 2 * GiB, vramBytes: null,
-        measurements, summary: {}, quality: spec.kld == null ? null : qualityPass(spec.kld), outputs: {}, rssTimeline: [], warnings: [],
-        startedAt: null, finishedAt: null
-    };
-}
-
-function run(id: string, specs: Spec[], m: MachineInfo = machine, startedAt = "2026-01-01T00:00:00.000Z"): RecommendRun {
-    return { run: { id, startedAt, machine: m }, configs: specs.map(config) };
-}
+import { parseBytes } from "../../runner/format/parseBytes.ts";
+import { GiB, machine, run } from "./fixtures/recommendRuns.ts";
 
 const noBudget: MemoryBudgetOf = () => null;
 const budget = (bytes: number): MemoryBudgetOf => (_m, kind) => ({ bytes, kind, source: "test" });
@@ -184,10 +137,10 @@ describe("recommend", () => {
 
 describe("recommend constraints", () => {
     it("reads sizes and refuses bad values with the key's name", () => {
-        expect(parseByteSize("8GiB")).toBe(8 * GiB);
-        expect(parseByteSize("512 MB")).toBe(512e6);
-        expect(parseByteSize("8 parsecs")).toBeNull();
-        expect(resolveConstraints({ memory: "8G", headroomPercent: 20, objective: "prefill" })).toMatchObject({ memoryBytes: 8 * GiB, headroom: 0.2, objective: "prefill" });
+        expect(parseBytes("8GiB")).toBe(8 * GiB);
+        expect(parseBytes("512 MB")).toBe(512e6);
+        expect(parseBytes("8 parsecs")).toBeNull();
+        expect(resolveConstraints({ memory: "8G", headroom: 20, objective: "prefill" })).toMatchObject({ memoryBytes: 8 * GiB, headroom: 0.2, objective: "prefill" });
         expect(() => resolveConstraints({ memory: "lots" }, defaultConstraints, (k) => `--${k}`)).toThrow(InputError);
         expect(() => resolveConstraints({ memory: "lots" }, defaultConstraints, (k) => `--${k}`)).toThrow(/^--memory: expected a size/);
         expect(() => resolveConstraints({ objective: "fun" })).toThrow(/objective: expected `decode`, `prefill`, `e2e`, got `fun`/);

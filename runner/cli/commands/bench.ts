@@ -216,6 +216,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
         if (saved.configs.some((record) => record.measurements.length > 0 || record.status !== "ok")) console.log(formatResultsTable(saved.configs));
         const quality = formatQualityTable(saved.configs);
         if (quality.table !== "") console.log(`\n${quality.table}`);
+        if (!adhoc) {
+            const { benchRecommendation } = await import("../benchRecommendation.ts");
+            const { probeLocalMemory } = await import("./recommend.ts");
+            const text = await benchRecommendation(saved, suite, probeLocalMemory);
+            if (text != null) console.log(`\n${text.trimEnd()}`);
+        }
         const wallMs = Date.now() - invokedAt;
         const account = workAccount(saved.configs.filter((record) => configs.some((config) => config.id === record.id)), referenceMs);
         console.error(formatWorkAccount(wallMs, account, formatMs));
