@@ -31,7 +31,53 @@ describe("chart specs", () => {
         // the synthetic model is labelled as such in the legend
         expect(spec).toContain("m (synthetic)");
         // MiB on the axis, binary units in the table
-        expect(chart.table.rows).toEqual([["m F16", "F16", "400 MiB", "10.0", "no"], ["m Q4_0", "Q4_0", "100 MiB", "30.0", "yes"]]);
+        expect(chart.table.rows).toEqual([["m F16", "F16", "400 MiB", "–", "10.0", "9.0 – 11.0", "no"], ["m Q4_0", "Q4_0", "100 MiB", "–", "30.0", "29.0 – 31.0", "yes"]]);
+    });
+
+    it("keeps quants whose speed intervals overlap both on the front, and draws every interval as a bar", () => {
+        // 402.1 vs 402.5 tok/s, each ± 120: neither is faster, so the bigger file is not dominated
+        const noisy = (id: string, quant: string, decode: number, rss: number): ConfigView => {
+            const v = view(id, quant, decode, rss);
+            v.summaries.explain!.decodeTps = { n: 3, mean: decode, sd: 120, median: decode, min: decode - 120, max: decode + 120 };
+            return v;
+        };
+        const t = tradeoff([noisy("a", "F16", 402.1, 400 * 2 ** 20), noisy("b", "Q8_0", 402.5, 200 * 2 ** 20), noisy("c", "Q4_0", 900, 100 * 2 ** 20)], "peakRssBytes", "decodeTps")!;
+        expect(t.points.map((p) => [p.config.quant, p.onFront])).toEqual([["F16", false], ["Q8_0", false], ["Q4_0", true]]);
+        const close = tradeoff([noisy("a", "F16", 402.1, 400 * 2 ** 20), noisy("b", "Q8_0", 402.5, 200 * 2 ** 20)], "peakRssBytes", "decodeTps")!;
+        expect(close.points.map((p) => p.onFront)).toEqual([true, true]);
+        const layers = (tradeoffChart("t", close).spec as { layer: { mark: { type: string }; encoding: Record<string, { field?: string }> }[] }).layer;
+        const bars = layers.filter((l) => l.mark.type === "rule" && l.encoding.y2 != null);
+        expect(bars).toHaveLength(1);
+        expect(bars[0]!.encoding.y!.field).toBe("yLow");
+        expect(bars[0]!.encoding.y2!.field).toBe("yHigh");
+    });
+
+    it("marks the reference as the reference on a divergence axis, not as a point at a made-up value, with one tick format", () => {
+        const withKld = (id: string, quant: string, decode: number, kld: number, sha: string): ConfigView => ({
+            ...view(id, quant, decode, 100 * 2 ** 20),
+            model: { source: "synthetic", file: `${quant}.gguf`, path: `${quant}.gguf`, sha256: sha, sizeBytes: 1, quant, arch: "llama", parameters: 1 },
+            prompts: ["explain", "quality"],
+            summaries: {
+                explain: { decodeTps: { n: 3, mean: decode, sd: 1, median: decode, min: decode - 1, max: decode + 1 } },
+                quality: { kldMean: { n: 500, mean: kld, sd: kld / 20, median: kld, min: kld, max: kld } }
+            },
+            quality: {
+                corpus: "c", corpusSha256: "0", context: 64, chunks: 1, corpusTokens: 64, scored: 500, ms: 1, peakRssBytes: 1,
+                reference: { name: "F16", file: "F16.gguf", sha256: "f16", topK: null, cacheKey: "k", cacheBytes: 1, computeMs: 1 }
+            }
+        });
+        const t = tradeoff([withKld("a", "F16", 100, 0, "f16"), withKld("b", "Q8_0", 200, 1e-6, "q8"), withKld("c", "Q4_0", 300, 3e-3, "q4")], "kldMean", "decodeTps")!;
+        expect(t.points.map((p) => p.reference)).toEqual([true, false, false]);
+        expect(t.points[1]!.xLow).toBeCloseTo(1e-6 - 1.96 * 5e-8, 12);
+        const chart = tradeoffChart("t", t);
+        const layers = (chart.spec as { layer: { mark: { type: string }; data: { values: { quant: string }[] }; encoding: Record<string, { axis?: { values: number[]; format: string } }> }[] }).layer;
+        // the F16 is a horizontal rule labelled as the reference, and no point of it sits on the log axis
+        const rule = layers.find((l) => l.mark.type === "rule" && l.encoding.x == null)!;
+        expect(rule.data.values.map((v) => v.quant)).toEqual(["F16 (reference)"]);
+        const points = layers.find((l) => l.mark.type === "point" && l.encoding.tooltip != null)!;
+        expect(points.data.values.map((v) => v.quant)).toEqual(["Q8_0", "Q4_0"]);
+        expect(points.encoding.x!.axis).toEqual({ values: [1e-6, 1e-5, 1e-4, 1e-3], format: "~e" });
+        expect(chart.table.rows[0]![1]).toBe("F16 (reference)");
     });
 
     it("keeps the spec plain JSON, with untrusted text only in data values", () => {
