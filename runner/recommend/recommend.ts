@@ -223,9 +223,10 @@ function slowerReason(c: Candidate, pick: Candidate, qualityRanked: boolean): st
         : `${speed}, no better ${label} within its interval`;
 }
 
-/** Four significant digits, no exponent for the figures quality takes (1e-5 … 100). */
+/** Four significant digits; below 0.0001 in exponent form (`9.06e-5`), so tiny figures stay readable. */
 export function figure(value: number): string {
     if (value === 0) return "0";
+    if (Math.abs(value) < 1e-4) return value.toExponential(2);
     const digits = Math.max(0, 3 - Math.floor(Math.log10(Math.abs(value))));
     return value.toFixed(Math.min(digits, 8));
 }

@@ -5,7 +5,7 @@
 import { formatBytes } from "../format/bytes.ts";
 import { markdownCell, type Serializers } from "../format/serializer.ts";
 import { visible } from "../format/visible.ts";
-import type { Candidate, FamilyAnswer, Recommendation } from "./recommend.ts";
+import { figure, type Candidate, type FamilyAnswer, type Recommendation } from "./recommend.ts";
 import type { Speed } from "./candidate.ts";
 import type { RecommendConstraints } from "./constraints.ts";
 
@@ -47,7 +47,7 @@ export function answerHeading(answer: FamilyAnswer): string {
 export function pickFigures(c: Candidate): string {
     const parts = [c.speed == null ? "no speed" : speedText(c.speed)];
     if (c.memory.bytes != null) parts.push(`peak ${c.memory.kind} ${formatBytes(c.memory.bytes)}`);
-    if (c.quality != null) parts.push(`${c.quality.metric === "kldMean" ? "KLD" : c.quality.metric === "pplRatio" ? "PPL ratio" : "PPL"} ${c.quality.value.toPrecision(3)} ± ${c.quality.unc.toPrecision(2)}`);
+    if (c.quality != null) parts.push(`${c.quality.metric === "kldMean" ? "KLD" : c.quality.metric === "pplRatio" ? "PPL ratio" : "PPL"} ${figure(c.quality.value)} ± ${figure(c.quality.unc)}`);
     return parts.join(" · ");
 }
 
