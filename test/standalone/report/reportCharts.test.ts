@@ -89,6 +89,16 @@ describe("chart specs", () => {
         expect(chart.table.rows).toEqual([["<img src=x onerror=alert(1)>", "1", "2.0"]]);
     });
 
+    it("puts runs on an axis of runs in the given order, one step each, however close in time", () => {
+        const chart = lineChart([{ series: "c", x: "b2 · 11-29 22:58:10", y: 3 }, { series: "c", x: "a1 · 11-29 22:57:54", y: 2 }], {
+            id: "h", title: "decode tok/s over runs", better: "higher is better", xTitle: "run (commit · started, UTC)", yTitle: "decode tok/s",
+            xType: "ordinal", xDomain: ["a1 · 11-29 22:57:54", "b2 · 11-29 22:58:10"], columns: ["run", "decode tok/s"], yText: (y) => y.toFixed(1)
+        });
+        const x = (chart.spec as { layer: { encoding: { x: { type: string; sort: string[] } } }[] }).layer[0]!.encoding.x;
+        expect(x.type).toBe("ordinal");
+        expect(x.sort).toEqual(["a1 · 11-29 22:57:54", "b2 · 11-29 22:58:10"]);
+    });
+
     it("shows run times in UTC, as its axis title says, whatever the reader's time zone", () => {
         const chart = lineChart([{ series: "c", x: "2026-11-29T22:57:54.000Z", y: 2 }], {
             id: "h", title: "decode tok/s over runs", better: "higher is better", xTitle: "run started (UTC)", yTitle: "decode tok/s",
@@ -96,8 +106,9 @@ describe("chart specs", () => {
         });
         const spec = JSON.stringify(chart.spec);
         expect(spec).toContain(`"scale":{"type":"utc"},"axis":{"format":"%b %d %H:%M"`);
-        expect(spec).toContain(`"xText":"2026-11-29 22:57 UTC"`);
-        expect(chart.table.rows).toEqual([["c", "2026-11-29 22:57 UTC", "2.0"]]);
+        // the one timestamp format of the report (data/timestamp.ts)
+        expect(spec).toContain(`"xText":"2026-11-29 22:57:54 UTC"`);
+        expect(chart.table.rows).toEqual([["c", "2026-11-29 22:57:54 UTC", "2.0"]]);
     });
 });
 
