@@ -64,6 +64,7 @@ export interface BenchArgs {
 const usage = `usage: npm run bench -- [SUITE.yaml] [options]
        npm run bench -- --model PATH|OWNER/REPO/FILE.gguf --prompt "..." [--max-tokens N] [--threads N]
        npm run bench -- --model like:PATH|like:OWNER/REPO/FILE.gguf [--quant Q4_K_M] --prompt "..."
+       npm run bench -- --discover [DIR...] [--write-suite PATH]
 
 Runs every config of a suite (default: suites/default.yaml, offline) in its own child process, stores every
 sample in SQLite and writes results/runs/<run-id>.json.
@@ -80,6 +81,8 @@ options:
   --model, --prompt    one ad-hoc run that streams the answer, then prints its metrics
   --model like:…       the same on a synthetic clone of that GGUF (its header only; random weights, gibberish
                        text, real speed and memory); --quant re-types it as llama-quantize would
+  --discover [DIR...]  list the GGUF files already here (Hugging Face cache, LM Studio, llama.cpp, Ollama, each
+                       DIR) by base model, read-only; --write-suite PATH writes a suite that benches them all
   -h, --help           this text
 
 exit codes: 0 every config ran (or was skipped as too big beside others that ran) · 1 some configs failed,
@@ -87,6 +90,7 @@ crashed or timed out, or none ran · 2 invalid input (nothing ran, nothing store
 
 export async function benchCommand(argv: string[]): Promise<number> {
     const invokedAt = Date.now();
+    if (argv.includes("--discover")) return (await import("../discoverModels.ts")).discoverCommand(argv);
     const args = parseBenchArgs(argv);
     if (args == null) {
         console.log(usage);
