@@ -52,21 +52,23 @@ function reason(error: NodeJS.ErrnoException): string {
     return error.code === "ENOENT" ? "no such folder" : error.code === "EACCES" || error.code === "EPERM" ? "not readable" : (error.code ?? error.message);
 }
 
+/** A folder's entries in name order; none, with a note, when it cannot be read. */
+async function listDir(dir: string, notes: string[]) {
+    try {
+        return (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (error) {
+        notes.push(`${dir}: ${reason(error as NodeJS.ErrnoException)}; skipped`);
+        return [];
+    }
+}
+
 async function isOllamaStore(dir: string): Promise<boolean> {
     const [manifests, blobs] = await Promise.all(["manifests", "blobs"].map((sub) => stat(path.join(dir, sub)).then((s) => s.isDirectory(), () => false)));
     return manifests === true && blobs === true;
 }
 
 async function walk(dir: string, depth: number, location: Location, add: (file: FoundFile) => void, notes: string[]): Promise<void> {
-    let entries;
-    try {
-        entries = await readdir(dir, { withFileTypes: true });
-    } catch (error) {
-        notes.push(`${dir}: ${reason(error as NodeJS.ErrnoException)}; skipped`);
-        return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
+    for (const entry of await listDir(dir, notes)) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) {
             // the hub's blobs/ hold the same bytes as snapshots/ under hashed names: the snapshots name them
@@ -101,14 +103,7 @@ function hubRepoOf(file: string): string | null {
 async function scanOllama(root: string, add: (file: FoundFile) => void, notes: string[]): Promise<void> {
     const manifests: string[] = [];
     const list = async (dir: string, depth: number): Promise<void> => {
-        let entries;
-        try {
-            entries = await readdir(dir, { withFileTypes: true });
-        } catch (error) {
-            notes.push(`${dir}: ${reason(error as NodeJS.ErrnoException)}; skipped`);
-            return;
-        }
-        for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        for (const entry of await listDir(dir, notes)) {
             const full = path.join(dir, entry.name);
             if (entry.isDirectory() && depth < 4) await list(full, depth + 1);
             else if (entry.isFile() && depth === 3) manifests.push(full);
