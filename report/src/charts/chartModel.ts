@@ -56,8 +56,8 @@ export function seriesEncoding(field: string, title: string, domain: readonly st
     };
 }
 
-/** Characters of a subtitle line: about 340 px of 11 px text, inside a phone's 390 px. */
-export const subtitleWidth = 56;
+/** Characters of a subtitle line: about 300 px of 11 px text, inside a phone's 390 px. */
+export const subtitleWidth = 50;
 
 /** `text` broken at spaces into lines of at most `width` characters (a longer word stays whole). */
 export function wrapLine(text: string, width: number): string[] {
