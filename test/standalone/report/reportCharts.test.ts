@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ConfigView } from "../../../report/src/data/types.ts";
 import { tradeoff } from "../../../report/src/data/tradeoff.ts";
 import { tradeoffChart } from "../../../report/src/charts/tradeoffChart.ts";
+import { ladderQualityChart } from "../../../report/src/charts/ladderCharts.ts";
+import { ladders } from "../../../report/src/data/ladder.ts";
 import { lineChart } from "../../../report/src/charts/lineChart.ts";
 import { palette } from "../../../report/src/charts/chartModel.ts";
 import { itlChart, maxRssPoints, rssTimelineChart } from "../../../report/src/charts/detailCharts.ts";
@@ -78,6 +80,26 @@ describe("chart specs", () => {
         expect(points.data.values.map((v) => v.quant)).toEqual(["Q8_0", "Q4_0"]);
         expect(points.encoding.x!.axis).toEqual({ values: [1e-6, 1e-5, 1e-4, 1e-3], format: "~e" });
         expect(chart.table.rows[0]![1]).toBe("F16 (reference)");
+    });
+
+    it("puts quality on the quant ladder: KLD with its interval per quant, the reference named and not drawn", () => {
+        const withKld = (id: string, quant: string, kld: number, sha: string, size: number): ConfigView => ({
+            ...view(id, quant, 100, 100 * 2 ** 20),
+            model: { source: "synthetic", file: `${quant}.gguf`, path: `${quant}.gguf`, sha256: sha, sizeBytes: size, quant, arch: "llama", parameters: 1 },
+            prompts: ["explain", "quality"],
+            summaries: { quality: { kldMean: { n: 500, mean: kld, sd: kld / 20, median: kld, min: kld, max: kld } } },
+            quality: {
+                corpus: "c", corpusSha256: "0", context: 64, chunks: 1, corpusTokens: 64, scored: 500, ms: 1, peakRssBytes: 1,
+                reference: { name: "F16", file: "F16.gguf", sha256: "f16", topK: null, cacheKey: "k", cacheBytes: 1, computeMs: 1 }
+            }
+        });
+        const [ladder] = ladders([withKld("a", "F16", 0, "f16", 300), withKld("b", "Q8_0", 1e-4, "q8", 200), withKld("c", "Q4_0", 0.02, "q4", 100)]);
+        const chart = ladderQualityChart("q", ladder!)!;
+        const spec = chart.spec as { data: { values: { step: string; low: number; high: number }[] }; title: { subtitle: string[] } };
+        expect(spec.data.values.map((v) => v.step)).toEqual(["Q8_0", "Q4_0"]);
+        expect(spec.data.values[1]!.low).toBeCloseTo(0.02 - 1.96 * 0.001, 9);
+        expect(spec.title.subtitle.join(" ")).toMatch(/F16: the reference \(KLD 0 by definition\)/);
+        expect(chart.table.rows[0]![1]).toMatch(/\(the reference\)$/);
     });
 
     it("keeps the spec plain JSON, with untrusted text only in data values", () => {

@@ -110,6 +110,19 @@ describe("loading the results", () => {
     });
 });
 
+describe("ad-hoc runs", () => {
+    it("keeps a bench --model run out of the suite sections, and lists it with the runs", () => {
+        write((store) => {
+            save(store, run("suite-run", "2025-01-01T00:00:00.000Z"), [config("a", { quant: "F16", figures: { explain: { decodeTps: [10] } } })]);
+            save(store, { ...run("adhoc-run", "2025-01-02T00:00:00.000Z", { suite: "ad-hoc" }), suite: { name: "ad-hoc", path: "(command line)", sha256: "cd".repeat(32) } },
+                [config("b", { quant: "Q4_0", figures: { prompt: { decodeTps: [99] } } })]);
+        });
+        const site = loaded();
+        expect(site.runs.map((r) => r.id)).toEqual(["adhoc-run", "suite-run"]);
+        expect(latestSections(site).map((s) => s.runs.map((r) => r.id))).toEqual([["suite-run"]]);
+    });
+});
+
 describe("a suite run in shards", () => {
     it("shows the shards of one run (same suite file, commit and machine) as one section, the newest of each part", () => {
         const shard = (id: string, startedAt: string, index: number, opts: Parameters<typeof run>[2] = {}) => ({ ...run(id, startedAt, opts), shard: { index, count: 2 } });
