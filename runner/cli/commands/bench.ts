@@ -223,7 +223,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         if (!adhoc) {
             const { benchRecommendation } = await import("../benchRecommendation.ts");
             const { probeLocalMemory } = await import("./recommend.ts");
-            const text = await benchRecommendation(saved, suite, probeLocalMemory);
+            // the backend the suite ran, so that this machine's key matches the run's
+            const text = await benchRecommendation(saved, suite, () => probeLocalMemory(suite.defaults.gpu));
             if (text != null) console.log(`\n${text.trimEnd()}`);
         }
         const wallMs = Date.now() - invokedAt;

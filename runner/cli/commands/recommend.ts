@@ -7,6 +7,7 @@ import { visible } from "../../format/visible.ts";
 import { fromRunFile, type RunFile } from "../../store/runFile.ts";
 import { latestRunAlias } from "../../store/store.ts";
 import { parseSuite } from "../../suite/parseSuite.ts";
+import type { GpuBackend } from "../../suite/types.ts";
 import { defaultConstraints, resolveConstraints, type RecommendConstraints, type WrittenConstraints } from "../../recommend/constraints.ts";
 import { memoryBudgetOf, type LocalMemory } from "../../recommend/memoryBudget.ts";
 import { recommend, type Recommendation } from "../../recommend/recommend.ts";
@@ -92,11 +93,11 @@ export function suiteConstraints(suitePath: string): RecommendConstraints {
     return resolveConstraints(suite.recommend ?? {}, defaultConstraints, (key) => `${suitePath} recommend.${key}`);
 }
 
-/** Free RAM and VRAM of this machine, read in a short-lived child (`info --json`); null when that fails. */
-export async function probeLocalMemory(): Promise<LocalMemory | null> {
+/** Free RAM and VRAM of this machine with the `gpu` backend loaded, read in a short-lived child (`info --json`); null when that fails. */
+export async function probeLocalMemory(gpu: GpuBackend = "auto"): Promise<LocalMemory | null> {
     try {
         const { probeMachineDetails } = await import("../../exec/probeMachine.ts");
-        const { machine, details } = await probeMachineDetails("auto");
+        const { machine, details } = await probeMachineDetails(gpu);
         return { machineKey: machineKey(machine), freeRamBytes: details.freeMemoryBytes, freeVramBytes: details.vram?.freeBytes ?? null };
     } catch (error) {
         console.error(`note: could not read this machine's free memory (${visible((error as Error).message)}); budgets fall back to each machine's recorded total RAM`);
