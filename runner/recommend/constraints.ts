@@ -36,8 +36,8 @@ export interface RecommendConstraints {
 }
 
 /**
- * The default quality bound, from llama.cpp's LLaMA 3 8B scoreboard (tools/perplexity/README.md, revision f364eb6f,
- * wikitext-2, KLD from F16): Q4_K_M 0.031273 ± 0.000238 nats (PPL ratio 1.028), Q4_K_S 0.043136, Q4_0 0.071940,
+ * The default quality bound, from llama.cpp's LLaMA 3 8B scoreboard (ggml-org/llama.cpp/tools/perplexity/README.md,
+ * revision f364eb6f, wikitext-2, KLD from F16): Q4_K_M 0.031273 ± 0.000238 nats (PPL ratio 1.028), Q4_K_S 0.043136, Q4_0 0.071940,
  * Q3_K_M 0.101913, Q8_0 0.001355, Q6_K 0.005452. 0.05 admits the 4-bit K-quants people run by default and
  * everything finer, and rules out the legacy 4-bit quants and every 3-bit one, whose loss that table shows to be
  * twice Q4_K_M's and more.

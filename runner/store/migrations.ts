@@ -188,5 +188,9 @@ export const migrations: readonly string[] = [
     INSERT INTO rss_samples_new SELECT run_id, config_id, seq, t_ms, bytes, phase FROM rss_samples;
     DROP TABLE rss_samples;
     ALTER TABLE rss_samples_new RENAME TO rss_samples;
+    `,
+    // (issue 17) what the machine was doing while a config ran (runner/exec/machineLoad.ts); NULL: not recorded
+    `
+    ALTER TABLE configs ADD COLUMN machine_load TEXT CHECK (machine_load IS NULL OR json_valid(machine_load));
     `
 ];

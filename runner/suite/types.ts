@@ -1,4 +1,4 @@
-/** Types of a parsed, validated suite (the YAML contract of DESIGN.md). */
+/** Types of a parsed, validated suite (the YAML contract of docs/suites.md and suite.schema.json). */
 
 export type GpuLayers = "max" | "auto" | number;
 export type Threads = "auto" | number;
@@ -182,3 +182,10 @@ export interface Suite {
     /** The `recommend:` block, if any. */
     recommend?: RecommendSpec;
 }
+
+/**
+ * Ids the results give a meaning of their own: the quality pass shows as the pseudo-prompt `quality`, and a
+ * llama-bench test's id (`pp512`, `tg128`, `pp512+tg128@d4096`) names that test in every run. A prompt by one of these
+ * names would merge with them in summaries, tables and comparisons.
+ */
+export const reservedPromptId = /^(quality|(pp\d+)?(\+?tg\d+)?(@d\d+)?)$/i;

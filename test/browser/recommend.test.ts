@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunRecord } from "../../runner/results.ts";
-import { writeRunFile } from "../../runner/store/runFile.ts";
+import { writeRunFile } from "../../runner/store/writeRunFile.ts";
 import { config, GiB, machine, referenceSha256 } from "../standalone/fixtures/recommendRuns.ts";
 import { findChromium, launchChromium } from "./chromium.ts";
 import { projectRoot } from "./siteFixture.ts";

@@ -11,7 +11,7 @@ import { discover, discoveredSuite } from "../../runner/discover/discover.ts";
 import { defaultLocations, givenLocation } from "../../runner/discover/locations.ts";
 import { discoverModels } from "../../runner/cli/discoverModels.ts";
 import { InputError } from "../../runner/errors.ts";
-import { GGUFValueType, writeGgufFile } from "../../runner/models/ggufWriter.ts";
+import { GGUFValueType, writeGgufFile } from "../../runner/models/gguf/ggufWriter.ts";
 import { parseSuite } from "../../runner/suite/parseSuite.ts";
 
 let root: string;

@@ -10,7 +10,7 @@ import { recommendCommand, type LocalMemoryProbe } from "../../runner/cli/comman
 import { InputError } from "../../runner/errors.ts";
 import type { RunRecord } from "../../runner/results.ts";
 import { machineKey } from "../../runner/store/machineKey.ts";
-import { writeRunFile } from "../../runner/store/runFile.ts";
+import { writeRunFile } from "../../runner/store/writeRunFile.ts";
 import { parseSuite } from "../../runner/suite/parseSuite.ts";
 import { config, GiB, machine } from "./fixtures/recommendRuns.ts";
 

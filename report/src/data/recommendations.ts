@@ -4,11 +4,10 @@
  * measured one, so the memory budget is each machine's recorded total RAM; `npm run recommend` on the machine
  * itself budgets with what it has free.
  */
-import type Database from "better-sqlite3";
 import { defaultConstraints, type RecommendConstraints } from "../../../runner/recommend/constraints.ts";
 import { memoryBudgetOf } from "../../../runner/recommend/memoryBudget.ts";
 import { recommend, type FamilyAnswer } from "../../../runner/recommend/recommend.ts";
-import { Store } from "../../../runner/store/store.ts";
+import type { RunRecord, ConfigRecord } from "../../../runner/results.ts";
 import type { Section } from "./sections.ts";
 
 export interface SectionRecommendation {
@@ -24,14 +23,14 @@ export interface Recommendations {
     sections: SectionRecommendation[];
 }
 
-export function recommendations(db: Database.Database, sections: readonly Section[]): Recommendations {
-    const store = new Store(db);
+/** `readRun`: one whole run by id (runner/store/siteReader.ts `readRun`), null when absent. */
+export function recommendations(readRun: (runId: string) => { run: RunRecord; configs: ConfigRecord[] } | null, sections: readonly Section[]): Recommendations {
     const budgetOf = memoryBudgetOf(null, null);
     return {
         constraints: defaultConstraints,
         sections: sections.map((section) => {
             const runs = section.runs.flatMap((run) => {
-                const saved = store.getRun(run.id);
+                const saved = readRun(run.id);
                 return saved == null ? [] : [saved];
             });
             return { suite: section.runs[0]!.suite.name, runIds: section.runs.map((run) => run.id), answers: recommend(runs, defaultConstraints, budgetOf).answers };

@@ -8,7 +8,8 @@ import { migrations } from "../../../runner/store/migrations.ts";
 import { schemaVersion } from "../../../runner/store/db.ts";
 import { Store } from "../../../runner/store/store.ts";
 import { loadSite } from "../../../report/src/data/loadSite.ts";
-import { openResults } from "../../../report/src/data/openResults.ts";
+import { openResults } from "../../../runner/store/openResults.ts";
+import { readRun } from "../../../runner/store/siteReader.ts";
 import { headlineTable } from "../../../report/src/data/headlineTable.ts";
 import { latestSections } from "../../../report/src/data/sections.ts";
 import { tradeoffs } from "../../../report/src/data/tradeoff.ts";
@@ -70,6 +71,16 @@ describe("loading the results", () => {
         expect(headlineTable(site.configs).columns.map((c) => c.metric)).toContain("kldMean");
     });
 
+    it("reads what the machine was doing during each config (issue 17), null where it was not recorded", () => {
+        const busy = { loadAverage: 3.1, cores: 2, othersCpu: 0.6, steal: 0, throttleEvents: null };
+        write((store) => save(store, run("r", "2025-01-01T00:00:00.000Z"), [
+            { ...config("busy", { figures: { explain: { decodeTps: [30, 30, 30] } } }), machineLoad: busy },
+            config("old", { figures: { explain: { decodeTps: [30, 30, 30] } } })
+        ]));
+        const site = loaded();
+        expect(site.configs.map((c) => [c.id, c.machineLoad])).toEqual([["busy", busy], ["old", null]]);
+    });
+
     it("recomputes summaries from the raw samples and lists runs newest first", () => {
         write((store) => {
             save(store, run("old", "2025-01-01T00:00:00.000Z"), [config("c1", { figures: { explain: { decodeTps: [10, 14, 12] } } })]);
@@ -99,6 +110,24 @@ describe("loading the results", () => {
         const db = new Database(path, { readonly: true });
         expect(schemaVersion(db)).toBe(migrations.length);
         db.close();
+    });
+
+    it("reads one whole run with its raw samples through the store's read API (recommendation, trade-off intervals), by id only", () => {
+        write((store) => {
+            save(store, run("old", "2025-01-01T00:00:00.000Z"), [config("c1", { figures: { explain: { decodeTps: [10, 14, 12] } } })]);
+            save(store, run("new", "2025-02-01T00:00:00.000Z"), [config("c1", { figures: { explain: { decodeTps: [20, 22, 30] } } })]);
+        });
+        const db = openResults(path)!;
+        try {
+            const saved = readRun(db, "old");
+            expect(saved?.run.id).toBe("old");
+            expect(saved?.configs.map((c) => [c.id, c.measurements.map((m) => m.metrics.decodeTps)])).toEqual([["c1", [10, 14, 12]]]);
+            expect(readRun(db, "missing")).toBeNull();
+            // `latest` is the CLI's alias, not a run id the report names
+            expect(readRun(db, "latest")).toBeNull();
+        } finally {
+            db.close();
+        }
     });
 
     it("refuses a database made by a newer gguf-bench", () => {
