@@ -5,7 +5,8 @@
  * the foundation (errors, format, paths, dict, makeDir; then metrics, warnings) → suite → the record (results.ts) and the arithmetic
  * on its samples (stats) → plan → engine (which llama.cpp build a config loads, and what a build says it is) → models →
  * protocol (what parent and child say, and the reference file both read) → exec (the parent) → measure (the child) →
- * store → compare → run (the use cases) → fidelity → cli → report.
+ * store → compare → recommend (ranks the stored records) → discover (GGUF headers on disk → a suite; names families as
+ * recommend does) → run (the use cases) → fidelity → cli → report.
  *
  * Reported: arrows back up (an import from a lower layer into a higher one), circles between folders (a strongly
  * connected set of two or more folders) and circles between files (two or more files that import each other, at
@@ -32,6 +33,8 @@ export const layerOrder: readonly (readonly string[])[] = [
     ["runner/measure"],
     ["runner/store"],
     ["runner/compare"],
+    ["runner/recommend"],
+    ["runner/discover"],
     ["runner/run"],
     ["runner/fidelity"],
     ["runner/cli"],

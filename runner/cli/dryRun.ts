@@ -7,6 +7,7 @@ import { formatBytes } from "../format/bytes.ts";
 import type { GpuBackend } from "../suite/types.ts";
 import type { ModelSources } from "./modelSources.ts";
 import { renderTable } from "../format/table.ts";
+import { probeMachineDetails } from "../exec/probeMachine.ts";
 
 export async function printDryRun(configs: Config[], sources: ModelSources): Promise<void> {
     const llamas = new Map<string, Promise<Llama>>();
@@ -15,12 +16,15 @@ export async function printDryRun(configs: Config[], sources: ModelSources): Pro
         if (!llamas.has(key)) llamas.set(key, getLlama({ gpu: gpu === false ? false : gpu, build: "never", logLevel: LlamaLogLevel.error, logger: terminalLlamaLogger() }));
         return llamas.get(key)!;
     };
-    const rows: string[][] = [["config", "id", "model file", "size", "est. RAM", "est. VRAM", "plan"]];
+    // what each config's child holds before its model: node-llama-cpp and its backend loaded (the probe child, run as those are)
+    const runtime = configs.length === 0 ? null
+        : await probeMachineDetails(configs[0]!.params.gpu).then(({ details }) => details.runtimeRssBytes ?? null, () => null);
+    const rows: string[][] = [["config", "id", "model file", "size", "est. RAM", "est. VRAM", "est. peak RSS", "plan"]];
     for (const config of configs) {
         const file = await sources.fileOf(config.model).catch(() => config.model);
         if (file.source === "hf") {
             // not downloaded by a dry run: the estimate needs the file's header
-            rows.push([config.label, config.id, "file" in file ? file.file : `${file.quant} (unresolved: offline?)`, "", "", "", "run (estimate after download)"]);
+            rows.push([config.label, config.id, "file" in file ? file.file : `${file.quant} (unresolved: offline?)`, "", "", "", "", "run (estimate after download)"]);
             continue;
         }
         try {
@@ -31,13 +35,16 @@ export async function printDryRun(configs: Config[], sources: ModelSources): Pro
             const { estimate, fit } = await configFit(model.path, config.params, await llamaFor(config.params.gpu));
             rows.push([
                 config.label, config.id, model.file, formatBytes(model.sizeBytes), formatBytes(estimate.totalRamBytes),
-                formatBytes(estimate.totalVramBytes), fit.fits ? "run" : `skip: ${fit.reason}`
+                formatBytes(estimate.totalVramBytes), runtime == null ? "" : formatBytes(runtime + estimate.totalRamBytes), fit.fits ? "run" : `skip: ${fit.reason}`
             ]);
         } catch (error) {
-            rows.push([config.label, config.id, "", "", "", "", `fails: ${(error as Error).message.split("\n")[0]}`]);
+            rows.push([config.label, config.id, "", "", "", "", "", `fails: ${(error as Error).message.split("\n")[0]}`]);
         }
     }
     console.log(renderTable(rows));
     console.log(`${configs.length} config(s); nothing was run or stored`);
+    console.log("est. RAM: model, context and weights the CPU backend repacks (node-llama-cpp's GGUF estimate, plan/repack.ts); est. peak RSS adds " +
+        (runtime == null ? "the runtime, which could not be measured here" : `${formatBytes(runtime)}, measured just now in a child that loaded node-llama-cpp and its backend but no model`) +
+        ", as each config's child holds before its model (estimates, not measurements)");
     for (const llama of llamas.values()) await (await llama).dispose();
 }

@@ -9,7 +9,8 @@ const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>
     fidelity: async () => (await import("./commands/fidelity.ts")).fidelityCommand,
     db: async () => (await import("./commands/db.ts")).dbCommand,
     compare: async () => (await import("./commands/compare.ts")).compareCommand,
-    report: async () => (await import("./commands/report.ts")).reportCommand
+    report: async () => (await import("./commands/report.ts")).reportCommand,
+    recommend: async () => (await import("./commands/recommend.ts")).recommendCommand
 };
 
 /** `argv` without node and the script; error lines go to `printError`. Returns the exit code. */

@@ -43,6 +43,8 @@ export interface MachineFacts {
     vram: { total: number; used: number; free: number; unifiedSize: number };
     /** `llama.getSwapState()` where the installed node-llama-cpp has it; else null. `maxSize` is Infinity for dynamic swap (macOS). */
     swap: { maxSize: number; allocated: number; used: number } | null;
+    /** This process's resident memory with node-llama-cpp and its backend loaded, no model; absent where not probed. */
+    runtimeRssBytes?: number;
 }
 
 /** Facts beyond the run file's `machine` object: kept for `info --json`, fit checks and thread warnings. */
@@ -52,6 +54,11 @@ export interface MachineDetails {
     kernel: string;
     freeMemoryBytes: number;
     cpuMathCores: number;
+    /**
+     * Resident memory of a process that has loaded node-llama-cpp and its backend but no model (the probe child, run
+     * as each config's child is): the part of every config's peak RSS that no GGUF estimate counts. Absent where not probed.
+     */
+    runtimeRssBytes?: number;
     /** Null when no GPU backend loaded. */
     vram: { totalBytes: number; usedBytes: number; freeBytes: number; unifiedBytes: number } | null;
     /** Null when the OS reports no swap; `maxBytes` null when swap grows on demand (macOS). */
@@ -93,6 +100,7 @@ export function describeMachine(facts: MachineFacts): MachineReport {
             platform: facts.platform,
             kernel: facts.release,
             freeMemoryBytes: facts.freeMemoryBytes,
+            ...(facts.runtimeRssBytes != null ? { runtimeRssBytes: facts.runtimeRssBytes } : {}),
             cpuMathCores,
             vram: hasGpu
                 ? {
@@ -196,7 +204,8 @@ export async function probeMachineFacts(llama: Llama): Promise<MachineFacts> {
         gpuNames,
         cpuMathCores: llama.cpuMathCores,
         vram,
-        swap
+        swap,
+        runtimeRssBytes: process.memoryUsage().rss
     };
 }
 

@@ -70,7 +70,7 @@ export function fileTypeName(fileType: number | undefined): string | undefined {
 }
 
 /** `general.file_type`, else the tag in the file name, else the type holding most weights (`F32` for stories260K). */
-function quantOf(header: GgufFileInfo, fileName: string): string {
+export function quantOf(header: GgufFileInfo, fileName: string): string {
     const fromHeader = fileTypeName(header.metadata.general?.file_type);
     if (fromHeader != null) return fromHeader;
     const fromName = quantTagOf(fileName);
@@ -90,7 +90,7 @@ function elementCount(dimensions: readonly (number | bigint)[]): number {
 }
 
 /** `general.parameter_count` when the converter wrote it, else the sum of all tensors' element counts. */
-function parameterCount(header: GgufFileInfo): number {
+export function parameterCount(header: GgufFileInfo): number {
     const written = (header.metadata.general as Record<string, unknown> | undefined)?.["parameter_count"];
     if ((typeof written === "number" || typeof written === "bigint") && Number(written) > 0) return Number(written);
     return (header.fullTensorInfo ?? []).reduce((sum, tensor) => sum + elementCount(tensor.dimensions), 0);

@@ -5,6 +5,7 @@
 import { GgmlType, GgufInsights, InsufficientMemoryError, readGgufFileInfo, type Llama } from "node-llama-cpp";
 import { formatBytes } from "../format/bytes.ts";
 import { quantizedKvTypes, type KvType, type Settings } from "../suite/types.ts";
+import { repackBytes } from "./repack.ts";
 
 export interface MemoryEstimate {
     /** Layers the config would offload, after resolving `max` / `auto` / a number against this model and backend. */
@@ -16,6 +17,8 @@ export interface MemoryEstimate {
     contextVramBytes: number;
     totalRamBytes: number;
     totalVramBytes: number;
+    /** Of `totalRamBytes`: weights the CPU backend repacks into a second copy (see plan/repack.ts); 0 with layers offloaded. */
+    repackRamBytes?: number;
     /** Settings llama.cpp will refuse for this model (the estimate then comes from a heuristic, not a dry load). */
     problems: string[];
 }
@@ -58,14 +61,17 @@ export async function estimateConfigMemory(modelPath: string, params: Settings, 
     const headDim = typeof headCount === "number" && headCount > 0 && typeof embedding === "number"
         ? embedding / headCount
         : undefined;
+    // the CPU backend repacks what stays on it; with layers offloaded the split is not known here, so only a CPU-only config counts it
+    const repack = gpuLayers === 0 ? repackBytes(fileInfo.fullTensorInfo ?? []) : 0;
     return {
         gpuLayers,
+        repackRamBytes: repack,
         problems: kvCacheProblems(params.kvType, params.flashAttention, attention?.key_length ?? headDim, attention?.value_length ?? headDim),
         modelRamBytes: model.cpuRam,
         modelVramBytes: model.gpuVram,
         contextRamBytes: context.cpuRam,
         contextVramBytes: context.gpuVram,
-        totalRamBytes: model.cpuRam + context.cpuRam,
+        totalRamBytes: model.cpuRam + context.cpuRam + repack,
         totalVramBytes: model.gpuVram + context.gpuVram
     };
 }

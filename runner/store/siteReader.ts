@@ -1,16 +1,17 @@
 /**
  * The store's read API for the report: every run, every config with its summaries recomputed from the raw samples
- * (stats/summarize.ts, as the CLI does), and one config's raw records. SELECTs only, so it works on the read-only
+ * (stats/summarize.ts, as the CLI does), one config's raw records, and one whole run as the store rebuilds it (what
+ * runner/recommend ranks). SELECTs only, so it works on the read-only
  * connection `openResults` gives; the report runs no SQL of its own.
  */
 import type BetterSqlite3 from "better-sqlite3";
-import type { ConfigStatus, EngineInfo, MachineLoad, Measurement, MeasurementKind, ModelInfo, Phase, QualityRecord, RssSample, RunRecord, Summaries } from "../results.ts";
+import type { ConfigRecord, ConfigStatus, EngineInfo, MachineLoad, Measurement, MeasurementKind, ModelInfo, Phase, QualityRecord, RssSample, RunRecord, Summaries } from "../results.ts";
 import { samplesByPrompt, summarizeMeasurements } from "../stats/summarize.ts";
 import type { Settings } from "../suite/types.ts";
 import { storedWarning, type Warning } from "../warnings.ts";
 import { qualityReader } from "./qualityRows.ts";
 import type { RunFileMeasurement } from "./runFile.ts";
-import { runRecord, type ConfigRow, type RunRow } from "./store.ts";
+import { runRecord, Store, type ConfigRow, type RunRow } from "./store.ts";
 import { dict } from "../dict.ts";
 
 type Db = BetterSqlite3.Database;
@@ -103,6 +104,20 @@ function readSamples(db: Db): Map<string, Pick<Measurement, "prompt" | "metrics"
         last.metrics[name] = value;
     }
     return result;
+}
+
+const stores = new WeakMap<Db, Store>();
+
+/**
+ * One run and every config's full record (raw samples, quality pass), rebuilt from rows as `Store.getRun` does for
+ * the CLI; null when there is no run with that id.
+ */
+export function readRun(db: Db, runId: string): { run: RunRecord; configs: ConfigRecord[] } | null {
+    let store = stores.get(db);
+    if (store == null) stores.set(db, store = new Store(db));
+    const saved = store.getRun(runId);
+    // getRun also takes the alias `latest`; the report names runs by id only
+    return saved?.run.id === runId ? saved : null;
 }
 
 const cache = new WeakMap<Db, ReturnType<typeof prepare>>();

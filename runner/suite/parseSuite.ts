@@ -17,7 +17,8 @@ import { loadYamlFile } from "./loadYamlFile.ts";
 import { toQuality, type RawQuality } from "./parseQuality.ts";
 import { isFile, readTextFile, type Expected } from "./readTextFile.ts";
 import { suitePath } from "./suitePath.ts";
-import { defaultSettings, reservedPromptId, type BenchTest, type ModelSpec, type Prompt, type Settings, type Suite } from "./types.ts";
+import { parseBytes } from "../format/parseBytes.ts";
+import { defaultSettings, reservedPromptId, type BenchTest, type RecommendSpec, type ModelSpec, type Prompt, type Settings, type Suite } from "./types.ts";
 
 /** The checker of suite.schema.json, also used for command-line flags that set a suite setting. */
 export const suiteSchemaChecker = new SchemaChecker(suiteSchema);
@@ -61,8 +62,11 @@ export function parseSuite(file: string): Suite {
         matrix: doc.matrix ?? {},
         prompts: toPrompts(doc.prompts ?? [], dir, expected),
         tests: toTests(doc.tests ?? [], expected),
-        ...(doc.quality !== undefined ? { quality: toQuality(doc.quality, models, dir, expected) } : {})
+        ...(doc.quality !== undefined ? { quality: toQuality(doc.quality, models, dir, expected) } : {}),
+        ...(doc.recommend !== undefined ? { recommend: doc.recommend } : {})
     };
+    if (doc.recommend?.memory !== undefined && parseBytes(doc.recommend.memory) == null)
+        expected(["recommend", "memory"], "a size such as `8GiB`, `512MiB` or a number of bytes", doc.recommend.memory);
     checkRunnable({
         defaults: doc.defaults ?? {}, matrix: suite.matrix, effective: suite.defaults, hasPrompts: suite.prompts.length > 0, tests: suite.tests
     }, fail);
@@ -80,6 +84,7 @@ interface RawSuite {
     prompts?: { id: string; text?: string; file?: string; kind?: Prompt["kind"] }[];
     tests?: { pp?: number; tg?: number; depth?: number }[];
     quality?: RawQuality;
+    recommend?: RecommendSpec;
 }
 
 type RawModel =

@@ -149,6 +149,31 @@ export interface QualitySpec {
 
 export const defaultQualityContext = 512;
 
+/**
+ * The suite's `recommend:` block as written (checked by the schema; runner/recommend/constraints.ts resolves it with
+ * its defaults): what `npm run recommend` and the end of `bench` choose each family's quant by.
+ */
+export interface RecommendSpec {
+    /** `decode`, `prefill` or `e2e`. Defaults to `decode`. */
+    objective?: string;
+    /** Prompt tokens of the e2e request. Defaults to `512`. */
+    promptTokens?: number;
+    /** Answer tokens of the e2e request. Defaults to `256`. */
+    answerTokens?: number;
+    /** `8GiB`, `16GB`, `512M` or bytes. Defaults to what the machine has free. */
+    memory?: string | number;
+    /** Percent kept free above the measured peak. Defaults to `10`. */
+    headroom?: number;
+    /** Largest mean KLD from the reference, nats. Defaults to `0.05`. */
+    maxKld?: number;
+    /** Largest PPL ratio to the reference where a quant has no KLD. Defaults to `1.05`. */
+    maxPplRatio?: number;
+    /** Slowest decode allowed, tok/s. Defaults to no floor. */
+    minDecodeTps?: number;
+    /** Slowest prefill allowed, tok/s. Defaults to no floor. */
+    minPrefillTps?: number;
+}
+
 export interface Suite {
     name: string;
     description?: string;
@@ -163,6 +188,8 @@ export interface Suite {
     tests: BenchTest[];
     /** The `quality:` block, if any. */
     quality?: QualitySpec;
+    /** The `recommend:` block, if any. */
+    recommend?: RecommendSpec;
 }
 
 /**

@@ -365,15 +365,18 @@ describe(`bench on ${models.real ? "real" : "synthetic"} models`, () => {
             const line = lines.find((candidate) => candidate.startsWith(label));
             expect(line, `a row for ${label} in\n${result.stdout}`).toBeDefined();
             const cells = line!.slice(label.length).trim().split(/\s{2,}/);
-            // id, model file, size, est. RAM, est. VRAM, plan
-            expect(cells).toHaveLength(6);
+            // id, model file, size, est. RAM, est. VRAM, est. peak RSS, plan
+            expect(cells).toHaveLength(7);
             expect(cells[0]).toMatch(/^[0-9a-f]{12}$/);
             expect(cells[1]).toBe(path.basename(file));
             expect(cells[2]).toBe(formatBytes(statSync(file).size));
             expect(cells[3]).toMatch(/^\d+(\.\d)? (B|KiB|MiB|GiB)$/);
             expect(cells[3]).not.toBe("0 B");
-            expect(cells[5]).toBe("run");
+            // the runtime measured in a probe child comes on top of the file's estimate
+            expect(cells[5]).toMatch(/^\d+(\.\d)? (MiB|GiB)$/);
+            expect(cells[6]).toBe("run");
         }
+        expect(result.stdout).toMatch(/est\. peak RSS adds \d+(\.\d)? MiB, measured just now in a child/);
         expect(result.stdout).toMatch(/4 config\(s\); nothing was run or stored/);
         expect(existsSync(s.db)).toBe(false);
         expect(existsSync(s.results)).toBe(false);

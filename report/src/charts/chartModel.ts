@@ -30,13 +30,15 @@ export interface ChartModel {
 export function baseSpec(title: string, subtitle: string | string[]): Spec {
     return {
         $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-        title: { text: title, subtitle, anchor: "start", subtitleColor: "#444" },
+        // vega does not wrap titles: lines short enough for a phone's width (390 px), broken at spaces
+        title: { text: title, subtitle: (Array.isArray(subtitle) ? subtitle : [subtitle]).flatMap((line) => wrapLine(line, subtitleWidth)), anchor: "start", subtitleColor: "#444" },
         background: "white",
         config: {
             font: "system-ui, sans-serif",
             range: { category: [...palette] },
             axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: "#e6e6e6" },
-            legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 260 },
+            // under the plot, so a narrow screen keeps its width for the plot
+            legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 260, orient: "bottom", direction: "vertical" },
             view: { stroke: null }
         }
     };
@@ -52,4 +54,21 @@ export function seriesEncoding(field: string, title: string, domain: readonly st
         color: { field, type: "nominal", title, ...legend, scale: { domain: [...domain], range: domain.map((_, i) => palette[i % palette.length]) } },
         shape: { field, type: "nominal", title, ...legend, scale: { domain: [...domain], range: domain.map((_, i) => shapes[(i + Math.floor(i / palette.length)) % shapes.length]) } }
     };
+}
+
+/** Characters of a subtitle line: about 300 px of 11 px text, inside a phone's 390 px. */
+export const subtitleWidth = 50;
+
+/** `text` broken at spaces into lines of at most `width` characters (a longer word stays whole). */
+export function wrapLine(text: string, width: number): string[] {
+    const lines: string[] = [];
+    let line = "";
+    for (const word of text.split(" ")) {
+        if (line !== "" && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        } else line = line === "" ? word : `${line} ${word}`;
+    }
+    if (line !== "" || lines.length === 0) lines.push(line);
+    return lines;
 }

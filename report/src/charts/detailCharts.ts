@@ -28,10 +28,11 @@ export function repetitionsChart(id: string, detail: ConfigDetail): ChartModel |
             rows.push([info.title, prompt, values.filter((v) => v.prompt === prompt).map((v) => v.text).join(", ")]);
         return {
             data: { values },
-            width: 520, height: { step: 22 },
+            width: 320, height: { step: 22 },
             mark: { type: "tick", thickness: 2, size: 16 },
             encoding: {
-                x: { field: "value", type: "quantitative", title: `${info.title} — ${info.better}`, scale: { zero: false, nice: true } },
+                // few ticks, and a label that would touch its neighbour is dropped: never `1,0001,100`
+                x: { field: "value", type: "quantitative", title: `${info.title} — ${info.better}`, scale: { zero: false, nice: true }, axis: { tickCount: 5, labelOverlap: "greedy", labelSeparation: 8, labelFlush: true } },
                 y: { field: "prompt", type: "nominal", title: null },
                 color: { value: palette[0] },
                 tooltip: [{ field: "prompt", title: "prompt/test" }, { field: "rep", title: "repetition" }, { field: "text", title: info.title }]

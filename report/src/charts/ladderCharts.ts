@@ -2,6 +2,8 @@
 import type { Ladder } from "../data/ladder.ts";
 import { formatValue, metricInfo } from "../data/metricInfo.ts";
 import { baseSpec, seriesEncoding, type ChartModel } from "./chartModel.ts";
+import { isReference } from "../data/tradeoff.ts";
+import { logTicks } from "./tradeoffChart.ts";
 
 const mib = 1048576;
 
@@ -78,5 +80,54 @@ export function ladderMemoryChart(id: string, ladder: Ladder): ChartModel | null
     return {
         id, title, better, spec,
         table: { columns: ["config", "figure", "value"], rows: values.map((v) => [v.label, v.what, v.text]) }
+    };
+}
+
+/**
+ * Quality loss by quant: mean KLD from the reference (else perplexity) with ± 1.96 standard errors, on a log axis
+ * (quants differ by orders of magnitude); the reference itself (KLD 0 by definition) is named, not plotted.
+ */
+export function ladderQualityChart(id: string, ladder: Ladder): ChartModel | null {
+    const hasKld = ladder.steps.some((step) => step.config.summaries.quality?.kldMean != null);
+    const metric = hasKld ? "kldMean" : "perplexity";
+    const info = metricInfo(metric);
+    const all = ladder.steps.flatMap((step) => {
+        const s = step.config.summaries.quality?.[metric];
+        return s == null ? [] : [{
+            step: step.settings === "" ? step.quant : `${step.quant} ${step.settings}`, value: s.median,
+            low: Math.max(s.median - 1.96 * s.sd, s.median / 10), high: s.median + 1.96 * s.sd,
+            text: `${formatValue(metric, s.median)} ± ${formatValue(metric, s.sd)}`, label: step.config.label, reference: isReference(step.config)
+        }];
+    });
+    const values = all.filter((v) => v.value > 0 && !(hasKld && v.reference));
+    if (values.length === 0) return null;
+    const references = all.filter((v) => hasKld && v.reference).map((v) => v.step);
+    const steps = [...new Set(values.map((v) => v.step))];
+    const ticks = logTicks(Math.min(...values.map((v) => v.low)), Math.max(...values.map((v) => v.high)));
+    const title = `${ladder.family}: ${info.title} by quant`;
+    const better = "lower is better";
+    const y = { field: "value", type: "quantitative", title: `${info.axisTitle} — lower is better (log scale)`, scale: { type: "log" }, axis: { values: ticks.values, format: ticks.format } };
+    const x = { field: "step", type: "nominal", title: "quant (largest file first)", sort: steps, axis: { labelAngle: 0 } };
+    const spec = {
+        ...baseSpec(title, [
+            `${hasKld ? "Mean KL divergence from the reference" : "Perplexity"}, ± 1.96 standard errors. Lower is better.`,
+            ...(references.length > 0 ? [`${references.join(", ")}: the reference (KLD 0 by definition), not drawn on the log axis.`] : [])
+        ]),
+        width: "container", height: 220,
+        data: { values },
+        layer: [
+            { mark: { type: "rule", strokeWidth: 2, color: "#888" }, encoding: { x, y: { ...y, field: "low" }, y2: { field: "high" } } },
+            {
+                mark: { type: "point", filled: true, size: 80, color: "#0072B2" },
+                encoding: { x, y, tooltip: [{ field: "label", title: "config" }, { field: "text", title: info.title }] }
+            }
+        ]
+    };
+    return {
+        id, title, better, spec,
+        table: {
+            columns: ["config", info.title],
+            rows: all.map((v) => [v.label, v.reference && hasKld ? `${v.text} (the reference)` : v.text])
+        }
     };
 }

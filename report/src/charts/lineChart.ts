@@ -1,5 +1,6 @@
 /** A figure against a setting or over time: one line with points per series (scaling, history). */
 import { baseSpec, seriesEncoding, type ChartModel } from "./chartModel.ts";
+import { utcTime } from "../data/timestamp.ts";
 
 export interface LinePoint {
     series: string;
@@ -17,7 +18,10 @@ export interface LineChartOptions {
     better: string;
     xTitle: string;
     yTitle: string;
-    xType: "quantitative" | "temporal";
+    /** `ordinal`: one evenly spaced step per x value, in `xDomain`'s order (runs, not wall time). */
+    xType: "quantitative" | "temporal" | "ordinal";
+    /** The order of the x values of an `ordinal` axis. Defaults to their order in the points. */
+    xDomain?: string[];
     /** Column titles of the data table: x, y. */
     columns: [string, string];
     /** Text of an x value in the data table. Defaults to `String`. */
@@ -27,7 +31,7 @@ export interface LineChartOptions {
 
 export function lineChart(points: readonly LinePoint[], o: LineChartOptions): ChartModel {
     const series = [...new Set(points.map((p) => p.series))];
-    const xText = o.xText ?? ((x: number | string) => (typeof x === "string" && o.xType === "temporal" ? `${x.slice(0, 16).replace("T", " ")} UTC` : String(x)));
+    const xText = o.xText ?? ((x: number | string) => (typeof x === "string" && o.xType === "temporal" ? utcTime(x) : String(x)));
     const noteCount = Math.max(0, ...points.map((p) => p.notes?.length ?? 0));
     const values = points.map((p) => {
         const row: Record<string, string | number> = { series: p.series, x: p.x, xText: xText(p.x), y: p.y, yText: o.yText(p.y) };
@@ -35,7 +39,12 @@ export function lineChart(points: readonly LinePoint[], o: LineChartOptions): Ch
         return row;
     });
     // times are ISO instants in UTC, and shown in UTC whatever the reader's time zone (a utc scale formats its axis so)
-    const x = { field: "x", type: o.xType, title: o.xTitle, ...(o.xType === "quantitative" ? { scale: { zero: false, nice: true } } : { scale: { type: "utc" }, axis: { format: "%b %d %H:%M", labelAngle: -30 } }) };
+    const x = {
+        field: "x", type: o.xType, title: o.xTitle,
+        ...(o.xType === "quantitative" ? { scale: { zero: false, nice: true } }
+            : o.xType === "ordinal" ? { sort: o.xDomain ?? [...new Set(points.map((p) => String(p.x)))], axis: { labelAngle: -35, labelLimit: 180, labelOverlap: "greedy" } }
+            : { scale: { type: "utc" }, axis: { format: "%b %d %H:%M", labelAngle: -30 } })
+    };
     const y = { field: "y", type: "quantitative", title: `${o.yTitle} — ${o.better}`, scale: { zero: false, nice: true } };
     const spec = {
         ...baseSpec(o.title, o.better === "" ? [] : [o.better[0]!.toUpperCase() + o.better.slice(1) + "."]),

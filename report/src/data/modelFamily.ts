@@ -1,5 +1,6 @@
 /** Which model a config ran, apart from its quantization: the key a quant ladder groups by. */
 import type { ModelInfo } from "../../../runner/results.ts";
+import { parameterCount } from "../../../runner/recommend/family.ts";
 
 export interface ModelFamily {
     /** Stable key: source and name. */
@@ -10,17 +11,8 @@ export interface ModelFamily {
     synthetic: boolean;
 }
 
-/** Parameter count as people say it: 525K, 25M, 1.5B. */
-export function formatParameters(parameters: number): string {
-    const units: [number, string][] = [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "K"]];
-    for (const [size, unit] of units) {
-        if (parameters >= size) {
-            const value = parameters / size;
-            return `${value >= 100 ? value.toFixed(0) : Number(value.toPrecision(2))}${unit}`;
-        }
-    }
-    return String(parameters);
-}
+/** Parameter count as people say it: 525K, 25M, 1.5B (the recommendation's families write it so too). */
+export const formatParameters = parameterCount;
 
 /**
  * The family of a config's model. A config whose model never resolved (null) is its own family, named by its label.

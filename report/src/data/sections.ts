@@ -19,13 +19,21 @@ export function runConfigs(site: SiteData, runId: string): ConfigView[] {
     return site.configs.filter((config) => config.runId === runId);
 }
 
-/** Newest run (with its shards) per (suite name, machine), newest first; runs without configs are skipped. */
+/** The suite path `bench --model … --prompt …` records: a one-off run of one model, not a suite's. */
+export const adhocSuitePath = "(command line)";
+
+/** Whether `run` is an ad-hoc run (`bench --model`): kept out of the suite tables and charts, listed among the runs. */
+export function isAdhoc(run: RunView): boolean {
+    return run.suite.path === adhocSuitePath;
+}
+
+/** Newest run (with its shards) per (suite name, machine), newest first; runs without configs and ad-hoc runs are skipped. */
 export function latestSections(site: SiteData): Section[] {
     const seen = new Set<string>();
     const sections: Section[] = [];
     for (const run of site.runs) {
         const key = JSON.stringify([run.suite.name, run.machineKey]);
-        if (seen.has(key) || run.configCount === 0) continue;
+        if (seen.has(key) || run.configCount === 0 || isAdhoc(run)) continue;
         seen.add(key);
         const runs = shardSet(run, site.runs).sort((a, b) => (a.shard?.index ?? 0) - (b.shard?.index ?? 0));
         // shards partition a suite's configs; should two parts hold one config anyway, the newer run's counts

@@ -8,6 +8,11 @@ import { loadSite } from "./loadSite.ts";
 import { openResults } from "../../../runner/store/openResults.ts";
 import { configDetail, type ConfigDetail } from "./configDetail.ts";
 import type { SiteData } from "./types.ts";
+import { recommendations as recommend, type Recommendations } from "./recommendations.ts";
+import { latestSections } from "./sections.ts";
+import { readRun } from "../../../runner/store/siteReader.ts";
+import type { ConfigRecord, RunRecord } from "../../../runner/results.ts";
+import type { ConfigView } from "./types.ts";
 
 /** The database path the build reads (runner/paths.ts). */
 export { reportDatabasePath };
@@ -33,4 +38,39 @@ export function detail(runId: string, configId: string): ConfigDetail {
     const { db } = load();
     if (db == null) throw new Error("No results database: there are no config pages to build");
     return configDetail(db, runId, configId);
+}
+
+const savedRuns = new Map<string, { run: RunRecord; configs: ConfigRecord[] } | null>();
+
+/** One whole run with its configs' raw samples, read through the store's read API once per build. */
+function savedRun(runId: string): { run: RunRecord; configs: ConfigRecord[] } | null {
+    const { db } = load();
+    if (db == null) return null;
+    if (!savedRuns.has(runId)) savedRuns.set(runId, readRun(db, runId));
+    return savedRuns.get(runId)!;
+}
+
+let recommended: Recommendations | undefined;
+
+/** Which quant to run, per summary section (see `recommendations`); computed once per build. */
+export function recommendations(): Recommendations | null {
+    const { db, site: data } = load();
+    if (db == null) return null;
+    return (recommended ??= recommend(savedRun, latestSections(data)));
+}
+
+const runConfigs = new Map<string, Map<string, ConfigRecord>>();
+
+/** The raw repetitions of `metric` on one config's prompt/test, read through the store once per run (trade-off intervals). */
+export function samplesOf(config: ConfigView, prompt: string, metric: string): number[] | null {
+    let configs = runConfigs.get(config.runId);
+    if (configs == null) {
+        const saved = savedRun(config.runId);
+        if (saved == null) return null;
+        configs = new Map(saved.configs.map((record) => [record.id, record]));
+        runConfigs.set(config.runId, configs);
+    }
+    const record = configs.get(config.id);
+    if (record == null) return null;
+    return record.measurements.filter((m) => m.prompt === prompt && Number.isFinite(m.metrics[metric])).map((m) => m.metrics[metric]!);
 }

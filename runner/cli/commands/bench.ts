@@ -61,6 +61,7 @@ export interface BenchArgs {
 const usage = `usage: npm run bench -- [SUITE.yaml] [options]
        npm run bench -- --model PATH|OWNER/REPO/FILE.gguf --prompt "..." [--max-tokens N] [--threads N]
        npm run bench -- --model like:PATH|like:OWNER/REPO/FILE.gguf [--quant Q4_K_M] --prompt "..."
+       npm run bench -- --discover [DIR...] [--write-suite PATH]
 
 Runs every config of a suite (default: suites/default.yaml, offline) in its own child process, stores every
 sample in SQLite and writes results/runs/<run-id>.json.
@@ -77,6 +78,8 @@ options:
   --model, --prompt    one ad-hoc run that streams the answer, then prints its metrics
   --model like:…       the same on a synthetic clone of that GGUF (its header only; random weights, gibberish
                        text, real speed and memory); --quant re-types it as llama-quantize would
+  --discover [DIR...]  list the GGUF files already here (Hugging Face cache, LM Studio, llama.cpp, Ollama, each
+                       DIR) by base model, read-only; --write-suite PATH writes a suite that benches them all
   -h, --help           this text
 
 exit codes: 0 every config ran (or was skipped as too big beside others that ran) · 1 some configs failed,
@@ -84,6 +87,7 @@ crashed or timed out, or none ran · 2 invalid input (nothing ran, nothing store
 
 export async function benchCommand(argv: string[]): Promise<number> {
     const invokedAt = Date.now();
+    if (argv.includes("--discover")) return (await import("../discoverModels.ts")).discoverCommand(argv);
     const args = parseBenchArgs(argv);
     if (args == null) {
         console.log(usage);
@@ -175,6 +179,13 @@ export async function benchCommand(argv: string[]): Promise<number> {
     if (saved.configs.some((record) => record.measurements.length > 0 || record.status !== "ok")) console.log(formatResultsTable(saved.configs));
     const quality = formatQualityTable(saved.configs);
     if (quality.table !== "") console.log(`\n${quality.table}`);
+    if (!adhoc) {
+        const { benchRecommendation } = await import("../benchRecommendation.ts");
+        const { probeLocalMemory } = await import("./recommend.ts");
+        // the backend the suite ran, so that this machine's key matches the run's
+        const text = await benchRecommendation(saved, suite, () => probeLocalMemory(suite.defaults.gpu));
+        if (text != null) console.log(`\n${text.trimEnd()}`);
+    }
     const wallMs = Date.now() - invokedAt;
     const account = workAccount(saved.configs.filter((record) => configs.some((config) => config.id === record.id)), referenceMs);
     console.error(formatWorkAccount(wallMs, account, formatMs));

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ConfigView } from "../../../report/src/data/types.ts";
 import { tradeoff } from "../../../report/src/data/tradeoff.ts";
 import { tradeoffChart } from "../../../report/src/charts/tradeoffChart.ts";
+import { ladderQualityChart } from "../../../report/src/charts/ladderCharts.ts";
+import { ladders } from "../../../report/src/data/ladder.ts";
 import { lineChart } from "../../../report/src/charts/lineChart.ts";
 import { palette } from "../../../report/src/charts/chartModel.ts";
 import { itlChart, maxRssPoints, rssTimelineChart } from "../../../report/src/charts/detailCharts.ts";
@@ -31,7 +33,73 @@ describe("chart specs", () => {
         // the synthetic model is labelled as such in the legend
         expect(spec).toContain("m (synthetic)");
         // MiB on the axis, binary units in the table
-        expect(chart.table.rows).toEqual([["m F16", "F16", "400 MiB", "10.0", "no"], ["m Q4_0", "Q4_0", "100 MiB", "30.0", "yes"]]);
+        expect(chart.table.rows).toEqual([["m F16", "F16", "400 MiB", "–", "10.0", "9.0 – 11.0", "no"], ["m Q4_0", "Q4_0", "100 MiB", "–", "30.0", "29.0 – 31.0", "yes"]]);
+    });
+
+    it("keeps quants whose speed intervals overlap both on the front, and draws every interval as a bar", () => {
+        // 402.1 vs 402.5 tok/s, each ± 120: neither is faster, so the bigger file is not dominated
+        const noisy = (id: string, quant: string, decode: number, rss: number): ConfigView => {
+            const v = view(id, quant, decode, rss);
+            v.summaries.explain!.decodeTps = { n: 3, mean: decode, sd: 120, median: decode, min: decode - 120, max: decode + 120 };
+            return v;
+        };
+        const t = tradeoff([noisy("a", "F16", 402.1, 400 * 2 ** 20), noisy("b", "Q8_0", 402.5, 200 * 2 ** 20), noisy("c", "Q4_0", 900, 100 * 2 ** 20)], "peakRssBytes", "decodeTps")!;
+        expect(t.points.map((p) => [p.config.quant, p.onFront])).toEqual([["F16", false], ["Q8_0", false], ["Q4_0", true]]);
+        const close = tradeoff([noisy("a", "F16", 402.1, 400 * 2 ** 20), noisy("b", "Q8_0", 402.5, 200 * 2 ** 20)], "peakRssBytes", "decodeTps")!;
+        expect(close.points.map((p) => p.onFront)).toEqual([true, true]);
+        const layers = (tradeoffChart("t", close).spec as { layer: { mark: { type: string }; encoding: Record<string, { field?: string }> }[] }).layer;
+        const bars = layers.filter((l) => l.mark.type === "rule" && l.encoding.y2 != null);
+        expect(bars).toHaveLength(1);
+        expect(bars[0]!.encoding.y!.field).toBe("yLow");
+        expect(bars[0]!.encoding.y2!.field).toBe("yHigh");
+    });
+
+    it("marks the reference as the reference on a divergence axis, not as a point at a made-up value, with one tick format", () => {
+        const withKld = (id: string, quant: string, decode: number, kld: number, sha: string): ConfigView => ({
+            ...view(id, quant, decode, 100 * 2 ** 20),
+            model: { source: "synthetic", file: `${quant}.gguf`, path: `${quant}.gguf`, sha256: sha, sizeBytes: 1, quant, arch: "llama", parameters: 1 },
+            prompts: ["explain", "quality"],
+            summaries: {
+                explain: { decodeTps: { n: 3, mean: decode, sd: 1, median: decode, min: decode - 1, max: decode + 1 } },
+                quality: { kldMean: { n: 500, mean: kld, sd: kld / 20, median: kld, min: kld, max: kld } }
+            },
+            quality: {
+                corpus: "c", corpusSha256: "0", context: 64, chunks: 1, corpusTokens: 64, scored: 500, ms: 1, peakRssBytes: 1,
+                reference: { name: "F16", file: "F16.gguf", sha256: "f16", topK: null, cacheKey: "k", cacheBytes: 1, computeMs: 1 }
+            }
+        });
+        const t = tradeoff([withKld("a", "F16", 100, 0, "f16"), withKld("b", "Q8_0", 200, 1e-6, "q8"), withKld("c", "Q4_0", 300, 3e-3, "q4")], "kldMean", "decodeTps")!;
+        expect(t.points.map((p) => p.reference)).toEqual([true, false, false]);
+        expect(t.points[1]!.xLow).toBeCloseTo(1e-6 - 1.96 * 5e-8, 12);
+        const chart = tradeoffChart("t", t);
+        const layers = (chart.spec as { layer: { mark: { type: string }; data: { values: { quant: string }[] }; encoding: Record<string, { axis?: { values: number[]; format: string } }> }[] }).layer;
+        // the F16 is a horizontal rule labelled as the reference, and no point of it sits on the log axis
+        const rule = layers.find((l) => l.mark.type === "rule" && l.encoding.x == null)!;
+        expect(rule.data.values.map((v) => v.quant)).toEqual(["F16 (reference)"]);
+        const points = layers.find((l) => l.mark.type === "point" && l.encoding.tooltip != null)!;
+        expect(points.data.values.map((v) => v.quant)).toEqual(["Q8_0", "Q4_0"]);
+        expect(points.encoding.x!.axis).toEqual({ values: [1e-6, 1e-5, 1e-4, 1e-3], format: "~e" });
+        expect(chart.table.rows[0]![1]).toBe("F16 (reference)");
+    });
+
+    it("puts quality on the quant ladder: KLD with its interval per quant, the reference named and not drawn", () => {
+        const withKld = (id: string, quant: string, kld: number, sha: string, size: number): ConfigView => ({
+            ...view(id, quant, 100, 100 * 2 ** 20),
+            model: { source: "synthetic", file: `${quant}.gguf`, path: `${quant}.gguf`, sha256: sha, sizeBytes: size, quant, arch: "llama", parameters: 1 },
+            prompts: ["explain", "quality"],
+            summaries: { quality: { kldMean: { n: 500, mean: kld, sd: kld / 20, median: kld, min: kld, max: kld } } },
+            quality: {
+                corpus: "c", corpusSha256: "0", context: 64, chunks: 1, corpusTokens: 64, scored: 500, ms: 1, peakRssBytes: 1,
+                reference: { name: "F16", file: "F16.gguf", sha256: "f16", topK: null, cacheKey: "k", cacheBytes: 1, computeMs: 1 }
+            }
+        });
+        const [ladder] = ladders([withKld("a", "F16", 0, "f16", 300), withKld("b", "Q8_0", 1e-4, "q8", 200), withKld("c", "Q4_0", 0.02, "q4", 100)]);
+        const chart = ladderQualityChart("q", ladder!)!;
+        const spec = chart.spec as { data: { values: { step: string; low: number; high: number }[] }; title: { subtitle: string[] } };
+        expect(spec.data.values.map((v) => v.step)).toEqual(["Q8_0", "Q4_0"]);
+        expect(spec.data.values[1]!.low).toBeCloseTo(0.02 - 1.96 * 0.001, 9);
+        expect(spec.title.subtitle.join(" ")).toMatch(/F16: the reference \(KLD 0 by definition\)/);
+        expect(chart.table.rows[0]![1]).toMatch(/\(the reference\)$/);
     });
 
     it("keeps the spec plain JSON, with untrusted text only in data values", () => {
@@ -43,6 +111,16 @@ describe("chart specs", () => {
         expect(chart.table.rows).toEqual([["<img src=x onerror=alert(1)>", "1", "2.0"]]);
     });
 
+    it("puts runs on an axis of runs in the given order, one step each, however close in time", () => {
+        const chart = lineChart([{ series: "c", x: "b2 · 11-29 22:58:10", y: 3 }, { series: "c", x: "a1 · 11-29 22:57:54", y: 2 }], {
+            id: "h", title: "decode tok/s over runs", better: "higher is better", xTitle: "run (commit · started, UTC)", yTitle: "decode tok/s",
+            xType: "ordinal", xDomain: ["a1 · 11-29 22:57:54", "b2 · 11-29 22:58:10"], columns: ["run", "decode tok/s"], yText: (y) => y.toFixed(1)
+        });
+        const x = (chart.spec as { layer: { encoding: { x: { type: string; sort: string[] } } }[] }).layer[0]!.encoding.x;
+        expect(x.type).toBe("ordinal");
+        expect(x.sort).toEqual(["a1 · 11-29 22:57:54", "b2 · 11-29 22:58:10"]);
+    });
+
     it("shows run times in UTC, as its axis title says, whatever the reader's time zone", () => {
         const chart = lineChart([{ series: "c", x: "2026-11-29T22:57:54.000Z", y: 2 }], {
             id: "h", title: "decode tok/s over runs", better: "higher is better", xTitle: "run started (UTC)", yTitle: "decode tok/s",
@@ -50,8 +128,9 @@ describe("chart specs", () => {
         });
         const spec = JSON.stringify(chart.spec);
         expect(spec).toContain(`"scale":{"type":"utc"},"axis":{"format":"%b %d %H:%M"`);
-        expect(spec).toContain(`"xText":"2026-11-29 22:57 UTC"`);
-        expect(chart.table.rows).toEqual([["c", "2026-11-29 22:57 UTC", "2.0"]]);
+        // the one timestamp format of the report (data/timestamp.ts)
+        expect(spec).toContain(`"xText":"2026-11-29 22:57:54 UTC"`);
+        expect(chart.table.rows).toEqual([["c", "2026-11-29 22:57:54 UTC", "2.0"]]);
     });
 });
 

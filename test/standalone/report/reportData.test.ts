@@ -9,6 +9,7 @@ import { schemaVersion } from "../../../runner/store/db.ts";
 import { Store } from "../../../runner/store/store.ts";
 import { loadSite } from "../../../report/src/data/loadSite.ts";
 import { openResults } from "../../../runner/store/openResults.ts";
+import { readRun } from "../../../runner/store/siteReader.ts";
 import { headlineTable } from "../../../report/src/data/headlineTable.ts";
 import { latestSections } from "../../../report/src/data/sections.ts";
 import { tradeoffs } from "../../../report/src/data/tradeoff.ts";
@@ -120,12 +121,43 @@ describe("loading the results", () => {
         db.close();
     });
 
+    it("reads one whole run with its raw samples through the store's read API (recommendation, trade-off intervals), by id only", () => {
+        write((store) => {
+            save(store, run("old", "2025-01-01T00:00:00.000Z"), [config("c1", { figures: { explain: { decodeTps: [10, 14, 12] } } })]);
+            save(store, run("new", "2025-02-01T00:00:00.000Z"), [config("c1", { figures: { explain: { decodeTps: [20, 22, 30] } } })]);
+        });
+        const db = openResults(path)!;
+        try {
+            const saved = readRun(db, "old");
+            expect(saved?.run.id).toBe("old");
+            expect(saved?.configs.map((c) => [c.id, c.measurements.map((m) => m.metrics.decodeTps)])).toEqual([["c1", [10, 14, 12]]]);
+            expect(readRun(db, "missing")).toBeNull();
+            // `latest` is the CLI's alias, not a run id the report names
+            expect(readRun(db, "latest")).toBeNull();
+        } finally {
+            db.close();
+        }
+    });
+
     it("refuses a database made by a newer gguf-bench", () => {
         write(() => undefined);
         const db = new Database(path);
         db.pragma(`user_version = ${migrations.length + 1}`);
         db.close();
         expect(() => openResults(path)).toThrow(/newer than this gguf-bench knows/);
+    });
+});
+
+describe("ad-hoc runs", () => {
+    it("keeps a bench --model run out of the suite sections, and lists it with the runs", () => {
+        write((store) => {
+            save(store, run("suite-run", "2025-01-01T00:00:00.000Z"), [config("a", { quant: "F16", figures: { explain: { decodeTps: [10] } } })]);
+            save(store, { ...run("adhoc-run", "2025-01-02T00:00:00.000Z", { suite: "ad-hoc" }), suite: { name: "ad-hoc", path: "(command line)", sha256: "cd".repeat(32) } },
+                [config("b", { quant: "Q4_0", figures: { prompt: { decodeTps: [99] } } })]);
+        });
+        const site = loaded();
+        expect(site.runs.map((r) => r.id)).toEqual(["adhoc-run", "suite-run"]);
+        expect(latestSections(site).map((s) => s.runs.map((r) => r.id))).toEqual([["suite-run"]]);
     });
 });
 
