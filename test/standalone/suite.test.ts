@@ -190,9 +190,9 @@ describe("parseSuite: errors name file:line:col, the key, what was expected and 
         ["prompt text blank", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n    text: '  '\n", "5:11 prompts[0].text: expected non-empty text, got `  ` (string)"],
         ["prompt without text or file", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n", "4:5 prompts[0]: expected a prompt with `id` and exactly one of `text` or `file`, got `{\"id\":\"a\"}` (object)"],
         ["prompt kind", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n    text: hi\n    kind: instruct\n", "6:11 prompts[0].kind: expected one of `chat`, `completion`, got `instruct` (string)"],
-        ["test with no work", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { depth: 5 }\n", "4:5 tests[0]: expected a test with `pp` or `tg` > 0, got `{\"depth\":5}` (object)"],
+        ["test with no work", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { depth: 5 }\n", "4:5 tests[0]: expected a test with `pp` or `tg` > 0, or a `parallel` block, got `{\"depth\":5}` (object)"],
         ["test negative", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { pp: -1 }\n", "4:11 tests[0].pp: expected an integer from 0 to 16777216, got `-1` (number)"],
-        ["test unknown key", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { pp: 8, n: 3 }\n", "4:14 tests[0].n: expected one of the keys `pp`, `tg`, `depth`, got `n` (unknown key)"],
+        ["test unknown key", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { pp: 8, n: 3 }\n", "4:14 tests[0].n: expected one of the keys `pp`, `tg`, `depth`, `parallel`, got `n` (unknown key)"],
         ["test repeated", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - pp: 512\n  - { pp: 512, tg: 0 }\n", "5:5 tests[1]: expected a test not already listed (same as tests[0], `pp512`), got `{\"pp\":512,\"tg\":0}` (object)"]
     ];
     it.each(cases)("%s", (_name, text, expected) => {
