@@ -16,6 +16,7 @@ import { SchemaChecker, type SchemaPath } from "./checkSchema.ts";
 import { loadYamlFile } from "./loadYamlFile.ts";
 import { toQuality, type RawQuality } from "./parseQuality.ts";
 import { isFile, readTextFile, type Expected } from "./readTextFile.ts";
+import { parallelTestId } from "./parallelIds.ts";
 import { suitePath } from "./suitePath.ts";
 import { defaultParallelRise, defaultSettings, type BenchTest, type ModelSpec, type Indexed, type ParallelTest, type Prompt, type Settings, type Suite } from "./types.ts";
 
@@ -174,16 +175,6 @@ function toParallel(block: Extract<RawTest, { parallel: unknown }>["parallel"]):
         rise: block.rise ?? defaultParallelRise,
         itlP90Ms: block.itlP90Ms ?? null
     };
-}
-
-/** `par:pp256+tg128`, with `:shared` when every sequence gets the same prompt. */
-export function parallelTestId(test: { prompt: number; gen: number; shared: boolean }): string {
-    return `par:pp${test.prompt}+tg${test.gen}${test.shared ? ":shared" : ""}`;
-}
-
-/** One level of a parallel test, as its measurements are named: `np4:pp256+tg128` (np: llama-server's --parallel). */
-export function parallelLevelId(test: { prompt: number; gen: number; shared: boolean }, sequences: number): string {
-    return `np${sequences}:${parallelTestId(test).slice("par:".length)}`;
 }
 
 /** llama-bench style id: `pp512`, `tg128`, `pp512+tg128`, with `@d4096` when run at a depth. */
