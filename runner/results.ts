@@ -7,7 +7,7 @@ import type { Warning } from "./warnings.ts";
 
 export type ConfigStatus = "ok" | "failed" | "crashed" | "timeout" | "skipped";
 export type RunStatus = "running" | "completed" | "interrupted" | "failed";
-export type MeasurementKind = "prompt" | "pp" | "tg" | "pg";
+export type MeasurementKind = "prompt" | "pp" | "tg" | "pg" | "parallel";
 /** Phases of a config's child, in the order they happen. */
 export const phases = ["idle", "load", "warmup", "prefill", "decode", "quality", "unload"] as const;
 export type Phase = typeof phases[number];
@@ -18,13 +18,18 @@ export type Metrics = Record<string, number>;
 /** One measured repetition of one prompt or test. */
 export interface Measurement {
     kind: MeasurementKind;
-    /** Prompt id, or test id such as `pp512`, `tg128`, `pp512+tg128@d4096`. */
+    /** Prompt id, or test id such as `pp512`, `tg128`, `pp512+tg128@d4096`, or a parallel test's level `np4:pp256+tg128`. */
     prompt: string;
     /** 0-based repetition index (warm-ups are not measurements). */
     rep: number;
     metrics: Metrics;
     /** Milliseconds from submitting the prompt to each generated token in hand (stream mode); raw samples behind ttft/ITL. */
     tokenTimesMs?: number[];
+    /**
+     * A parallel level's raw samples: per sequence, ms from the level's start to each of its tokens in hand (the first
+     * from its prompt's last position, then one per decode step); every figure of the level is computed from them.
+     */
+    sequenceTimesMs?: number[][];
 }
 
 export interface RssSample {
