@@ -2,7 +2,7 @@
  * What a run produces, as the child, the store and the CLI hold it in memory. The run file (store/runFile.ts,
  * docs/run-file.md) is its committed form and holds every field.
  */
-import type { Settings } from "./suite/types.ts";
+import type { ParallelTest, Settings } from "./suite/types.ts";
 import type { Warning } from "./warnings.ts";
 
 export type ConfigStatus = "ok" | "failed" | "crashed" | "timeout" | "skipped";
@@ -179,6 +179,8 @@ export interface ConfigRecord {
     measurements: Measurement[];
     /** Median, sd, … of every metric per prompt/test, recomputed from `measurements` (see `summarizeMeasurements`). */
     summary: Summaries;
+    /** The parallel (serving-load) tests as asked (their knee settings included); absent or empty when the suite has none. */
+    parallel?: ParallelTest[];
     /** The quality pass with its raw samples; null or absent when the suite has no `quality:` block or the config did not run. */
     quality?: QualityRecord | null;
     outputs: Record<string, string>;

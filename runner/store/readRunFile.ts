@@ -8,7 +8,7 @@ import runFileSchemaJson from "../../run-file.schema.json" with { type: "json" }
 import { describeValue, InputError } from "../errors.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 import { SchemaChecker, type SchemaPath } from "../suite/checkSchema.ts";
-import { runFileSchema, type RunFile, type RunFileQuality } from "./runFile.ts";
+import { runFileSchema, withKnee, type RunFile, type RunFileQuality } from "./runFile.ts";
 import { qualityFigures } from "../stats/qualityFigures.ts";
 import type { Settings } from "../suite/types.ts";
 import { warningText } from "../warnings.ts";
@@ -53,7 +53,8 @@ export function parseRunFile(text: string, source: string): ReadRunFile {
             fail(["schema"], `run file schema ${schema} is newer than this gguf-bench reads (1 to ${runFileSchema}): update gguf-bench`);
         fail(["schema"], `expected 1 or ${runFileSchema}, got ${describeValue(schema)}`);
     }
-    const upgraded = withAddedKeys(schema === 1 ? upgradeSchema1(raw) : raw);
+    const base = schema === 1 ? upgradeSchema1(raw) : raw;
+    const upgraded = withAddedKeys(base);
 
     const issue = checker.check(upgraded);
     if (issue != null) {
@@ -63,19 +64,29 @@ export function parseRunFile(text: string, source: string): ReadRunFile {
     const file = orderedRunFile(upgraded as unknown as RunFile);
     checkSense(file, fail);
     const ignored: string[] = [];
-    unknownKeys(upgraded, file, [], ignored);
+    // against the file as written: an added key's "nothing recorded" value is not written back (runFileText.ts)
+    unknownKeys(base, file, [], ignored);
     return { file, schema: schema === 1 ? 1 : 2, ignored };
 }
 
 /**
  * Keys added to schema 2 after its first files were written are optional to the reader, with the value that means
- * "nothing recorded": `asked` (`{}`), `quality` (null). A key added later goes here too, so that every schema-2 file
+ * "nothing recorded": `asked` (`{}`), `quality` (null), `parallel` (`[]`), a measurement's `sequenceTimesMs` (null). A key added later goes here too, so that every schema-2 file
  * stays readable.
  */
 function withAddedKeys(raw: Record<string, unknown>): Record<string, unknown> {
     if (!Array.isArray(raw.configs)) return raw;
-    const added = { asked: {}, quality: null };
-    return { ...raw, configs: raw.configs.map((config: unknown) => (isMapping(config) ? { ...added, ...config } : config)) };
+    const added = { asked: {}, quality: null, parallel: [] };
+    const addedToMeasurement = { sequenceTimesMs: null };
+    return {
+        ...raw,
+        configs: raw.configs.map((config: unknown) => {
+            if (!isMapping(config)) return config;
+            const measurements = Array.isArray(config.measurements)
+                ? config.measurements.map((m: unknown) => (isMapping(m) ? { ...addedToMeasurement, ...m } : m)) : config.measurements;
+            return { ...added, ...config, ...(measurements !== undefined ? { measurements } : {}) };
+        })
+    };
 }
 
 /**
@@ -122,8 +133,9 @@ export function schema1View(file: RunFile): RunFile {
             params: "threadsBatch" in config.params ? config.params : { ...config.params as Settings, threadsBatch: (config.params as Settings).threads },
             startedAt: null,
             finishedAt: null,
-            measurements: config.measurements.map((m) => ({ ...m, tokenTimesMs: null })),
+            measurements: config.measurements.map((m) => ({ ...m, tokenTimesMs: null, sequenceTimesMs: null })),
             summary: {},
+            parallel: [],
             quality: null,
             warnings: config.warnings.map((w) => (w.kind === "note" ? w : { kind: "note", text: warningText(w) })),
             rssTimeline: [],
@@ -147,11 +159,20 @@ function checkSense(file: RunFile, fail: (at: SchemaPath, message: string) => ne
             m.tokenTimesMs?.forEach((t, j) => {
                 if (j > 0 && t < m.tokenTimesMs![j - 1]!) fail(["configs", c, "measurements", i, "tokenTimesMs", j], `expected token times in order, got ${t} after ${m.tokenTimesMs![j - 1]}`);
             });
+            m.sequenceTimesMs?.forEach((times, k) => times.forEach((t, j) => {
+                if (j > 0 && t < times[j - 1]!) fail(["configs", c, "measurements", i, "sequenceTimesMs", k, j], `expected token times in order, got ${t} after ${times[j - 1]}`);
+            }));
         });
         if (file.run.shard != null && file.run.shard.index > file.run.shard.count)
             fail(["run", "shard", "index"], `expected a shard index from 1 to ${file.run.shard.count}, got ${file.run.shard.index}`);
         checkSummary(config.summary, summarizeMeasurements(config.measurements), ["configs", c, "summary"], fail);
         if (config.quality != null) checkQuality(config.quality, ["configs", c, "quality"], fail);
+        config.parallel?.forEach((test, t) => {
+            const computed = withKnee(test, summarizeMeasurements(config.measurements));
+            for (const key of ["knee", "stillRising", "overBudget"] as const)
+                if (test[key] !== computed[key])
+                    fail(["configs", c, "parallel", t, key], `expected ${String(computed[key])} (recomputed from the measurements), got ${String(test[key])}: the file no longer agrees with itself (edited by hand?)`);
+        });
     });
 }
 
