@@ -9,6 +9,7 @@ import { renderTable } from "../format/table.ts";
 import { visible } from "../format/visible.ts";
 import { qualityItem } from "./compareQuality.ts";
 import { configItem, type Comparison, type MetricRow, type Unmatched, type Verdict } from "./compareSides.ts";
+import type { Knee } from "../stats/knee.ts";
 
 export const compareSerializers: Serializers<Comparison> = {
     text: (c, opts) => compareText(c, opts?.color ?? false),
@@ -36,6 +37,16 @@ export function noteLines(c: Comparison): string[] {
         const labels = [...new Set(rows.map((r) => `${r.label} ${r.item}`))];
         const metrics = [...new Set(rows.map((r) => metricDef(r.metric)?.label ?? r.metric))];
         return `${labels.length <= 3 ? labels.join("; ") : `${labels.length} configs`}: ${metrics.join(", ")}: ${note}`;
+    });
+}
+
+/** `model par:pp256+tg128: knee 4 → 8 sequences (still rising); ITL p90 over 100 ms from 8 → none`: one line per test. */
+export function kneeLines(c: Comparison): string[] {
+    const knee = (k: Knee) => (k.knee == null ? "none" : `${k.knee}${k.stillRising ? "+" : ""}`);
+    return c.knees.map((pair) => {
+        const budget = pair.baseline.overBudget == null && pair.candidate.overBudget == null ? ""
+            : `; ITL p90 over budget from ${pair.baseline.overBudget ?? "none"} → ${pair.candidate.overBudget ?? "none"} sequences`;
+        return `${pair.label} ${pair.test}: knee ${knee(pair.baseline)} → ${knee(pair.candidate)} sequences${budget}`;
     });
 }
 
@@ -114,6 +125,8 @@ function compareText(c: Comparison, color: boolean): string {
         "",
         `${countsLine(c)} (${methodLine(c)})`
     ];
+    const knees = kneeLines(c);
+    if (knees.length > 0) lines.push("", "serving knees (baseline → candidate; + : still rising at the highest level):", ...knees.map((line) => `  ${visible(line)}`));
     const notes = noteLines(c);
     if (notes.length > 0) lines.push("", "not judged:", ...notes.map((line) => `  ${visible(line)}`));
     if (c.unmatched.length > 0) lines.push("", `unmatched (${c.unmatched.length}):`, ...c.unmatched.map((u) => `  ${visible(unmatchedLine(u, showMachine))}`));
@@ -146,6 +159,8 @@ function compareMarkdown(c: Comparison): string {
     for (const warning of comparisonWarnings(c)) lines.push(`> ⚠️ ${markdownCell(warning)}`, "");
     if (flagged.length > 0) lines.push(...markdownTable(c, flagged), "");
     lines.push("<details><summary>every metric compared</summary>", "", ...markdownTable(c, c.rows), "", "</details>", "");
+    const knees = kneeLines(c);
+    if (knees.length > 0) lines.push(`Serving knees (baseline → candidate; + : still rising): ${knees.map(markdownCell).join("; ")}.`, "");
     const notes = noteLines(c);
     if (notes.length > 0) lines.push(`Not judged: ${notes.map(markdownCell).join("; ")}.`, "");
     if (c.unmatched.length > 0) lines.push(`Unmatched: ${c.unmatched.map((u) => markdownCell(unmatchedLine(u, showMachineFor(c)))).join("; ")}.`, "");

@@ -12,7 +12,8 @@ import { InputError } from "../errors.ts";
 import { metricCatalogue, metricDef, type Direction } from "../metrics/catalogue.ts";
 import { computeStatistics } from "../stats/computeStatistics.ts";
 import { logRatio } from "../stats/logRatio.ts";
-import { samplesByPrompt } from "../stats/summarize.ts";
+import { parallelOutcome, type Knee } from "../stats/knee.ts";
+import { samplesByPrompt, summarizeMeasurements } from "../stats/summarize.ts";
 import type { RunFileQuality } from "../store/runFile.ts";
 import { compareQuality, qualityItem, qualityMetrics } from "./compareQuality.ts";
 import { fingerprintDifferences } from "./machine.ts";
@@ -92,6 +93,17 @@ export interface Comparison {
     /** Paired configs whose settings or model differ (matching by label or order). */
     pairedDifferences: { label: string; differences: string[] }[];
     counts: Record<Verdict, number>;
+    /** Each parallel test both sides of a pair ran: its knee on either side (from the levels' pooled repetitions). */
+    knees: KneePair[];
+}
+
+export interface KneePair {
+    machine: string;
+    config: string;
+    label: string;
+    test: string;
+    baseline: Knee;
+    candidate: Knee;
 }
 
 /** Metrics recorded once per config, compared as the item `(config)`. */
@@ -132,6 +144,7 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
     const unmatched: Unmatched[] = [];
     const machinePairs = new Map<string, Comparison["machines"][number]>();
     const pairedDifferences: Comparison["pairedDifferences"] = [];
+    const knees: KneePair[] = [];
     const entryUnmatched = (side: Unmatched["side"], e: Entry, why: string, item?: string): Unmatched =>
         ({ side, machine: e.machine, config: e.config.id, label: e.config.label, ...(item != null ? { item } : {}), why });
 
@@ -179,6 +192,16 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
             const [a, z] = [values(b), values(c)];
             if (a.length > 0 && z.length > 0) row(configItem, metric, a, z);
         }
+        for (const test of parallelOf(c)) {
+            const before = parallelOf(b).find((t) => t.id === test.id);
+            if (before == null) continue;
+            const knee = (entry: Entry, spec: typeof test): Knee => {
+                const { knee, stillRising, overBudget } = parallelOutcome(spec, summarizeMeasurements(entry.pooled.flatMap((config) => config.measurements)));
+                return { knee, stillRising, overBudget };
+            };
+            // the candidate's knee settings judge both sides, so a changed `rise` or budget does not read as a change
+            knees.push({ machine, config: c.config.id, label, test: test.id, baseline: knee(b, test), candidate: knee(c, test) });
+        }
         if (wanted == null || qualityMetrics.some((m) => wanted.has(m))) {
             const [bq, cq] = [qualityOf(b), qualityOf(c)];
             if (bq != null && cq != null) {
@@ -197,8 +220,13 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
     const sideInfo = (side: Side) => ({ spec: side.spec, description: side.description, runs: side.runs.map((r) => r.run.id) });
     return {
         baseline: sideInfo(baseline), candidate: sideInfo(candidate), threshold, level, matchBy, acrossMachines: across,
-        pool, rows, unmatched, machines: [...machinePairs.values()], pairedDifferences, counts
+        pool, rows, unmatched, machines: [...machinePairs.values()], pairedDifferences, counts, knees
     };
+}
+
+/** The entry's parallel tests as its newest run asked them. */
+function parallelOf(entry: Entry) {
+    return [...entry.pooled].reverse().find((config) => (config.parallel?.length ?? 0) > 0)?.parallel ?? [];
 }
 
 /**

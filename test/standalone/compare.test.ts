@@ -186,7 +186,7 @@ describe("the formats", () => {
         const parsed = JSON.parse(compareSerializers.json(c));
         expect(parsed.counts).toEqual(c.counts);
         expect(parsed.rows).toHaveLength(c.rows.length);
-        expect(Object.keys(parsed)).toEqual(["baseline", "candidate", "threshold", "level", "matchBy", "acrossMachines", "pool", "rows", "unmatched", "machines", "pairedDifferences", "counts"]);
+        expect(Object.keys(parsed)).toEqual(["baseline", "candidate", "threshold", "level", "matchBy", "acrossMachines", "pool", "rows", "unmatched", "machines", "pairedDifferences", "counts", "knees"]);
     });
 });
 
