@@ -35,7 +35,7 @@ const levels = values.levels.split(",").map(Number);
 const [pp, tg, threads, batch, context, rounds] = [values.pp, values.tg, values.threads, values.batch, values.context, values.rounds].map(Number) as [number, number, number, number, number, number];
 const fa = values["flash-attention"];
 
-type Side = Map<number, { sPp: number; sTg: number }>;
+type Side = Map<number, { sPp: number; sTg: number; engineShare?: number }>;
 
 function native(): Side {
     const out = execFileSync(values.bench!, [
@@ -62,7 +62,8 @@ async function ours(): Promise<Side> {
     const side: Side = new Map();
     for (const n of levels) {
         const m = result.measurements.find((x) => x.prompt === parallelLevelId(test, n));
-        if (m != null) side.set(n, { sPp: m.metrics.prefillTps!, sTg: m.metrics.decodeTps! });
+        // the share of the level's wall time spent inside llama.cpp's decodes (its own counters): the rest is node-llama-cpp's
+        if (m != null) side.set(n, { sPp: m.metrics.prefillTps!, sTg: m.metrics.decodeTps!, ...(m.metrics.engineMs != null ? { engineShare: m.metrics.engineMs / m.metrics.pgMs! } : {}) });
     }
     return side;
 }
@@ -79,7 +80,7 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const range = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
-const lines = ["| N | S_PP native | S_PP ours | ours/native S_PP | S_TG native | S_TG ours | ours/native S_TG |", "|---|---|---|---|---|---|---|"];
+const lines = ["| N | S_PP native | S_PP ours | ours/native S_PP | S_TG native | S_TG ours | ours/native S_TG | ours: engine time / wall % |", "|---|---|---|---|---|---|---|---|"];
 for (const n of levels) {
     const get = (side: "native" | "ours", key: "sPp" | "sTg") => results.map((r) => (r[side][n] as { sPp: number; sTg: number } | undefined)?.[key]).filter((x): x is number => x != null);
     const ratio = (key: "sPp" | "sTg") => results.flatMap((r) => {
@@ -88,7 +89,11 @@ for (const n of levels) {
         return o != null && v != null ? [(o[key] / v[key]) * 100] : [];
     });
     const cell = (xs: number[], digits = 1) => (xs.length === 0 ? "–" : `${computeStatistics(xs).median.toFixed(digits)} (${range(xs)})`);
-    lines.push(`| ${n} | ${cell(get("native", "sPp"))} | ${cell(get("ours", "sPp"))} | ${cell(ratio("sPp"))} % | ${cell(get("native", "sTg"))} | ${cell(get("ours", "sTg"))} | ${cell(ratio("sTg"))} % |`);
+    const share = results.flatMap((r) => {
+        const o = r.ours[n] as { engineShare?: number } | undefined;
+        return o?.engineShare != null ? [o.engineShare * 100] : [];
+    });
+    lines.push(`| ${n} | ${cell(get("native", "sPp"))} | ${cell(get("ours", "sPp"))} | ${cell(ratio("sPp"))} % | ${cell(get("native", "sTg"))} | ${cell(get("ours", "sTg"))} | ${cell(ratio("sTg"))} % | ${cell(share)} |`);
 }
 console.log(lines.join("\n"));
 if (values.json != null) writeFileSync(values.json, `${JSON.stringify({ settings: { model, levels, pp, tg, threads, batch, context, fa, rounds }, results }, null, 2)}\n`);

@@ -4,7 +4,7 @@
  */
 import type Database from "better-sqlite3";
 import type { ConfigStatus, MachineInfo, ModelInfo, QualityRecord, RunStatus, Summaries } from "../../../runner/results.ts";
-import type { Settings } from "../../../runner/suite/types.ts";
+import type { ParallelTest, Settings } from "../../../runner/suite/types.ts";
 import { computeStatistics } from "../../../runner/stats/computeStatistics.ts";
 import { qualitySummaries } from "../../../runner/stats/qualityFigures.ts";
 import { qualityReader } from "../../../runner/store/qualityRows.ts";
@@ -21,7 +21,7 @@ interface RunRow {
 interface ConfigRow {
     run_id: string; id: string; position: number; label: string; status: ConfigStatus; error: string | null;
     model: string | null; params: string; load_ms: number | null; peak_rss_bytes: number | null;
-    vram_bytes: number | null; started_at: string | null;
+    vram_bytes: number | null; started_at: string | null; parallel: string | null;
 }
 
 /** Read the whole database into the site's shapes. `db` null (no database yet) gives an empty site. */
@@ -30,7 +30,7 @@ export function loadSite(db: Database.Database | null, source: string | null = n
     const runRows = db.prepare<[], RunRow>("SELECT * FROM runs ORDER BY started_at DESC, rowid DESC").all();
     const configRows = db.prepare<[], ConfigRow>(`
         SELECT c.run_id, c.id, c.position, c.label, c.status, c.error, c.model, c.params, c.load_ms,
-               c.peak_rss_bytes, c.vram_bytes, c.started_at
+               c.peak_rss_bytes, c.vram_bytes, c.started_at, c.parallel
         FROM configs c JOIN runs r ON r.id = c.run_id
         ORDER BY r.started_at DESC, r.rowid DESC, c.position`).all();
 
@@ -54,7 +54,8 @@ export function loadSite(db: Database.Database | null, source: string | null = n
             error: row.error, model, params: JSON.parse(row.params) as Settings, loadMs: row.load_ms,
             peakRssBytes: row.peak_rss_bytes, vramBytes: row.vram_bytes, startedAt: row.started_at,
             summaries, prompts, family: family.name, quant: family.quant, synthetic: family.synthetic,
-            quality: pass == null ? null : qualityFacts(pass)
+            quality: pass == null ? null : qualityFacts(pass),
+            parallel: row.parallel == null ? [] : JSON.parse(row.parallel) as ParallelTest[]
         };
     });
 

@@ -1,6 +1,6 @@
 /** The shapes the report's pages read: runs and configs as loaded once at build time, summaries recomputed from raw samples. */
 import type { ConfigStatus, ModelInfo, QualityReference, RunRecord, Summaries } from "../../../runner/results.ts";
-import type { Settings } from "../../../runner/suite/types.ts";
+import type { ParallelTest, Settings } from "../../../runner/suite/types.ts";
 
 /** A run with the machine it ran on and how its configs ended. */
 export interface RunView extends RunRecord {
@@ -39,6 +39,8 @@ export interface ConfigView {
     synthetic: boolean;
     /** What the config's quality pass scored and against what; null without one. Its figures are `summaries.quality`. */
     quality: QualityFacts | null;
+    /** The config's parallel (serving-load) tests as asked; their levels' figures are `summaries["np4:…"]`; absent or empty without any. */
+    parallel?: ParallelTest[];
 }
 
 export interface QualityFacts {
