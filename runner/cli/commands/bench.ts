@@ -213,8 +213,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
             });
         }
 
-        // a suite with only a quality block has no speed figures: its table would be all blanks
-        if (saved.configs.some((record) => record.measurements.length > 0 || record.status !== "ok")) console.log(formatResultsTable(saved.configs));
+        // a suite with only a quality block (or only parallel tests, which have their own table) would print a blank table
+        if (saved.configs.some((record) => record.measurements.some((m) => m.kind !== "parallel") || record.status !== "ok")) console.log(formatResultsTable(saved.configs));
         const serving = formatServingTable(saved.configs);
         if (serving !== "") console.log(`\n${serving}`);
         const quality = formatQualityTable(saved.configs);
