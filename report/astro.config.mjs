@@ -4,8 +4,8 @@ import { defineConfig } from "astro/config";
 
 export default defineConfig({
     // `npm run report -- --base /gguf-bench/` sets this for a site served under a sub-path (GitHub Pages)
-    base: process.env.GGUF_BENCH_REPORT_BASE ?? "/",
-    outDir: process.env.GGUF_BENCH_REPORT_OUT ?? "./dist",
+    base: process.env.GGUF_BENCH_REPORT_BASE || "/",
+    outDir: process.env.GGUF_BENCH_REPORT_OUT || "./dist",
     trailingSlash: "ignore",
     build: { format: "directory", inlineStylesheets: "always" },
     integrations: [react()],

@@ -1,4 +1,4 @@
-/** Exit codes of DESIGN.md and the one error type that means "bad input, nothing ran". */
+/** Exit codes (README.md, "Commands") and the one error type that means "bad input, nothing ran". */
 
 export const exitCodes = {
     ok: 0,

@@ -12,7 +12,7 @@ export type MeasurementKind = "prompt" | "pp" | "tg" | "pg" | "parallel";
 export const phases = ["idle", "load", "warmup", "prefill", "decode", "quality", "unload"] as const;
 export type Phase = typeof phases[number];
 
-/** Metric name → value, names as in DESIGN.md (ms, tokens, bytes, tokens/s). */
+/** Metric name → value, names as in docs/metrics.md (ms, tokens, bytes, tokens/s). */
 export type Metrics = Record<string, number>;
 
 /** One measured repetition of one prompt or test. */
@@ -51,15 +51,22 @@ export interface Summary {
 /** Summaries of a config's measurements: prompt or test id → metric name → Summary (never joined into one key). */
 export type Summaries = Record<string, Record<string, Summary>>;
 
+/** A model as the record holds it: the local file and what we know about it. */
 export interface ModelInfo {
+    /** Where the model came from, as written in the run file. */
     source: "path" | "hf" | "synthetic";
     repo?: string;
+    /** File name within the repo (hf) or base name (path, synthetic). */
     file: string;
+    /** Absolute local path of the GGUF file. */
     path: string;
     sha256: string;
     sizeBytes: number;
+    /** Quantization tag, e.g. `Q4_K_M` (from the file type in the GGUF header, else the file name). */
     quant: string;
+    /** `general.architecture`. */
     arch: string;
+    /** Parameter count, from the header (`general.parameter_count` or counted from tensor shapes). */
     parameters: number;
     /**
      * Set only for a synthetic clone (`synthetic: { like: … }`): the file it copies, as `OWNER/REPO/FILE.gguf[@revision]`
@@ -184,6 +191,7 @@ export interface ConfigRecord {
     /** The quality pass with its raw samples; null or absent when the suite has no `quality:` block or the config did not run. */
     quality?: QualityRecord | null;
     outputs: Record<string, string>;
+    /** The RSS timeline, downsampled (stats/downsampleRss.ts). */
     rssTimeline: RssSample[];
     warnings: Warning[];
     /** When the config started and finished; null when unknown (imported from a schema-1 run file). */
@@ -191,6 +199,22 @@ export interface ConfigRecord {
     finishedAt: string | null;
     /** Child stderr tail, kept for crashes. */
     stderr?: string;
+    /** What the machine was doing while the config ran (runner/exec/machineLoad.ts); absent when not recorded. */
+    machineLoad?: MachineLoad;
+}
+
+/** What the machine was doing while a config ran, read around it by the parent (runner/exec/machineLoad.ts). */
+export interface MachineLoad {
+    /** The 1-minute load average when the config ended (it includes the config's own child, about 1). */
+    loadAverage: number | null;
+    /** Logical cores. */
+    cores: number;
+    /** Share (0–1) of all cores' time used by other processes while the config ran; null where unreadable. */
+    othersCpu: number | null;
+    /** Share (0–1) of all cores' time stolen by the hypervisor while the config ran; null where unreadable. */
+    steal: number | null;
+    /** Thermal throttle events counted while the config ran (Linux, where the kernel exposes them); null otherwise. */
+    throttleEvents: number | null;
 }
 
 export interface MachineInfo {
@@ -206,7 +230,7 @@ export interface MachineInfo {
     gpus: string[];
 }
 
-/** Which part of a suite's configs a run measured: `bench --shard K/N` (plan/shard.ts). */
+/** Which part of a suite's configs a run measured: `bench --shard K/N` (run/shard.ts). */
 export interface Shard {
     /** 1-based: K of K/N. */
     index: number;

@@ -10,8 +10,8 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { readGgufHeader } from "../runner/models/ggufHeader.ts";
-import { fileSource } from "../runner/models/hubHeader.ts";
+import { readGgufHeader } from "../runner/models/gguf/ggufHeader.ts";
+import { fileSource } from "../runner/models/hub/hubHeader.ts";
 import { computeStatistics } from "../runner/stats/computeStatistics.ts";
 import { medianInterval } from "../runner/stats/medianInterval.ts";
 

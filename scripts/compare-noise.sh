@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# How often `compare` cries wolf, and whether it sees real slowdowns (the figures in the README, "Comparing runs").
+# How often `compare` cries wolf, and whether it sees real slowdowns (the "before issue 17" row of docs/compare-verdicts.md).
 #
 #   scripts/compare-noise.sh aa   OUT [RUNS]   RUNS (default 8) runs of suites/default.yaml back to back (A/A:
 #                                              nothing changes between them)

@@ -9,9 +9,9 @@
  * VOCAB_DIR holds ggml-vocab-qwen2.gguf (the `models/` folder of the llama.cpp source, e.g. the one node-llama-cpp ships).
  */
 import path from "node:path";
-import { GGUFValueType, type GgufMetadataEntry } from "../runner/models/ggufWriter.ts";
-import { readGgufHeader } from "../runner/models/ggufHeader.ts";
-import { fileSource } from "../runner/models/hubHeader.ts";
+import { GGUFValueType, type GgufMetadataEntry } from "../runner/models/gguf/ggufWriter.ts";
+import { readGgufHeader } from "../runner/models/gguf/ggufHeader.ts";
+import { fileSource } from "../runner/models/hub/hubHeader.ts";
 import { writeHeaderFile, type ArchShape } from "../test/standalone/fixtures/archHeaders.ts";
 
 interface Published {

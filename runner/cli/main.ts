@@ -14,7 +14,7 @@ const commands: Record<string, () => Promise<(argv: string[]) => Promise<number>
 /** `argv` without node and the script; error lines go to `printError`. Returns the exit code. */
 export async function main(argv: readonly string[], printError: (line: string) => void = (line) => console.error(line)): Promise<number> {
     const [name, ...rest] = argv;
-    const load = name == null ? undefined : commands[name];
+    const load = name == null || !Object.hasOwn(commands, name) ? undefined : commands[name];
     if (load == null) {
         printError(`gguf-bench: unknown command \`${visible(name ?? "")}\`; commands: ${Object.keys(commands).join(", ")}`);
         return exitCodes.invalidInput;

@@ -2,10 +2,10 @@
 import type { ModelRef } from "../plan/types.ts";
 import { visible } from "../format/visible.ts";
 import type { ResolvedModel } from "../models/types.ts";
-import { hubCacheDir, hubEndpoint, hubToken } from "../models/cacheDirs.ts";
-import { downloadHubFile } from "../models/hub.ts";
-import { HubUnreachableError } from "../models/hubErrors.ts";
-import { splitParts } from "../models/hubQuants.ts";
+import { hubCacheDir, hubEndpoint, hubToken } from "../paths.ts";
+import { downloadHubFile } from "../models/hub/hub.ts";
+import { HubUnreachableError } from "../models/hub/hubErrors.ts";
+import { splitParts } from "../models/hub/hubQuants.ts";
 import { cloneHeaderFile, resolveModel, resolveModelFile, type CloneRef, type FileModelRef, type ResolveOptions } from "../models/resolve.ts";
 
 export interface ModelSources {

@@ -3,6 +3,7 @@ import type { Config } from "../plan/types.ts";
 import type { ConfigRecord, Phase } from "../results.ts";
 import { formatBytes } from "../format/bytes.ts";
 import { visible } from "../format/visible.ts";
+import { nonEmpty } from "../paths.ts";
 
 export class ProgressLine {
     readonly #stream: NodeJS.WriteStream;
@@ -15,7 +16,7 @@ export class ProgressLine {
     constructor(stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now) {
         this.#stream = stream;
         this.#now = now;
-        this.#live = stream.isTTY === true && process.env.CI == null;
+        this.#live = stream.isTTY === true && nonEmpty(process.env.CI) == null;
     }
 
     configStart(config: Config, index: number, total: number) {

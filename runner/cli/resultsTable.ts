@@ -4,6 +4,7 @@ import { formatBytes } from "../format/bytes.ts";
 import { renderTable } from "../format/table.ts";
 import { metricDef, metricTitle } from "../metrics/catalogue.ts";
 import { visible } from "../format/visible.ts";
+import { own } from "../dict.ts";
 
 /** Metrics shown per prompt/test, in this order; titles and decimals come from the metric catalogue. */
 const columnMetrics = ["ttftMs", "prefillTps", "decodeTps", "engineDecodeTps", "itlP90Ms", "e2eMs", "pgTps"] as const;
@@ -37,7 +38,7 @@ export function resultsTableCells(records: readonly ConfigRecord[]): { header: s
         }
         for (const item of items) {
             const cells = columns.map((column) => {
-                const summary = record.summary[item]?.[column.metric];
+                const summary = own(own(record.summary, item), column.metric);
                 if (summary == null) return "";
                 used.add(column);
                 return formatSummary(summary, column.digits);

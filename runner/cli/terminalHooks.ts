@@ -3,7 +3,7 @@
  * to stdout. Everything the model writes goes through `visibleLines`, so its output cannot move the cursor,
  * retitle the window or clear the screen.
  */
-import type { SuiteRunHooks } from "../exec/runSuite.ts";
+import type { SuiteRunHooks } from "../run/runSuite.ts";
 import { visibleLines } from "../format/visible.ts";
 import type { ProgressLine } from "./progress.ts";
 

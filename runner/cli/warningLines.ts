@@ -6,6 +6,7 @@
 import type { ConfigRecord } from "../results.ts";
 import { maxVariation } from "../stats/warnings.ts";
 import { warningText } from "../warnings.ts";
+import { busyReason } from "../stats/machineBusy.ts";
 
 export function warningLines(records: readonly ConfigRecord[]): string[] {
     const same = new Map<string, string[]>();
@@ -25,6 +26,10 @@ export function warningLines(records: readonly ConfigRecord[]): string[] {
         const worst = varies.reduce((a, b) => (b.variation > a.variation ? b : a));
         lines.push(`${varies.length} figure(s) vary more than ${Math.round(maxVariation * 100)} % (sd/mean), worst ${worst.label} ${worst.what} ` +
             `${Math.round(worst.variation * 100)} %: close other programs, or raise \`repetitions\``);
+    }
+    for (const record of records) {
+        const busy = busyReason(record.machineLoad);
+        if (busy != null) lines.push(`the machine was busy: ${busy} during ${record.label}: its figures may be slower for that; compare flags them`);
     }
     return lines;
 }

@@ -9,7 +9,7 @@
 import { metricCatalogue } from "../metrics/catalogue.ts";
 import { pairedLogRatio, pairedMeanRatio, type PairedRatio } from "../stats/pairedPositions.ts";
 import type { RunFileQuality } from "../store/runFile.ts";
-import type { MetricRow, Unmatched } from "./compareSides.ts";
+import type { MetricRow, Unmatched } from "./compareRows.ts";
 import { verdictOf } from "./verdict.ts";
 
 export const qualityItem = "(quality)";
@@ -55,11 +55,11 @@ export function compareQuality(
         const better = def.better as "higher" | "lower";
         const row = {
             ...at, item: qualityItem, metric, better,
-            baseline: { n: n(b), median: before.value }, candidate: { n: n(c), median: after.value }
+            baseline: { n: n(b), value: before.value }, candidate: { n: n(c), value: after.value }
         };
         const unjudged = (note: string): MetricRow => {
             const ratio = before.value > 0 && Number.isFinite(after.value) ? after.value / before.value : Number.NaN;
-            return { ...row, ratio, low: null, high: null, p: null, verdict: "not judged", note };
+            return { ...row, ratio, low: null, high: null, p: null, verdict: "not judged", noise: "none", note };
         };
         if (textNote != null) rows.push(unjudged(textNote));
         else if (againstReference.has(metric) && referenceNote != null) rows.push(unjudged(referenceNote));
@@ -69,7 +69,7 @@ export function compareQuality(
         else {
             const test = pairedTest(metric, b, c, opts.level);
             if (test == null) rows.push(unjudged("the baseline's mean is 0: no ratio"));
-            else rows.push({ ...row, ratio: test.ratio, low: test.low, high: test.high, p: test.p, verdict: verdictOf(test.low, test.high, better, opts.threshold) });
+            else rows.push({ ...row, ratio: test.ratio, low: test.low, high: test.high, p: test.p, verdict: verdictOf(test.low, test.high, better, opts.threshold), noise: "paired positions" });
         }
     }
     return { rows, oneSided };

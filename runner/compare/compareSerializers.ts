@@ -1,6 +1,8 @@
 /**
- * A comparison as text (a table for the terminal, coloured on a TTY), markdown (a one-line verdict on top, for a
- * pull-request comment) or JSON (for tools). One set of cells serves the text and markdown tables.
+ * A comparison as text (for the terminal, coloured on a TTY), markdown (a pull-request comment read in ten seconds)
+ * or JSON (for tools). Both human formats put the verdict first, then what changed: regressions, improvements,
+ * inconclusive rows, each grouped by config in suite order; unchanged and unjudged rows only with `all` (text) or
+ * folded (markdown).
  */
 import { styleText } from "node:util";
 import { formatMetricValue, metricDef, metricTitle } from "../metrics/catalogue.ts";
@@ -11,19 +13,35 @@ import { qualityItem } from "./compareQuality.ts";
 import { configItem, type Comparison, type MetricRow, type Unmatched, type Verdict } from "./compareSides.ts";
 import type { Knee } from "../stats/knee.ts";
 
-export const compareSerializers: Serializers<Comparison> = {
-    text: (c, opts) => compareText(c, opts?.color ?? false),
+/** Options of the comparison's formats. */
+export interface CompareFormatOptions {
+    /** Colour the text table. Defaults to `false`. */
+    color?: boolean;
+    /** Every row in the text output, unchanged and not judged too. Defaults to `false`. */
+    all?: boolean;
+}
+
+export const compareSerializers: Serializers<Comparison, CompareFormatOptions> = {
+    text: (c, opts) => compareText(c, opts?.color ?? false, opts?.all ?? false),
     md: compareMarkdown,
     json: (c) => `${JSON.stringify(c, null, 2)}\n`
 };
 
+/** The sections of the output, in order, with their titles. */
+const sections: readonly { verdict: Verdict; title: string }[] = [
+    { verdict: "regression", title: "regressions" },
+    { verdict: "improvement", title: "improvements" },
+    { verdict: "inconclusive", title: "inconclusive (the interval reaches past the threshold: neither a change nor none can be told)" },
+    { verdict: "unchanged", title: "unchanged (the whole interval inside the threshold)" },
+    { verdict: "not judged", title: "not judged (no interval)" }
+];
+
 /** How the verdicts were reached, in one sentence (the `--help` text says the same at more length). */
 export function methodLine(c: Comparison): string {
-    const quality = c.rows.some((r) => r.item === qualityItem)
-        ? `, ${qualityItem} by the paired t on per-position differences${c.pool ? " of the newest run's pass" : ""}`
-        : "";
-    return `${Math.round(c.level * 100)} % intervals and p from Welch's t-test on the logs of the repetitions${c.pool ? " (runs pooled)" : ""}${quality}; ` +
-        `flagged when the whole interval lies beyond ±${c.threshold} %`;
+    const quality = c.rows.some((r) => r.item === qualityItem) ? `, ${qualityItem} by the paired t on per-position differences` : "";
+    return `values are geometric means of the repetitions${c.pool ? " (runs pooled)" : ""} and the change their ratio; ${Math.round(c.level * 100)} % intervals ` +
+        `from the noise model named on each row (repetitions: Welch's t on their logs; history: the spread of earlier runs of the config on this machine, when wider)${quality}; ` +
+        `regression or improvement when the whole interval lies beyond ±${c.threshold} %, unchanged when it lies inside, inconclusive otherwise`;
 }
 
 /**
@@ -40,7 +58,7 @@ export function noteLines(c: Comparison): string[] {
     });
 }
 
-/** `model par:pp256+tg128: knee 4 → 8 sequences (still rising); ITL p90 over 100 ms from 8 → none`: one line per test. */
+/** `model par:pp256+tg128: knee 4 → 8+ sequences; ITL p90 over budget from 8 → none sequences`: one line per test. */
 export function kneeLines(c: Comparison): string[] {
     const knee = (k: Knee) => (k.knee == null ? "none" : `${k.knee}${k.stillRising ? "+" : ""}`);
     return c.knees.map((pair) => {
@@ -50,19 +68,30 @@ export function kneeLines(c: Comparison): string[] {
     });
 }
 
-/** `2 regressions, 1 improvement, 40 unchanged, 5 not judged`. */
+/** `2 regressions, 1 improvement, 3 inconclusive, 40 unchanged, 5 not judged`. */
 export function countsLine(c: Comparison): string {
-    const plural = (n: number, word: string) => `${n} ${word}${n === 1 || word.endsWith("d") ? "" : "s"}`;
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
     return [plural(c.counts.regression, "regression"), plural(c.counts.improvement, "improvement"),
-        `${c.counts.unchanged} unchanged`, `${c.counts["not judged"]} not judged`].join(", ");
+        `${c.counts.inconclusive} inconclusive`, `${c.counts.unchanged} unchanged`, `${c.counts["not judged"]} not judged`].join(", ");
 }
 
-/** Warnings that go with a comparison: machines that differ, configs paired despite different settings. */
+/** The verdict in one line: what a reader or a CI log needs first. */
+export function verdictLine(c: Comparison): string {
+    const { regression, improvement, inconclusive } = c.counts;
+    const rest = countsLine(c);
+    if (regression > 0) return `REGRESSION: ${regression} row${regression === 1 ? "" : "s"} worse beyond ${c.threshold} % (${rest})`;
+    if (improvement > 0) return `no regression beyond ${c.threshold} %, ${improvement} improvement${improvement === 1 ? "" : "s"} (${rest})`;
+    return `no change beyond ${c.threshold} %${inconclusive > 0 ? `, but ${inconclusive} row${inconclusive === 1 ? "" : "s"} inconclusive` : ""} (${rest})`;
+}
+
+/** Warnings that go with a comparison: machines that differ. */
 export function comparisonWarnings(c: Comparison): string[] {
-    return [
-        ...c.machines.map((m) => `machines differ (${m.baseline === m.candidate ? m.baseline : `${m.baseline} → ${m.candidate}`}): ${m.differences.join("; ")}`),
-        ...c.pairedDifferences.map((p) => `paired by ${c.matchBy}, the configs differ (${p.label}): ${p.differences.join("; ")}`)
-    ];
+    return c.machines.map((m) => `machines differ (${m.baseline === m.candidate ? m.baseline : `${m.baseline} → ${m.candidate}`}): ${m.differences.join("; ")}`);
+}
+
+/** What differs between configs paired by label or position: `context: 1024 → 4096 (synthetic small Q4_0, paired by label)`. */
+export function differenceLines(c: Comparison): string[] {
+    return c.pairedDifferences.map((p) => `${p.differences.length > 0 ? p.differences.join("; ") : "the config id only"} (${p.label}, paired by ${p.by})`);
 }
 
 function percent(ratio: number): string {
@@ -78,92 +107,131 @@ function changeCell(row: MetricRow): string {
 }
 
 function valueCell(metric: string, value: number): string {
+    if (!Number.isFinite(value)) return "–";
     const def = metricDef(metric);
     const unit = def == null || def.unit === "bytes" || def.unit === "" ? "" : ` ${def.unit}`;
     return `${formatMetricValue(metric, value)}${unit}`;
 }
 
-function pCell(p: number | null): string {
-    return p == null ? "–" : p < 0.001 ? "<0.001" : p.toFixed(3);
+function noiseCell(row: MetricRow): string {
+    const model = row.noise === "history" ? `history (${row.historyRuns} runs)` : row.noise === "none" ? "–" : row.noise;
+    return row.busy === true ? `${model}, busy machine` : model;
 }
 
-function rowCells(row: MetricRow, showMachine: boolean, escape: (text: string) => string): string[] {
-    const verdict = row.verdict === "unchanged" ? "" : row.verdict;
-    return [
-        ...(showMachine ? [escape(row.machine)] : []),
-        escape(row.label), escape(row.item), metricTitle(row.metric),
-        `${valueCell(row.metric, row.baseline.median)} (n=${row.baseline.n})`,
-        `${valueCell(row.metric, row.candidate.median)} (n=${row.candidate.n})`,
-        changeCell(row), pCell(row.p), verdict
-    ];
-}
-
-function header(showMachine: boolean): string[] {
-    return [...(showMachine ? ["machine"] : []), "config", "prompt/test", "metric", "baseline median", "candidate median", "change [95 % CI]", "p", "verdict"];
+/**
+ * Configs measured on a busy machine, one line each, and what it means for the regressions among their rows: still
+ * regressions (the slowdown happened), with the note that the machine, not the change, may be their cause.
+ */
+export function busyLines(c: Comparison): string[] {
+    if (c.busy.length === 0) return [];
+    // one line per busy config; a side with several folds into one line that names the first
+    const lines = (["baseline", "candidate"] as const).flatMap((side) => {
+        const busy = c.busy.filter((b) => b.side === side);
+        if (busy.length <= 1) return busy.map((b) => `the machine was busy: ${b.reason} during ${b.label} (${side})`);
+        return [`the machine was busy during ${busy.length} configs of the ${side}: ${busy[0]!.reason} during ${busy[0]!.label}, …`];
+    });
+    const regressions = c.rows.filter((r) => r.verdict === "regression" && r.busy === true).length;
+    if (regressions > 0) lines.push(`${regressions} of the ${c.counts.regression} regression(s) were measured while the machine was busy: they are real slowdowns of these runs, but the machine, not the change, may be their cause; run both sides again on a quiet machine`);
+    return lines;
 }
 
 const showMachineFor = (c: Comparison) => new Set(c.rows.map((r) => r.machine)).size > 1;
+
+/** Cells of rows grouped by config (the config shown on its first row only), in the order given (the suite's). */
+function tableCells(rows: readonly MetricRow[], showMachine: boolean, escape: (text: string) => string, repeat: boolean): string[][] {
+    let last = "";
+    return rows.map((row) => {
+        const group = `${row.machine}\n${row.config}\n${row.label}`;
+        const first = repeat || group !== last;
+        last = group;
+        return [
+            ...(showMachine ? [first ? escape(row.machine) : ""] : []),
+            first ? escape(row.label) : "", escape(row.item), metricTitle(row.metric),
+            `${valueCell(row.metric, row.baseline.value)} (n=${row.baseline.n})`,
+            `${valueCell(row.metric, row.candidate.value)} (n=${row.candidate.n})`,
+            changeCell(row), noiseCell(row)
+        ];
+    });
+}
+
+function header(showMachine: boolean, level: number): string[] {
+    const pct = Math.round(level * 100);
+    return [...(showMachine ? ["machine"] : []), "config", "prompt/test", "metric", "baseline (geo. mean)", "candidate (geo. mean)", `change [${pct} % CI]`, "noise model"];
+}
 
 function unmatchedLine(u: Unmatched, showMachine: boolean): string {
     return `${u.side}: ${u.label}${u.item != null ? ` ${u.item}` : ""} (${u.config}${showMachine ? `, ${u.machine}` : ""}): ${u.why}`;
 }
 
-function compareText(c: Comparison, color: boolean): string {
+function compareText(c: Comparison, color: boolean, all: boolean): string {
     const showMachine = showMachineFor(c);
     const paint = (verdict: Verdict, text: string) => (!color ? text
         : verdict === "regression" ? styleText(["red", "bold"], text) : verdict === "improvement" ? styleText("green", text) : text);
-    const rows = c.rows.map((row) => rowCells(row, showMachine, visible));
-    const left = showMachine ? 3 : 2;
-    // aligned first, then coloured: escape codes would upset the widths
-    const table = renderTable([header(showMachine), ...rows], left).split("\n")
-        .map((line, i) => (i < 2 ? line : paint(c.rows[i - 2]!.verdict, line)));
     const lines = [
-        `baseline:  ${visible(c.baseline.description)}`,
-        `candidate: ${visible(c.candidate.description)}`,
-        "",
-        ...table,
-        "",
-        `${countsLine(c)} (${methodLine(c)})`
+        paint(c.counts.regression > 0 ? "regression" : c.counts.improvement > 0 ? "improvement" : "unchanged", verdictLine(c)),
+        `baseline:  ${visible(c.baseline.description)}${runsNote(c.baseline)}`,
+        `candidate: ${visible(c.candidate.description)}${runsNote(c.candidate)}`
     ];
+    const differences = differenceLines(c);
+    if (differences.length > 0) lines.push("what differs between the paired configs:", ...differences.map((d) => `  ${visible(d)}`));
+    for (const line of busyLines(c)) lines.push(visible(line));
+    for (const { verdict, title } of sections) {
+        const rows = c.rows.filter((r) => r.verdict === verdict);
+        if (rows.length === 0 || (!all && (verdict === "unchanged" || verdict === "not judged"))) continue;
+        // aligned first, then coloured: escape codes would upset the widths
+        const table = renderTable([header(showMachine, c.level), ...tableCells(rows, showMachine, (t) => t, false)], showMachine ? 3 : 2).split("\n")
+            .map((line, i) => (i < 2 ? line : paint(verdict, line)));
+        lines.push("", `${title}: ${rows.length}`, ...table);
+    }
+    if (!all && c.counts.unchanged + c.counts["not judged"] > 0) lines.push("", `(${c.counts.unchanged} unchanged and ${c.counts["not judged"]} not judged rows not shown: --all shows every row)`);
     const knees = kneeLines(c);
     if (knees.length > 0) lines.push("", "serving knees (baseline → candidate; + : still rising at the highest level):", ...knees.map((line) => `  ${visible(line)}`));
+    lines.push("", methodLine(c));
     const notes = noteLines(c);
     if (notes.length > 0) lines.push("", "not judged:", ...notes.map((line) => `  ${visible(line)}`));
     if (c.unmatched.length > 0) lines.push("", `unmatched (${c.unmatched.length}):`, ...c.unmatched.map((u) => `  ${visible(unmatchedLine(u, showMachine))}`));
     return `${lines.join("\n")}\n`;
 }
 
-function markdownTable(c: Comparison, rows: MetricRow[]): string[] {
+function runsNote(side: Comparison["baseline"]): string {
+    return side.runs.length === 0 ? "" : `: run ${side.runs.map(visible).join(", ")}`;
+}
+
+function markdownTable(c: Comparison, rows: readonly MetricRow[], withVerdict: boolean): string[] {
     const showMachine = showMachineFor(c);
-    const cells = [header(showMachine), ...rows.map((row) => rowCells(row, showMachine, markdownCell))];
+    const head = [...header(showMachine, c.level), ...(withVerdict ? ["verdict"] : [])];
+    const body = tableCells(rows, showMachine, markdownCell, true).map((cells, i) => [...cells, ...(withVerdict ? [rows[i]!.verdict] : [])]);
+    const left = (showMachine ? 3 : 2) + 1;
     return [
-        `| ${cells[0]!.join(" | ")} |`,
-        `|${cells[0]!.map((_, i) => (i < (showMachine ? 3 : 2) + 1 ? " --- " : " ---: ")).join("|")}|`,
-        ...cells.slice(1).map((row) => `| ${row.join(" | ")} |`)
+        `| ${head.join(" | ")} |`,
+        `|${head.map((_, i) => (i < left ? " --- " : " ---: ")).join("|")}|`,
+        ...body.map((row) => `| ${row.join(" | ")} |`)
     ];
 }
 
 function compareMarkdown(c: Comparison): string {
-    const flagged = c.rows.filter((r) => r.verdict === "regression" || r.verdict === "improvement");
     const regressions = c.rows.filter((r) => r.verdict === "regression");
+    const changed = c.rows.filter((r) => r.verdict === "regression" || r.verdict === "improvement");
     const worst = regressions.reduce<MetricRow | null>((w, r) => (w == null || Math.abs(Math.log(r.ratio)) > Math.abs(Math.log(w.ratio)) ? r : w), null);
-    const verdict = regressions.length > 0
-        ? `**gguf-bench: ${regressions.length} regression${regressions.length === 1 ? "" : "s"} beyond ${c.threshold} %**, worst ${markdownCell(worst!.label)} ${markdownCell(worst!.item)} ${metricTitle(worst!.metric)} ${percent(worst!.ratio)}`
-        : `**gguf-bench: no regression beyond ${c.threshold} %** (${c.counts.improvement} improvement${c.counts.improvement === 1 ? "" : "s"})`;
-    const lines = [
-        verdict,
-        "",
-        `Baseline ${markdownCell(c.baseline.description)}; candidate ${markdownCell(c.candidate.description)}. ${countsLine(c)}.`,
-        ""
-    ];
-    for (const warning of comparisonWarnings(c)) lines.push(`> ⚠️ ${markdownCell(warning)}`, "");
-    if (flagged.length > 0) lines.push(...markdownTable(c, flagged), "");
-    lines.push("<details><summary>every metric compared</summary>", "", ...markdownTable(c, c.rows), "", "</details>", "");
+    const verdict = worst != null
+        ? `**gguf-bench: ${regressions.length} regression${regressions.length === 1 ? "" : "s"} beyond ${c.threshold} %**, worst ${markdownCell(worst.label)} ${markdownCell(worst.item)} ${metricTitle(worst.metric)} ${percent(worst.ratio)}`
+        : c.counts.improvement > 0
+            ? `**gguf-bench: no regression beyond ${c.threshold} %**, ${c.counts.improvement} improvement${c.counts.improvement === 1 ? "" : "s"}`
+            : `**gguf-bench: no change beyond ${c.threshold} %**`;
+    const lines = [verdict, "", `${countsLine(c)}. Baseline ${markdownCell(c.baseline.description)}; candidate ${markdownCell(c.candidate.description)}.`, ""];
+    for (const line of differenceLines(c)) lines.push(`> changed: ${markdownCell(line)}`);
+    for (const warning of [...comparisonWarnings(c), ...busyLines(c)]) lines.push(`> ⚠️ ${markdownCell(warning)}`);
+    if (lines.at(-1) !== "") lines.push("");
+    if (changed.length > 0) lines.push(...markdownTable(c, changed, true), "");
+    const inconclusive = c.rows.filter((r) => r.verdict === "inconclusive");
+    if (inconclusive.length > 0)
+        lines.push(`<details><summary>${inconclusive.length} inconclusive</summary>`, "", ...markdownTable(c, inconclusive, false), "", "</details>", "");
     const knees = kneeLines(c);
     if (knees.length > 0) lines.push(`Serving knees (baseline → candidate; + : still rising): ${knees.map(markdownCell).join("; ")}.`, "");
+    lines.push(`<details><summary>all ${c.rows.length} rows</summary>`, "", ...markdownTable(c, c.rows, true), "");
     const notes = noteLines(c);
     if (notes.length > 0) lines.push(`Not judged: ${notes.map(markdownCell).join("; ")}.`, "");
     if (c.unmatched.length > 0) lines.push(`Unmatched: ${c.unmatched.map((u) => markdownCell(unmatchedLine(u, showMachineFor(c)))).join("; ")}.`, "");
-    lines.push(`<sub>${methodLine(c)}. ${configItem} rows are measured once per config${c.rows.some((r) => r.item === qualityItem) ? `; ${qualityItem} rows come from the quality pass, n = scored positions` : ""}.</sub>`);
+    lines.push(`<sub>${markdownCell(methodLine(c))}. ${configItem} rows are measured once per config${c.rows.some((r) => r.item === qualityItem) ? `; ${qualityItem} rows come from the quality pass, n = scored positions` : ""}.</sub>`, "", "</details>");
     return `${lines.join("\n")}\n`;
 }

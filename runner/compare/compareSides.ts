@@ -1,84 +1,67 @@
 /**
- * Two sides → one row per matched (machine, config, prompt/test, metric): both medians, the ratio with its 95 %
- * interval, the p-value and a verdict. The statistics are stats/logRatio.ts's (Welch's t on the logs of the raw
- * repetitions); directions come from the metric catalogue; only metrics with a direction are judged. Quality passes
- * are compared position by position instead (compareQuality.ts), as the item `(quality)`.
+ * Two sides → one row per matched (machine, config, prompt/test, metric), in suite order. Which runs face each
+ * other is chooseRuns.ts's (per suite and machine, the newest baseline run and the newest candidate run not in the
+ * baseline); their configs pair by id, then by label, then by position (matchConfigs), and what differs between a
+ * pair is listed.
  *
- * The verdict: a regression (or an improvement) when the whole 95 % interval of the ratio lies beyond the threshold
- * on the worse (better) side, that is, with 95 % confidence the change is larger than the threshold. A change that is
- * significant but may be smaller than the threshold is `unchanged`.
+ * One estimator everywhere: the geometric mean of the repetitions. The value columns show it, the change is the
+ * ratio of the two, and its interval comes from one of the noise models, named on every row:
+ * - `repetitions`: Welch's t on the logs of the repetitions (stats/logRatio.ts);
+ * - `history`: the spread of the same figure's means over earlier runs of the config on the same machine (the
+ *   baseline's config, or the candidate's when it has more), stats/runToRun.ts, used when there are enough of them
+ *   and it is wider than the repetitions' interval;
+ * - `paired positions`: quality passes, position by position (compareQuality.ts).
+ * The verdict (verdict.ts): regression or improvement when the whole interval lies beyond ±threshold, unchanged
+ * when it lies inside, inconclusive otherwise; rows with no interval are shown, not judged.
  */
-import { InputError } from "../errors.ts";
-import { metricCatalogue, metricDef, type Direction } from "../metrics/catalogue.ts";
-import { computeStatistics } from "../stats/computeStatistics.ts";
+import { metricCatalogue, metricDef } from "../metrics/catalogue.ts";
 import { logRatio } from "../stats/logRatio.ts";
+import { logMean, runToRunInterval } from "../stats/runToRun.ts";
 import { parallelOutcome, type Knee } from "../stats/knee.ts";
 import { samplesByPrompt, summarizeMeasurements } from "../stats/summarize.ts";
-import type { RunFileQuality } from "../store/runFile.ts";
+import { machineKey } from "../store/machineKey.ts";
+import type { RunFile, RunFileQuality } from "../store/runFile.ts";
+import { chooseRuns } from "./chooseRuns.ts";
+import { busyReason } from "../stats/machineBusy.ts";
 import { compareQuality, qualityItem, qualityMetrics } from "./compareQuality.ts";
 import { fingerprintDifferences } from "./machine.ts";
+import { matchConfigs, type MatchBy } from "./matchConfigs.ts";
 import type { Side } from "./resolveSide.ts";
 import { configDifferences, sideConfigs, type Entry } from "./sideConfigs.ts";
 import { verdictOf, type Verdict } from "./verdict.ts";
+import type { MetricRow, Unmatched } from "./compareRows.ts";
 
-/** How configs of the two sides are paired: by config id, by label, or by their order in the run (per machine). */
-export type MatchBy = "id" | "label" | "order";
 export type { Verdict } from "./verdict.ts";
+export type { MatchBy } from "./matchConfigs.ts";
 
 export interface CompareOptions {
     /** Percent a change must exceed, with `level` confidence, to be a regression or an improvement. Defaults to `5`. */
     threshold?: number;
     /** Only these metrics. Defaults to every metric with a direction. */
     metrics?: readonly string[];
-    /** Pair configs of different machines too (each side must then hold each config once). Defaults to `false`. */
+    /** Pair runs and configs of different machines too. Defaults to `false`. */
     acrossMachines?: boolean;
-    /** Defaults to `"id"`. */
+    /** The first way configs are paired; the later ones of id → label → order pair what is left. Defaults to `"id"`. */
     matchBy?: MatchBy;
     /** Confidence level of the intervals and the test. Defaults to `0.95`. */
     level?: number;
-    /**
-     * Pool every run of a side that measured a config (their repetitions together; per-config figures, one per run)
-     * instead of taking the newest run's. Run-to-run noise then enters the interval. Defaults to `false`.
-     */
+    /** Pool every run of a side (their repetitions together) instead of taking the newest. Defaults to `false`. */
     pool?: boolean;
-}
-
-export interface MetricRow {
-    machine: string;
-    config: string;
-    /** The candidate config's label (and the baseline's when they differ, as `base → candidate`). */
-    label: string;
+    /** Compare a run with itself when both sides hold it, instead of refusing. Defaults to `false`. */
+    sameRun?: boolean;
     /**
-     * Prompt or test id; `(config)` for the figures measured once per config (load, peak RSS…); `(quality)` for the
-     * quality pass's figures (compareQuality.ts), whose `median` is the figure and `n` the scored positions.
+     * Earlier runs to read between-run noise from, besides the two sides' own runs (the results folder).
+     * Defaults to none.
      */
-    item: string;
-    metric: string;
-    better: Direction;
-    baseline: { n: number; median: number };
-    candidate: { n: number; median: number };
-    /** Candidate / baseline: the ratio of geometric means of the repetitions (of the values, for one value a side). */
-    ratio: number;
-    /** The interval's ends; null with one value a side. */
-    low: number | null;
-    high: number | null;
-    p: number | null;
-    verdict: Verdict;
-    /** Why a row is not judged. */
-    note?: string;
+    history?: readonly RunFile[];
+    /** Use history at all. Defaults to `true`. */
+    useHistory?: boolean;
 }
 
-export interface Unmatched {
-    side: "baseline" | "candidate";
-    machine: string;
-    config: string;
-    label: string;
-    /** A prompt or test only one side measured; absent when the whole config is unmatched. */
-    item?: string;
-    why: string;
-}
+export type { MetricRow, NoiseModel, Unmatched } from "./compareRows.ts";
 
 export interface Comparison {
+    /** What was asked, and the runs compared (chosen from the side's runs). */
     baseline: { spec: string; description: string; runs: string[] };
     candidate: { spec: string; description: string; runs: string[] };
     threshold: number;
@@ -90,8 +73,10 @@ export interface Comparison {
     unmatched: Unmatched[];
     /** Pairs of machines compared whose fingerprints differ, with the differences. */
     machines: { baseline: string; candidate: string; differences: string[] }[];
-    /** Paired configs whose settings or model differ (matching by label or order). */
-    pairedDifferences: { label: string; differences: string[] }[];
+    /** Paired configs of different ids: how they were paired and what differs (`context: 1024 → 4096`). */
+    pairedDifferences: { label: string; by: MatchBy; differences: string[] }[];
+    /** Configs measured while the machine was busy (stats/machineBusy.ts' `busyReason`), per side. */
+    busy: { side: "baseline" | "candidate"; label: string; config: string; reason: string }[];
     counts: Record<Verdict, number>;
     /** Each parallel test both sides of a pair ran: its knee on either side (from the levels' pooled repetitions). */
     knees: KneePair[];
@@ -116,111 +101,109 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
     const matchBy = opts.matchBy ?? "id";
     const wanted = opts.metrics == null ? null : new Set(opts.metrics);
     const pool = opts.pool ?? false;
-    const base = sideConfigs(baseline, pool);
-    const cand = sideConfigs(candidate, pool);
-    // one machine a side: pair across them (with a warning); several: within each machine unless told otherwise
-    const machinesOf = (entries: Entry[]) => new Set(entries.map((e) => e.machine));
-    const across = opts.acrossMachines === true || (machinesOf(base).size <= 1 && machinesOf(cand).size <= 1);
-    const machineOf = (entry: Entry) => (across ? "" : entry.machine);
-    const keyOf = (entry: Entry, index: number) =>
-        `${machineOf(entry)}\n${matchBy === "id" ? entry.config.id : matchBy === "label" ? entry.config.label : String(index)}`;
-    const keyed = (entries: Entry[]) => {
-        const map = new Map<string, Entry>();
-        const position = new Map<string, number>();
-        for (const entry of entries) {
-            const m = machineOf(entry);
-            const index = position.get(m) ?? 0;
-            position.set(m, index + 1);
-            const key = keyOf(entry, index);
-            if (map.has(key)) throw new InputError(`two configs match as \`${entry.config.label}\`${across ? " across machines" : ""}: match by id, or compare one machine at a time`);
-            map.set(key, entry);
-        }
-        return map;
-    };
-    const baseKeyed = keyed(base);
-    const candKeyed = keyed(cand);
+    const chosen = chooseRuns(baseline, candidate, { sameRun: opts.sameRun ?? false, pool, acrossMachines: opts.acrossMachines ?? false });
+    const history = opts.useHistory === false ? null : historyIndex([...baseline.runs, ...candidate.runs, ...(opts.history ?? [])]);
 
     const rows: MetricRow[] = [];
     const unmatched: Unmatched[] = [];
     const machinePairs = new Map<string, Comparison["machines"][number]>();
     const pairedDifferences: Comparison["pairedDifferences"] = [];
+    const busy: Comparison["busy"] = [];
     const knees: KneePair[] = [];
     const entryUnmatched = (side: Unmatched["side"], e: Entry, why: string, item?: string): Unmatched =>
         ({ side, machine: e.machine, config: e.config.id, label: e.config.label, ...(item != null ? { item } : {}), why });
+    for (const one of chosen.oneSided)
+        for (const e of sideConfigs(one.runs, pool)) unmatched.push(entryUnmatched(one.side, e, `no run of this suite on this machine in the ${one.side === "baseline" ? "candidate" : "baseline"}`));
 
-    for (const [key, b] of baseKeyed) if (!candKeyed.has(key)) unmatched.push(entryUnmatched("baseline", b, "not in the candidate"));
-    // by machine and label: the same order however the runs of a side were split (shards) or ordered
-    const candidates = [...candKeyed].sort(([, x], [, y]) => compareText(x.machine, y.machine) || compareText(x.config.label, y.config.label) || compareText(x.config.id, y.config.id));
-    for (const [key, c] of candidates) {
-        const b = baseKeyed.get(key);
-        if (b == null) {
-            unmatched.push(entryUnmatched("candidate", c, "not in the baseline"));
-            continue;
-        }
-        if (b.config.status !== "ok" || c.config.status !== "ok") {
-            const side = b.config.status !== "ok" ? "baseline" : "candidate";
-            unmatched.push(entryUnmatched(side, side === "baseline" ? b : c, `${side === "baseline" ? b.config.status : c.config.status} in the ${side}`));
-            continue;
-        }
-        const differences = fingerprintDifferences(b.run.run.machine, c.run.run.machine);
-        if (differences.length > 0) machinePairs.set(`${b.machine}\n${c.machine}`, { baseline: b.machine, candidate: c.machine, differences });
-        const label = b.config.label === c.config.label ? c.config.label : `${b.config.label} → ${c.config.label}`;
-        if (b.config.id !== c.config.id) pairedDifferences.push({ label, differences: configDifferences(b.config, c.config) });
-        const machine = across && b.machine !== c.machine ? `${b.machine} → ${c.machine}` : c.machine;
-        const row = (item: string, metric: string, a: number[], z: number[]) => {
-            const def = metricDef(metric);
-            if (def == null || def.better === "none" || (wanted != null && !wanted.has(metric))) return;
-            rows.push(judge({ machine, config: c.config.id, label, item, metric, better: def.better }, a, z, threshold, level));
-        };
-
-        const baseSamples = samplesByPrompt(b.pooled.flatMap((config) => config.measurements));
-        const candSamples = samplesByPrompt(c.pooled.flatMap((config) => config.measurements));
-        for (const item of baseSamples.keys()) if (!candSamples.has(item)) unmatched.push(entryUnmatched("baseline", b, "not measured in the candidate", item));
-        for (const [item, metrics] of candSamples) {
-            const before = baseSamples.get(item);
-            if (before == null) {
-                unmatched.push(entryUnmatched("candidate", c, "not measured in the baseline", item));
+    for (const pair of chosen.pairs) {
+        const matched = matchConfigs(sideConfigs(pair.baseline, pool), sideConfigs(pair.candidate, pool), matchBy);
+        for (const b of matched.baselineOnly) unmatched.push(entryUnmatched("baseline", b, "not in the candidate"));
+        const compared = new Set([...pair.baseline, ...pair.candidate].map((r) => r.run.id));
+        const candidateStart = pair.candidate.reduce((t, r) => (r.run.startedAt > t ? r.run.startedAt : t), "");
+        for (const { baseline: b, candidate: c, by } of matched.pairs) {
+            if (b.config.status !== "ok" || c.config.status !== "ok") {
+                const side = b.config.status !== "ok" ? "baseline" : "candidate";
+                unmatched.push(entryUnmatched(side, side === "baseline" ? b : c, `${side === "baseline" ? b.config.status : c.config.status} in the ${side}`));
                 continue;
             }
-            for (const metric of catalogueOrder([...metrics.keys()])) {
-                const a = before.get(metric);
-                if (a != null) row(item, metric, a, metrics.get(metric)!);
-            }
-        }
-        for (const metric of configMetrics) {
-            const values = (entry: Entry) => entry.pooled.map((config) => config[metric]).filter((v): v is number => v != null);
-            const [a, z] = [values(b), values(c)];
-            if (a.length > 0 && z.length > 0) row(configItem, metric, a, z);
-        }
-        for (const test of parallelOf(c)) {
-            const before = parallelOf(b).find((t) => t.id === test.id);
-            if (before == null) continue;
-            const knee = (entry: Entry, spec: typeof test): Knee => {
-                const { knee, stillRising, overBudget } = parallelOutcome(spec, summarizeMeasurements(entry.pooled.flatMap((config) => config.measurements)));
-                return { knee, stillRising, overBudget };
+            const differences = fingerprintDifferences(b.run.run.machine, c.run.run.machine);
+            if (differences.length > 0) machinePairs.set(`${b.machine}\n${c.machine}`, { baseline: b.machine, candidate: c.machine, differences });
+            const label = b.config.label === c.config.label ? c.config.label : `${b.config.label} → ${c.config.label}`;
+            if (b.config.id !== c.config.id) pairedDifferences.push({ label, by, differences: configDifferences(b.config, c.config) });
+            const machine = b.machine !== c.machine ? `${b.machine} → ${c.machine}` : c.machine;
+            const busyNow = ([["baseline", b], ["candidate", c]] as const).flatMap(([side, e]) => e.pooled.map((config) => busyReason(config.machineLoad))
+                .filter((reason): reason is string => reason != null).map((reason) => ({ side, label: e.config.label, config: e.config.id, reason })));
+            busy.push(...busyNow);
+            // history: earlier runs of the pair's config on its machine, not the two compared, older than the candidate;
+            // of the baseline's config or the candidate's (a changed setting gives the candidate a new id: no history
+            // yet), whichever has more: the spread of one config, never two configs' runs mixed
+            const earlier = (item: string, metric: string) => {
+                if (history == null) return null;
+                const of = (e: Entry) => (history.get(historyKey(e.machine, e.config.id, item, metric)) ?? [])
+                    .filter((h) => !compared.has(h.run) && h.startedAt < candidateStart).map((h) => h.logMean);
+                const [fromBase, fromCand] = [of(b), b.config.id === c.config.id && b.machine === c.machine ? [] : of(c)];
+                return fromCand.length > fromBase.length ? fromCand : fromBase;
             };
-            // the candidate's knee settings judge both sides, so a changed `rise` or budget does not read as a change
-            knees.push({ machine, config: c.config.id, label, test: test.id, baseline: knee(b, test), candidate: knee(c, test) });
-        }
-        if (wanted == null || qualityMetrics.some((m) => wanted.has(m))) {
-            const [bq, cq] = [qualityOf(b), qualityOf(c)];
-            if (bq != null && cq != null) {
-                const quality = compareQuality({ machine, config: c.config.id, label }, bq, cq, { threshold, level, wanted });
-                rows.push(...quality.rows);
-                for (const o of quality.oneSided) unmatched.push(entryUnmatched(o.side, o.side === "baseline" ? b : c, o.why, qualityItem));
-            } else if (bq != null || cq != null) {
-                const side = bq != null ? "baseline" : "candidate";
-                unmatched.push(entryUnmatched(side, side === "baseline" ? b : c, `quality pass in the ${side} only`, qualityItem));
+            const row = (item: string, metric: string, a: number[], z: number[]) => {
+                const def = metricDef(metric);
+                if (def == null || def.better === "none" || (wanted != null && !wanted.has(metric))) return;
+                const at = { machine, config: c.config.id, label, item, metric, better: def.better };
+                const judged = judge(at, a, z, { runsA: b.pooled.length, runsB: c.pooled.length, history: earlier(item, metric), threshold, level });
+                rows.push(busyNow.length > 0 ? { ...judged, busy: true } : judged);
+            };
+
+            const baseSamples = samplesByPrompt(b.pooled.flatMap((config) => config.measurements));
+            const candSamples = samplesByPrompt(c.pooled.flatMap((config) => config.measurements));
+            for (const item of baseSamples.keys()) if (!candSamples.has(item)) unmatched.push(entryUnmatched("baseline", b, "not measured in the candidate", item));
+            for (const [item, metrics] of candSamples) {
+                const before = baseSamples.get(item);
+                if (before == null) {
+                    unmatched.push(entryUnmatched("candidate", c, "not measured in the baseline", item));
+                    continue;
+                }
+                for (const metric of catalogueOrder([...metrics.keys()])) {
+                    const a = before.get(metric);
+                    if (a != null) row(item, metric, a, metrics.get(metric)!);
+                }
+            }
+            for (const metric of configMetrics) {
+                const values = (entry: Entry) => entry.pooled.map((config) => config[metric]).filter((v): v is number => v != null);
+                const [a, z] = [values(b), values(c)];
+                if (a.length > 0 && z.length > 0) row(configItem, metric, a, z);
+            }
+            // a parallel test's levels are rows above (items `np<N>:…`, judged like any test); its knee is listed beside
+            for (const test of parallelOf(c)) {
+                if (!parallelOf(b).some((t) => t.id === test.id)) continue;
+                const knee = (entry: Entry): Knee => {
+                    const { knee, stillRising, overBudget } = parallelOutcome(test, summarizeMeasurements(entry.pooled.flatMap((config) => config.measurements)));
+                    return { knee, stillRising, overBudget };
+                };
+                // the candidate's knee settings judge both sides, so a changed `rise` or budget does not read as a change
+                knees.push({ machine, config: c.config.id, label, test: test.id, baseline: knee(b), candidate: knee(c) });
+            }
+            if (wanted == null || qualityMetrics.some((m) => wanted.has(m))) {
+                const [bq, cq] = [qualityOf(b), qualityOf(c)];
+                if (bq != null && cq != null) {
+                    const quality = compareQuality({ machine, config: c.config.id, label }, bq, cq, { threshold, level, wanted });
+                    rows.push(...quality.rows);
+                    for (const o of quality.oneSided) unmatched.push(entryUnmatched(o.side, o.side === "baseline" ? b : c, o.why, qualityItem));
+                } else if (bq != null || cq != null) {
+                    const side = bq != null ? "baseline" : "candidate";
+                    unmatched.push(entryUnmatched(side, side === "baseline" ? b : c, `quality pass in the ${side} only`, qualityItem));
+                }
             }
         }
+        for (const c of matched.candidateOnly) unmatched.push(entryUnmatched("candidate", c, "not in the baseline"));
     }
 
-    const counts: Record<Verdict, number> = { regression: 0, improvement: 0, unchanged: 0, "not judged": 0 };
+    const counts: Record<Verdict, number> = { regression: 0, improvement: 0, unchanged: 0, inconclusive: 0, "not judged": 0 };
     for (const r of rows) counts[r.verdict]++;
-    const sideInfo = (side: Side) => ({ spec: side.spec, description: side.description, runs: side.runs.map((r) => r.run.id) });
+    const sideInfo = (side: Side, runs: RunFile[]) => ({ spec: side.spec, description: side.description, runs: runs.map((r) => r.run.id) });
     return {
-        baseline: sideInfo(baseline), candidate: sideInfo(candidate), threshold, level, matchBy, acrossMachines: across,
-        pool, rows, unmatched, machines: [...machinePairs.values()], pairedDifferences, counts, knees
+        baseline: sideInfo(baseline, chosen.pairs.flatMap((p) => p.baseline)),
+        candidate: sideInfo(candidate, chosen.pairs.flatMap((p) => p.candidate)),
+        threshold, level, matchBy, acrossMachines: opts.acrossMachines ?? false,
+        pool, rows, unmatched, machines: [...machinePairs.values()], pairedDifferences, busy, counts, knees
     };
 }
 
@@ -237,29 +220,80 @@ function qualityOf(entry: Entry): RunFileQuality | null {
     return [...entry.pooled].reverse().find((config) => config.quality != null)?.quality ?? null;
 }
 
-/** One row's figures and verdict. */
+interface JudgeInput {
+    /** Runs pooled on each side (1 unless --pool). */
+    runsA: number;
+    runsB: number;
+    /** Earlier runs' log means of this figure; null when history is off. */
+    history: number[] | null;
+    threshold: number;
+    level: number;
+}
+
+/** One row's figures, interval, noise model and verdict. */
 function judge(
-    at: Pick<MetricRow, "machine" | "config" | "label" | "item" | "metric" | "better">,
-    a: number[], z: number[], threshold: number, level: number
+    at: Pick<MetricRow, "machine" | "config" | "label" | "item" | "metric" | "better">, a: number[], z: number[], input: JudgeInput
 ): MetricRow {
-    const summary = (values: number[]) => ({ n: values.length, median: computeStatistics(values).median });
-    const base = { ...at, baseline: summary(a), candidate: summary(z) };
-    const test = logRatio(a, z, level);
-    if (test != null) {
-        const verdict = at.better === "none" ? "not judged" : verdictOf(test.low, test.high, at.better, threshold);
-        return { ...base, ratio: test.ratio, low: test.low, high: test.high, p: test.p, verdict };
+    const [la, lz] = [logMean(a), logMean(z)];
+    if (la == null || lz == null || at.better === "none") {
+        const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+        const value = { baseline: { n: a.length, value: mean(a) }, candidate: { n: z.length, value: mean(z) } };
+        return { ...at, ...value, ratio: Number.NaN, low: null, high: null, p: null, verdict: "not judged", noise: "none", note: "no positive values to compare" };
     }
-    const ratio = base.baseline.median > 0 ? base.candidate.median / base.baseline.median : Number.NaN;
-    const note = !(ratio > 0) ? "no positive values to compare" : "one value a side: no interval (pool several runs a side with --pool, or raise repetitions)";
-    return { ...base, ratio, low: null, high: null, p: null, verdict: "not judged", note };
+    const base = { ...at, baseline: { n: a.length, value: Math.exp(la) }, candidate: { n: z.length, value: Math.exp(lz) }, ratio: Math.exp(lz - la) };
+    const welch = logRatio(a, z, input.level);
+    const history = input.history == null ? null : runToRunInterval(lz - la, input.history, input.runsA, input.runsB, input.level);
+    const width = (i: { low: number; high: number }) => Math.log(i.high / i.low);
+    if (history != null && (welch == null || width(history) > width(welch))) {
+        const verdict = verdictOf(history.low, history.high, at.better, input.threshold);
+        return { ...base, low: history.low, high: history.high, p: history.p, verdict, noise: "history", historyRuns: history.runs };
+    }
+    if (welch != null)
+        return { ...base, low: welch.low, high: welch.high, p: welch.p, verdict: verdictOf(welch.low, welch.high, at.better, input.threshold), noise: "repetitions" };
+    const have = input.history?.length ?? 0;
+    const note = `one value a side and ${have} earlier run(s) of it on this machine: no interval (it gets one from 5 earlier runs, or pool several runs a side with --pool)`;
+    return { ...base, low: null, high: null, p: null, verdict: "not judged", noise: "none", note };
+}
+
+interface HistoryPoint {
+    run: string;
+    startedAt: string;
+    logMean: number;
+}
+
+function historyKey(machine: string, config: string, item: string, metric: string): string {
+    return `${machine}\n${config}\n${item}\n${metric}`;
+}
+
+/** Every ok config's per-run log mean of every figure, by machine, config, item and metric; each run once. */
+function historyIndex(runs: readonly RunFile[]): Map<string, HistoryPoint[]> {
+    const index = new Map<string, HistoryPoint[]>();
+    const seen = new Set<string>();
+    const add = (key: string, point: HistoryPoint) => index.set(key, [...(index.get(key) ?? []), point]);
+    for (const run of runs) {
+        if (seen.has(run.run.id)) continue;
+        seen.add(run.run.id);
+        const machine = machineKey(run.run.machine);
+        for (const config of run.configs) {
+            if (config.status !== "ok") continue;
+            const point = (values: number[]) => logMean(values);
+            for (const [item, metrics] of samplesByPrompt(config.measurements))
+                for (const [metric, values] of metrics) {
+                    const m = point(values);
+                    if (m != null) add(historyKey(machine, config.id, item, metric), { run: run.run.id, startedAt: run.run.startedAt, logMean: m });
+                }
+            for (const metric of configMetrics) {
+                const value = config[metric];
+                const m = value == null ? null : point([value]);
+                if (m != null) add(historyKey(machine, config.id, configItem, metric), { run: run.run.id, startedAt: run.run.startedAt, logMean: m });
+            }
+        }
+    }
+    return index;
 }
 
 function catalogueOrder(metrics: string[]): string[] {
     const order = [...metricCatalogue.keys()];
     const rank = (m: string) => (order.includes(m) ? order.indexOf(m) : order.length);
-    return [...metrics].sort((x, y) => rank(x) - rank(y) || compareText(x, y));
-}
-
-function compareText(x: string, y: string): number {
-    return x < y ? -1 : x > y ? 1 : 0;
+    return [...metrics].sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : x > y ? 1 : 0));
 }

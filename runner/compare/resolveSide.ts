@@ -9,8 +9,8 @@ import { visible } from "../format/visible.ts";
 import { parseRunFile, readRunFile } from "../store/readRunFile.ts";
 import { runFilePaths } from "../store/importRuns.ts";
 import { toRunFile, type RunFile } from "../store/runFile.ts";
-import { openDatabase } from "../store/db.ts";
-import { latestRunAlias, Store } from "../store/store.ts";
+import { latestRunAlias } from "../store/store.ts";
+import { withReadOnlyStore } from "../store/withStore.ts";
 import { shardSet } from "../store/shardSet.ts";
 import { gitRunFiles, resolveCommit } from "./gitRunFiles.ts";
 
@@ -19,7 +19,7 @@ export interface Side {
     spec: string;
     /** How it was read, e.g. `3 run file(s) at HEAD~1 (a1b2c3d)`; raw text (escape it for a terminal or HTML). */
     description: string;
-    /** Its runs, oldest first; a config measured in several is taken from the newest (see compareSides). */
+    /** Its runs, oldest first; which of them a comparison sets side by side is chooseRuns.ts's. */
     runs: RunFile[];
 }
 
@@ -61,7 +61,7 @@ export async function resolveSide(spec: string, opts: SideOptions): Promise<Side
     }
 
     if (runIdPattern.test(spec)) {
-        const fromDb = existsSync(opts.db) ? withStore(opts.db, (store) => store.getRun(spec)) : null;
+        const fromDb = existsSync(opts.db) ? withReadOnlyStore(opts.db, (store) => store.getRun(spec)) : null;
         if (fromDb != null) return { spec, description: `run ${spec} (database)`, runs: [toRunFile(fromDb.run, fromDb.configs)] };
         const file = path.join(opts.results, `${spec}.json`);
         if (existsSync(file)) return { spec, description: `run ${spec} (${file})`, runs: [(await readRunFile(file)).file] };
@@ -79,7 +79,7 @@ export async function resolveSide(spec: string, opts: SideOptions): Promise<Side
 /** The newest run in the database, with the newest run of each other shard of it (see `shardSet`). */
 function latestSide(db: string): Side {
     if (!existsSync(db)) throw new InputError(`latest: no database at ${visible(db)}: run \`npm run bench\`, or \`npm run db -- import\` run files`);
-    return withStore(db, (store) => {
+    return withReadOnlyStore(db, (store) => {
         const all = store.runs();
         if (all.length === 0) throw new InputError(`latest: ${visible(db)} holds no run yet`);
         const runs = shardSet(all[0]!, all).map((run) => {
@@ -99,15 +99,6 @@ function readGit(cwd: string, commit: string, ref: string, results: string): Run
         throw new InputError(`${visible(ref)}: cannot read the run files through git: ${visible((error as Error).message)}`);
     }
     return files.map((file) => parseRunFile(file.text, file.source).file);
-}
-
-function withStore<T>(db: string, use: (store: Store) => T): T {
-    const store = new Store(openDatabase(db, { readonly: true }));
-    try {
-        return use(store);
-    } finally {
-        store.close();
-    }
 }
 
 function byStart(runs: RunFile[]): RunFile[] {

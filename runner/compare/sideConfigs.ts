@@ -1,7 +1,6 @@
 /** A side's configs as compare pairs them: one entry per machine and config id, with the runs whose samples count. */
 import type { RunFile, RunFileConfig } from "../store/runFile.ts";
 import { machineKey } from "../store/machineKey.ts";
-import type { Side } from "./resolveSide.ts";
 
 export interface Entry {
     machine: string;
@@ -13,12 +12,12 @@ export interface Entry {
 }
 
 /**
- * Each side's configs by machine and id: the newest run's, and the runs whose samples count (that one, or with
- * `pool` every run where the config ended ok), in the order of the newest run that has each.
+ * The configs of `runs` (oldest first) by machine and id: the newest run's, and the runs whose samples count (that
+ * one, or with `pool` every run where the config ended ok), in the order of the newest run that has each.
  */
-export function sideConfigs(side: Side, pool: boolean): Entry[] {
+export function sideConfigs(runs: readonly RunFile[], pool: boolean): Entry[] {
     const byKey = new Map<string, Entry>();
-    for (const run of side.runs) {
+    for (const run of runs) {
         const machine = machineKey(run.run.machine);
         for (const config of run.configs) {
             const key = `${machine}\n${config.id}`;

@@ -13,10 +13,11 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type BuildFailure } from "esbuild";
+import { makeDir } from "../makeDir.ts";
 
 /** This file is runner/exec/childBundle.ts, so the repo root is two levels up. */
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -69,7 +70,7 @@ async function buildBundle(entry: string): Promise<string> {
     const file = path.join(childBundleDir, `${path.basename(entry, path.extname(entry))}-${hash}.mjs`);
     if (!existsSync(file)) {
         // temp name + rename: nobody ever sees a half-written bundle; concurrent writers rename identical bytes
-        await mkdir(childBundleDir, { recursive: true });
+        await makeDir(childBundleDir);
         const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
         try {
             await writeFile(temp, code);

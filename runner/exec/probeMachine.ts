@@ -8,7 +8,7 @@ import type { GpuBackend } from "../suite/types.ts";
 import type { MachineInfo } from "../results.ts";
 import { bundleEntry } from "./childBundle.ts";
 
-const probeEntry = fileURLToPath(new URL("./probeEntry.ts", import.meta.url));
+const probeEntry = fileURLToPath(new URL("../cli/probeEntry.ts", import.meta.url));
 
 /** Runs as a bundle under plain node, like the measure children: 1.2 s instead of 2.6 s under tsx (measured here). */
 export async function probeMachine(gpu: GpuBackend): Promise<MachineInfo> {

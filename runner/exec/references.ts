@@ -4,19 +4,19 @@
  * later runs read it instead of running the reference model again.
  */
 import crypto from "node:crypto";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { firstLine } from "../errors.ts";
-import { ReferenceReader, referenceFormat } from "../measure/quality/referenceFile.ts";
-import { benchCacheDir } from "../models/cacheDirs.ts";
+import { ReferenceReader, referenceFormat } from "../protocol/referenceFile.ts";
+import { benchCacheDir } from "../paths.ts";
 import type { ResolvedModel } from "../models/types.ts";
-import { vocabularyMismatch, vocabularyOf } from "../models/vocabulary.ts";
+import { vocabularyMismatch, vocabularyOf } from "../models/gguf/vocabulary.ts";
 import { canonicalJson } from "../plan/canonicalJson.ts";
 import { autoExactVocabulary, autoTopK } from "../plan/qualityPlan.ts";
 import type { Config, ModelRef, QualityPlan } from "../plan/types.ts";
 import type { Phase, QualityReference } from "../results.ts";
-import type { ReferenceInput } from "./protocol.ts";
+import type { ReferenceInput } from "../protocol/protocol.ts";
 import { runReferenceChild, type RunChildOptions } from "./runChild.ts";
+import { makeDirSync } from "../makeDir.ts";
 
 export interface ReferencesOptions {
     /** Folder of the cached reference files. Defaults to `<benchCacheDir()>/quality-references`. */
@@ -123,7 +123,7 @@ export class References {
             hooks.onReady?.(cached, false);
             return { path: file, info: cached };
         }
-        mkdirSync(this.cacheDir, { recursive: true });
+        makeDirSync(this.cacheDir);
         const refConfig: Config = {
             ...config, id: `reference-${key.slice(0, 12)}`, label: `reference ${name}`, model: plan.reference!.model,
             params: referenceParams(config.params), prompts: [], tests: []

@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Config } from "../plan/types.ts";
 import type { ChildResult, Phase } from "../results.ts";
-import type { ChildToParent, ParentToChild, ReferenceDone, ReferenceInput, ReferenceJob } from "./protocol.ts";
+import type { ChildToParent, ParentToChild, ReferenceDone, ReferenceInput, ReferenceJob } from "../protocol/protocol.ts";
 import { bundleEntry } from "./childBundle.ts";
 
 export type ChildOutcome<R = ChildResult> = (

@@ -1,6 +1,6 @@
 /**
  * The one interface behind every printed result (hyperfine's exporters, llama-bench's printers): a value in each
- * output format. A run (format/runSerializers.ts) and a comparison (compare/compareSerializers.ts) implement it.
+ * output format. A run (cli/runSerializers.ts) and a comparison (compare/compareSerializers.ts) implement it.
  */
 import { InputError } from "../errors.ts";
 import { visible } from "./visible.ts";
@@ -14,7 +14,7 @@ export interface SerializeOptions {
     color?: boolean;
 }
 
-export type Serializers<T> = Readonly<Record<Format, (value: T, opts?: SerializeOptions) => string>>;
+export type Serializers<T, O extends SerializeOptions = SerializeOptions> = Readonly<Record<Format, (value: T, opts?: O) => string>>;
 
 /** `--format` checked: one of `text`, `md`, `json`. */
 export function parseFormat(flag: string, text: string): Format {
@@ -24,7 +24,7 @@ export function parseFormat(flag: string, text: string): Format {
 
 /** Whether `stream` is a terminal that takes colours (not with NO_COLOR set, as no-color.org asks). */
 export function colorFor(stream: NodeJS.WriteStream): boolean {
-    return stream.isTTY === true && (process.env.NO_COLOR ?? "") === "";
+    return stream.isTTY === true && (process.env.NO_COLOR ?? "").trim() === "";
 }
 
 /** Untrusted text in a markdown table cell: no line breaks, and `|`, `<`, `>`, `&`, `` ` `` and `*`/`_` escaped. */

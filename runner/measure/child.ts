@@ -4,7 +4,7 @@
  * ready → start → progress/text… → result → done, then exit 0; on failure one `error` message and exit 1;
  * on `stop` or a lost parent, exit at once.
  */
-import type { ChildToParent, ParentToChild } from "../exec/protocol.ts";
+import type { ChildToParent, ParentToChild } from "../protocol/protocol.ts";
 import type { Phase } from "../results.ts";
 import { measureConfig } from "./measureConfig.ts";
 import { measureReference } from "./measureReference.ts";

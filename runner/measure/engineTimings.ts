@@ -5,7 +5,7 @@
  * "prompt eval" and a single-token decode under "eval" (llama_context::synchronize).
  */
 import type { LlamaContext } from "node-llama-cpp";
-import type { EngineTimings } from "./metrics.ts";
+import type { EngineTimings } from "../stats/metrics.ts";
 import type { LlamaLog } from "./llamaLog.ts";
 
 const promptEvalLine = /prompt eval time\s*=\s*([\d.]+)\s*ms\s*\/\s*(\d+)\s*tokens/;

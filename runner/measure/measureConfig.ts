@@ -24,14 +24,14 @@
  * the timed request (one property store and one native getter for the check: microseconds, against a decode step).
  */
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
-import type { ReferenceInput } from "../exec/protocol.ts";
+import type { ReferenceInput } from "../protocol/protocol.ts";
 import type { Config, QualityPlan } from "../plan/types.ts";
 import type { ChildResult, Measurement, Metrics, Phase, QualityRecord } from "../results.ts";
 import type { Prompt, Settings } from "../suite/types.ts";
 import { takeEngineTimings } from "./engineTimings.ts";
 import { generate } from "./generate.ts";
 import { LlamaLog } from "./llamaLog.ts";
-import { batchMetrics, benchTestMetrics, engineMetrics, streamMetrics } from "./metrics.ts";
+import { batchMetrics, benchTestMetrics, engineMetrics, streamMetrics } from "../stats/metrics.ts";
 import { createContext, openModel, type OpenModel } from "./openModel.ts";
 import { measureQuality, prepareCorpus } from "./quality/measureQuality.ts";
 import { readPeakRssBytes } from "./peakRss.ts";
@@ -39,9 +39,10 @@ import { promptTokens } from "./promptTokens.ts";
 import { tokenRandom } from "./randomTokens.ts";
 import { benchTestKind, runBenchTest } from "./runBenchTest.ts";
 import { peakSampledRss, startRssSampler, type RssSampler } from "./rssSampler.ts";
-import { downsampleRss } from "./downsampleRss.ts";
+import { downsampleRss } from "../stats/downsampleRss.ts";
 import { measureParallel, parallelUnits } from "./measureParallel.ts";
 import { uniqueWarnings, type Warning } from "../warnings.ts";
+import { dict } from "../dict.ts";
 
 export interface MeasureProgress {
     phase: Phase;
@@ -94,7 +95,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         const warnings = [...opened.warnings];
         const sequence = context.getSequence();
         const measurements: Measurement[] = [];
-        const outputs: Record<string, string> = {};
+        const outputs: Record<string, string> = dict();
         const threadWarnings = new Map<string, Warning>();
         const checkThreads = (kind: "batch" | "decode") => {
             const warning = opened!.threadSwitch.check(context, kind);

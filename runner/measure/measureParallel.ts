@@ -19,7 +19,7 @@ import { sequencesFit } from "../plan/configFit.ts";
 import type { Warning } from "../warnings.ts";
 import { takeEngineTimings } from "./engineTimings.ts";
 import type { LlamaLog } from "./llamaLog.ts";
-import { parallelLevelMetrics } from "./metrics.ts";
+import { parallelLevelMetrics } from "../stats/metrics.ts";
 import { createContext, type OpenModel } from "./openModel.ts";
 import { readPeakRssBytes } from "./peakRss.ts";
 import { tokenRandom } from "./randomTokens.ts";

@@ -4,7 +4,7 @@
  * No speed or memory is measured here; the configs compared with the reference read the file.
  */
 import { statSync } from "node:fs";
-import type { ReferenceDone, ReferenceJob } from "../exec/protocol.ts";
+import type { ReferenceDone, ReferenceJob } from "../protocol/protocol.ts";
 import type { Config } from "../plan/types.ts";
 import { resolveTopK } from "../plan/qualityPlan.ts";
 import { LlamaLog } from "./llamaLog.ts";
@@ -13,7 +13,7 @@ import { qualityParams } from "./measureConfig.ts";
 import { openModel } from "./openModel.ts";
 import { computeReference } from "./quality/computeReference.ts";
 import { prepareCorpus } from "./quality/measureQuality.ts";
-import { referenceDataBytes } from "./quality/referenceFile.ts";
+import { referenceDataBytes } from "../protocol/referenceFile.ts";
 
 /** A reference file larger than this is refused before it is computed: ask for a top K instead. */
 export const maxReferenceBytes = 8 * 1024 ** 3;

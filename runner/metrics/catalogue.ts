@@ -21,7 +21,7 @@ export interface MetricDef {
     group: MetricGroup;
     /** Decimals shown (bytes are formatted in binary units instead). */
     digits: number;
-    /** One sentence: what it is, as DESIGN.md defines it. */
+    /** One sentence: what it is, as docs/metrics.md defines it. */
     description: string;
     /**
      * A quality figure quants are ranked on, shown in the report's headline tables and trade-off charts (the rest are

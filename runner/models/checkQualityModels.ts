@@ -8,8 +8,8 @@ import path from "node:path";
 import { InputError } from "../errors.ts";
 import { visible } from "../format/visible.ts";
 import type { Config, ModelRef } from "../plan/types.ts";
-import { syntheticPresets, type SyntheticPreset } from "./syntheticPresets.ts";
-import { vocabularyMismatch, vocabularyOf } from "./vocabulary.ts";
+import { syntheticPresets, type SyntheticPreset } from "../suite/syntheticPresets.ts";
+import { vocabularyMismatch, vocabularyOf } from "./gguf/vocabulary.ts";
 
 export async function checkQualityModels(suitePath: string, configs: readonly Config[]): Promise<void> {
     const where = visible(suitePath);

@@ -3,9 +3,10 @@
  * (no `..` or absolute part can lead out), and before writing, through the folders already on disk (a folder in
  * the cache that is a symlink to elsewhere is refused too).
  */
-import { mkdir, realpath } from "node:fs/promises";
+import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { visible } from "../format/visible.ts";
+import { makeDir } from "../makeDir.ts";
 
 /** Thrown when a path would leave its root: a bug or a hostile name that got past validation. */
 export class OutsideRootError extends Error {
@@ -32,7 +33,7 @@ export function pathInside(root: string, ...parts: string[]): string {
 export async function prepareInside(root: string, target: string): Promise<void> {
     const base = path.resolve(root);
     const folder = path.dirname(pathInside(base, target));
-    await mkdir(base, { recursive: true });
+    await makeDir(base);
     const realBase = await realpath(base);
     // the deepest folder that exists already, followed through symlinks, must be inside the root...
     let existing = folder;
@@ -45,7 +46,7 @@ export async function prepareInside(root: string, target: string): Promise<void>
         existing = path.dirname(existing);
     }
     // ...and so must the folder once made
-    await mkdir(folder, { recursive: true });
+    await makeDir(folder);
     const real = await realpath(folder);
     if (!isInside(realBase, real)) throw new OutsideRootError(`refusing to write under ${visible(folder)}: it leads to ${visible(real)}, outside ${visible(realBase)}`);
 }

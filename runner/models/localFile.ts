@@ -1,13 +1,14 @@
 /** A GGUF file on disk → ResolvedModel: size, sha256 (cached), architecture, quant and parameter count from its header. */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { GgmlType, GgufFileType, readGgufFileInfo, type GgufFileInfo } from "node-llama-cpp";
 import { InputError } from "../errors.ts";
 import type { ModelRef } from "../plan/types.ts";
-import { quantTagOf, splitParts } from "./hubQuants.ts";
+import { quantTagOf, splitParts } from "./hub/hubQuants.ts";
 import type { ResolvedModel } from "./types.ts";
+import { makeDir } from "../makeDir.ts";
 
 export interface DescribeExtra {
     ref: ModelRef;
@@ -128,7 +129,7 @@ async function cachedSha256(key: string, parts: string[], identity: { size: numb
 
     const sha256 = await sha256Files(parts);
     try {
-        await mkdir(cacheDir, { recursive: true });
+        await makeDir(cacheDir);
         const cache = await readShaCache(file); // re-read: another process may have added entries meanwhile
         cache[key] = { ...identity, sha256 };
         const temp = `${file}.${process.pid}.tmp`;

@@ -1,5 +1,6 @@
 /** The one pure summary of raw samples (tinybench's shape): every figure the tool shows is derived here. */
 import type { Summary } from "../results.ts";
+import { mean, sampleVariance } from "./moments.ts";
 
 /**
  * Summarise raw samples: n, mean, sample standard deviation (n − 1 in the denominator; 0 for a single sample),
@@ -15,11 +16,10 @@ export function computeStatistics(samples: readonly number[]): Summary {
     }
 
     const sorted = [...samples].sort((a, b) => a - b);
-    const mean = samples.reduce((sum, value) => sum + value, 0) / n;
-    const squares = samples.reduce((sum, value) => sum + (value - mean) ** 2, 0);
-    const sd = n > 1 ? Math.sqrt(squares / (n - 1)) : 0;
+    const m = mean(samples);
+    const sd = n > 1 ? Math.sqrt(sampleVariance(samples, m)) : 0;
     const middle = Math.floor(n / 2);
     const median = n % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 
-    return { n, mean, sd, median, min: sorted[0]!, max: sorted[n - 1]! };
+    return { n, mean: m, sd, median, min: sorted[0]!, max: sorted[n - 1]! };
 }

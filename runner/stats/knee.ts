@@ -1,7 +1,7 @@
 /**
  * The knee of a parallel (serving-load) test, from its levels' medians: where adding sequences stops paying in
  * aggregate decode throughput, and where per-sequence latency leaves its budget. Pure; the levels come from the
- * summaries, which come from the raw token times (measure/parallelMetrics.ts).
+ * summaries, which come from the raw token times (stats/metrics.ts, `parallelLevelMetrics`).
  *
  * - Throughput knee: walking up the levels in order, the last level reached while every step raised the aggregate
  *   decode tokens/s (the median over repetitions) by at least `rise` (0.1: 10 %) over the level before. When the very

@@ -9,6 +9,7 @@
  * a change significant at 5 %; the t-test can, when the repetitions agree closely. The price is its assumption that
  * the logs are roughly normal: a bimodal machine (a VM flipping between two speeds) widens the interval instead.
  */
+import { mean, sampleVariance } from "./moments.ts";
 import { tQuantile, tTwoSidedP } from "./studentT.ts";
 
 export interface LogRatio {
@@ -21,6 +22,8 @@ export interface LogRatio {
     p: number;
     /** Welch–Satterthwaite degrees of freedom; Infinity when neither side varies. */
     df: number;
+    /** The standard error of mean ln candidate − mean ln baseline (0 when neither side varies). */
+    logSe: number;
 }
 
 /**
@@ -35,22 +38,14 @@ export function logRatio(baseline: readonly number[], candidate: readonly number
     const meanA = mean(a);
     const meanB = mean(b);
     const diff = meanB - meanA;
-    const varA = variance(a, meanA) / a.length;
-    const varB = variance(b, meanB) / b.length;
+    const varA = sampleVariance(a, meanA) / a.length;
+    const varB = sampleVariance(b, meanB) / b.length;
     const se2 = varA + varB;
     const ratio = Math.exp(diff);
-    if (se2 === 0) return { ratio, low: ratio, high: ratio, p: diff === 0 ? 1 : 0, df: Infinity };
+    if (se2 === 0) return { ratio, low: ratio, high: ratio, p: diff === 0 ? 1 : 0, df: Infinity, logSe: 0 };
     const se = Math.sqrt(se2);
     const df = (se2 * se2) / ((varA * varA) / (a.length - 1) + (varB * varB) / (b.length - 1));
     const t = tQuantile(1 - (1 - level) / 2, df);
-    return { ratio, low: Math.exp(diff - t * se), high: Math.exp(diff + t * se), p: tTwoSidedP(diff / se, df), df };
+    return { ratio, low: Math.exp(diff - t * se), high: Math.exp(diff + t * se), p: tTwoSidedP(diff / se, df), df, logSe: se };
 }
 
-function mean(values: readonly number[]): number {
-    return values.reduce((sum, x) => sum + x, 0) / values.length;
-}
-
-/** Sample variance (n − 1). */
-function variance(values: readonly number[], m: number): number {
-    return values.reduce((sum, x) => sum + (x - m) ** 2, 0) / (values.length - 1);
-}

@@ -10,6 +10,7 @@
  * are not quite, so the intervals are somewhat too narrow; a chunk-level (cluster) interval would be more honest
  * with many chunks and useless with the few a quick pass scores.
  */
+import { mean, sampleVariance } from "./moments.ts";
 import { tQuantile, tTwoSidedP } from "./studentT.ts";
 
 export interface PairedRatio {
@@ -69,9 +70,8 @@ function differences(baseline: readonly number[], candidate: readonly number[]):
 /** Mean, standard error of the mean (sample variance, n − 1) and df = n − 1. */
 function meanAndSe(values: readonly number[]): { mean: number; se: number; df: number } {
     const n = values.length;
-    const mean = values.reduce((s, x) => s + x, 0) / n;
-    const variance = values.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1);
-    return { mean, se: Math.sqrt(variance / n), df: n - 1 };
+    const m = mean(values);
+    return { mean: m, se: Math.sqrt(sampleVariance(values, m) / n), df: n - 1 };
 }
 
 function pairedP(mean: number, se: number, df: number): number {

@@ -4,6 +4,7 @@
  */
 import type { Measurement, Summaries, Summary } from "../results.ts";
 import { computeStatistics } from "./computeStatistics.ts";
+import { dict } from "../dict.ts";
 
 /** Raw samples per prompt (in first-seen order) and metric, in the order the repetitions were given. */
 export function samplesByPrompt(measurements: readonly Pick<Measurement, "prompt" | "metrics">[]): Map<string, Map<string, number[]>> {
@@ -26,11 +27,11 @@ export function samplesByPrompt(measurements: readonly Pick<Measurement, "prompt
  * value: a metric that could not be measured must be left out, not recorded as NaN.
  */
 export function summarizeMeasurements(measurements: readonly Pick<Measurement, "prompt" | "metrics">[]): Summaries {
-    const summaries: Summaries = {};
+    const summaries: Summaries = dict();
     const samples = samplesByPrompt(measurements);
     for (const prompt of [...samples.keys()].sort()) {
         const byMetric = samples.get(prompt)!;
-        const summary: Record<string, Summary> = {};
+        const summary: Record<string, Summary> = dict();
         for (const metric of [...byMetric.keys()].sort()) {
             try {
                 summary[metric] = computeStatistics(byMetric.get(metric)!);

@@ -1,10 +1,10 @@
 /** Opens the SQLite database once: WAL, foreign keys, busy timeout, migrations to the schema this code knows. */
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { InputError } from "../errors.ts";
 import { visible } from "../format/visible.ts";
 import { migrations } from "./migrations.ts";
+import { makeDirSync } from "../makeDir.ts";
 
 export type { Database } from "better-sqlite3";
 
@@ -29,7 +29,7 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): Data
         `${visible(path)}: cannot use it as the database (${(error as { code?: string }).code ?? "error"}: ${visible((error as Error).message ?? String(error))})`);
     let db: Database.Database;
     try {
-        if (!readonly && !inMemory) mkdirSync(dirname(path), { recursive: true });
+        if (!readonly && !inMemory) makeDirSync(dirname(path));
         db = readonly
             ? new Database(path, { readonly: true, fileMustExist: true })
             : new Database(path);

@@ -3,10 +3,10 @@
  * one transaction. Importing a run that is already there with the same content changes nothing; the same run id with
  * other content is an error that names both sources.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.ts";
-import { readRunFile, schema1View, type ReadRunFile } from "./readRunFile.ts";
+import { kindOf, readRunFile, schema1View, type ReadRunFile } from "./readRunFile.ts";
 import { fromRunFile, toRunFile, type RunFile } from "./runFile.ts";
 import { runFileText } from "./runFileText.ts";
 import type { Store } from "./store.ts";
@@ -35,7 +35,15 @@ export function runFilePaths(inputs: readonly string[]): string[] {
             throw new InputError(`${input}: no such run file or folder`);
         }
         if (!isDir) paths.push(input);
-        else paths.push(...readdirSync(input).filter((name) => name.endsWith(".json")).sort().map((name) => path.join(input, name)));
+        else
+            for (const name of readdirSync(input).filter((name) => name.endsWith(".json")).sort()) {
+                // only regular files inside the folder: a link (committed in a pull request, say) may lead anywhere,
+                // and a FIFO would never end
+                const file = path.join(input, name);
+                const info = lstatSync(file);
+                if (!info.isFile()) throw new InputError(`${file}: not a run file: a ${kindOf(info)}; run files are read only as regular files inside ${input}`);
+                paths.push(file);
+            }
     }
     return paths;
 }

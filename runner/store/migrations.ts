@@ -189,7 +189,11 @@ export const migrations: readonly string[] = [
     DROP TABLE rss_samples;
     ALTER TABLE rss_samples_new RENAME TO rss_samples;
     `,
-    // 6 (issue #21): parallel (serving-load) tests: measurements of kind `parallel` (SQLite cannot alter a CHECK, so the
+    // 6 (issue #17): what the machine was doing while a config ran (runner/exec/machineLoad.ts); NULL: not recorded
+    `
+    ALTER TABLE configs ADD COLUMN machine_load TEXT CHECK (machine_load IS NULL OR json_valid(machine_load));
+    `,
+    // 7 (issue #21): parallel (serving-load) tests: measurements of kind `parallel` (SQLite cannot alter a CHECK, so the
     // table is rebuilt, ids kept for the metrics that point at them) with every sequence's token times, and a config's
     // parallel tests as asked (their knee settings); null for configs without any
     `

@@ -3,16 +3,19 @@
  * (run-file.schema.json) and what a schema cannot say (unique ids, summaries that agree with the measurements,
  * quality figures that agree with the positions, token times in order). Every problem is one `InputError` line naming the file and the JSON path.
  */
-import { readFile } from "node:fs/promises";
+import { constants, type Stats } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import { jsonProblem } from "./jsonProblem.ts";
 import runFileSchemaJson from "../../run-file.schema.json" with { type: "json" };
 import { describeValue, InputError } from "../errors.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 import { SchemaChecker, type SchemaPath } from "../suite/checkSchema.ts";
 import { runFileSchema, withKnee, type RunFile, type RunFileQuality } from "./runFile.ts";
 import { qualityFigures } from "../stats/qualityFigures.ts";
-import type { Settings } from "../suite/types.ts";
+import { reservedPromptId, type Settings } from "../suite/types.ts";
 import { warningText } from "../warnings.ts";
 import { orderedRunFile } from "./runFileText.ts";
+import { own } from "../dict.ts";
 
 const checker = new SchemaChecker(runFileSchemaJson);
 
@@ -27,12 +30,32 @@ export interface ReadRunFile {
 /** Read and check the run file at `path`. Throws an `InputError` naming `path` on anything wrong with it. */
 export async function readRunFile(path: string): Promise<ReadRunFile> {
     let text: string;
+    // a link is not followed and a FIFO or device is not waited on: only a regular file is read
+    let handle: FileHandle | undefined;
     try {
-        text = await readFile(path, "utf8");
+        handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        const info = await handle.stat();
+        if (!info.isFile()) throw new InputError(`${path}: not a run file: a ${kindOf(info)}, not a regular file`);
+        if (info.size > maxRunFileBytes) throw new InputError(`${path}: not a run file: ${info.size} bytes, over the ${maxRunFileBytes} a run file may have`);
+        text = await handle.readFile("utf8");
     } catch (error) {
-        throw new InputError(`${path}: cannot read the run file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        if (error instanceof InputError) throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ELOOP") throw new InputError(`${path}: not a run file: a symbolic link (run files are read only as regular files, never through a link)`);
+        throw new InputError(`${path}: cannot read the run file: ${code ?? (error as Error).message}`);
+    } finally {
+        await handle?.close();
     }
     return parseRunFile(text, path);
+}
+
+/** The largest run file read (a 1000-config run at the default suite's settings is about 40 MB). */
+export const maxRunFileBytes = 512 * 2 ** 20;
+
+/** What a file system entry is, in words. */
+export function kindOf(info: Stats): string {
+    return info.isDirectory() ? "folder" : info.isSymbolicLink() ? "symbolic link" : info.isFIFO() ? "FIFO (named pipe)"
+        : info.isSocket() ? "socket" : info.isCharacterDevice() || info.isBlockDevice() ? "device" : info.isFile() ? "regular file" : "special file";
 }
 
 /** Check a run file's text; `source` names it in errors. */
@@ -40,12 +63,10 @@ export function parseRunFile(text: string, source: string): ReadRunFile {
     const fail = (at: SchemaPath, message: string): never => {
         throw new InputError(`${source}: ${at.length === 0 ? "(the file)" : jsonPath(at)}: ${message}`);
     };
-    let raw: unknown;
-    try {
-        raw = JSON.parse(text);
-    } catch (error) {
-        throw new InputError(`${source}: not a run file: invalid JSON (${(error as Error).message}${text.trim() === "" ? "; the file is empty" : "; truncated?"})`);
-    }
+    // where the text breaks, never what it holds (a file that is not JSON may be anything); nesting bounded first
+    const problem = jsonProblem(text);
+    if (problem != null) throw new InputError(`${source}: not a run file: invalid JSON at line ${problem.line}, column ${problem.column}: ${problem.problem}`);
+    const raw: unknown = JSON.parse(text);
     if (!isMapping(raw)) return fail([], `expected a run file (a JSON object with \`schema\`, \`run\`, \`configs\`), got ${describeValue(raw)}`);
     const schema = raw.schema;
     if (schema !== 1 && schema !== runFileSchema) {
@@ -62,7 +83,7 @@ export function parseRunFile(text: string, source: string): ReadRunFile {
         fail(issue.path, `expected ${issue.expected}, got ${describeValue(issue.value)}`);
     }
     const file = orderedRunFile(upgraded as unknown as RunFile);
-    checkSense(file, fail);
+    checkSense(file, schema === 1 ? 1 : 2, fail);
     const ignored: string[] = [];
     // against the file as written: an added key's "nothing recorded" value is not written back (runFileText.ts)
     unknownKeys(base, file, [], ignored);
@@ -71,12 +92,12 @@ export function parseRunFile(text: string, source: string): ReadRunFile {
 
 /**
  * Keys added to schema 2 after its first files were written are optional to the reader, with the value that means
- * "nothing recorded": `asked` (`{}`), `quality` (null), `parallel` (`[]`), a measurement's `sequenceTimesMs` (null). A key added later goes here too, so that every schema-2 file
+ * "nothing recorded": `asked` (`{}`), `quality` (null), `machineLoad` (null), `parallel` (`[]`), a measurement's `sequenceTimesMs` (null). A key added later goes here too, so that every schema-2 file
  * stays readable.
  */
 function withAddedKeys(raw: Record<string, unknown>): Record<string, unknown> {
     if (!Array.isArray(raw.configs)) return raw;
-    const added = { asked: {}, quality: null, parallel: [] };
+    const added = { asked: {}, quality: null, machineLoad: null, parallel: [] };
     const addedToMeasurement = { sequenceTimesMs: null };
     return {
         ...raw,
@@ -145,17 +166,24 @@ export function schema1View(file: RunFile): RunFile {
 }
 
 /** What the schema cannot check: ids unique, one measurement per (prompt, rep), summaries that agree, times in order. */
-function checkSense(file: RunFile, fail: (at: SchemaPath, message: string) => never): void {
+function checkSense(file: RunFile, schema: 1 | 2, fail: (at: SchemaPath, message: string) => never): void {
     const ids = new Map<string, number>();
     file.configs.forEach((config, c) => {
         const twin = ids.get(config.id);
         if (twin != null) fail(["configs", c, "id"], `config id \`${config.id}\` is also configs[${twin}]'s: a config appears once per run`);
         ids.set(config.id, c);
         const reps = new Set<string>();
+        const kinds = new Map<string, string>();
         config.measurements.forEach((m, i) => {
             const key = JSON.stringify([m.prompt, m.rep]);
             if (reps.has(key)) fail(["configs", c, "measurements", i], `a second measurement of \`${m.prompt}\` rep ${m.rep}`);
             reps.add(key);
+            // a prompt and a test (or the quality pass) by one name would merge in summaries, tables and comparisons
+            const kind = kinds.get(m.prompt);
+            if (kind != null && kind !== m.kind) fail(["configs", c, "measurements", i, "kind"], `\`${m.prompt}\` is measured as \`${kind}\` and as \`${m.kind}\`: one id names one prompt or test`);
+            kinds.set(m.prompt, m.kind);
+            if (m.kind === "prompt" && reservedPromptId.test(m.prompt))
+                fail(["configs", c, "measurements", i, "prompt"], `expected a prompt id that is not \`quality\` nor shaped like a test id, got \`${m.prompt}\``);
             m.tokenTimesMs?.forEach((t, j) => {
                 if (j > 0 && t < m.tokenTimesMs![j - 1]!) fail(["configs", c, "measurements", i, "tokenTimesMs", j], `expected token times in order, got ${t} after ${m.tokenTimesMs![j - 1]}`);
             });
@@ -165,13 +193,21 @@ function checkSense(file: RunFile, fail: (at: SchemaPath, message: string) => ne
         });
         if (file.run.shard != null && file.run.shard.index > file.run.shard.count)
             fail(["run", "shard", "index"], `expected a shard index from 1 to ${file.run.shard.count}, got ${file.run.shard.index}`);
-        checkSummary(config.summary, summarizeMeasurements(config.measurements), ["configs", c, "summary"], fail);
+        const computed = summarizeMeasurements(config.measurements);
+        for (const [prompt, byMetric] of Object.entries(computed))
+            for (const [metric, summary] of Object.entries(byMetric))
+                if (!Object.values(summary).every(Number.isFinite)) {
+                    const i = config.measurements.findIndex((m) => m.prompt === prompt && Object.hasOwn(m.metrics, metric));
+                    fail(["configs", c, "measurements", i, "metrics", metric], "values so large that their mean or spread overflows a double: not a measurement");
+                }
+        // schema 1 carried its summary under other keys (dropped on reading); from schema 2 the summary is always written
+        checkSummary(config.summary, computed, ["configs", c, "summary"], schema, fail);
         if (config.quality != null) checkQuality(config.quality, ["configs", c, "quality"], fail);
         config.parallel?.forEach((test, t) => {
-            const computed = withKnee(test, summarizeMeasurements(config.measurements));
+            const derived = withKnee(test, computed);
             for (const key of ["knee", "stillRising", "overBudget"] as const)
-                if (test[key] !== computed[key])
-                    fail(["configs", c, "parallel", t, key], `expected ${String(computed[key])} (recomputed from the measurements), got ${String(test[key])}: the file no longer agrees with itself (edited by hand?)`);
+                if (test[key] !== derived[key])
+                    fail(["configs", c, "parallel", t, key], `expected ${String(derived[key])} (recomputed from the measurements), got ${String(test[key])}: the file no longer agrees with itself (edited by hand?)`);
         });
     });
 }
@@ -194,8 +230,8 @@ function checkQuality(quality: RunFileQuality, at: SchemaPath, fail: (at: Schema
     if (positions.tailRef != null && positions.kld == null) fail([...at, "positions", "tailRef"], "reference tail masses without KLD samples");
     const computed = qualityFigures(positions);
     for (const name of new Set([...Object.keys(quality.figures), ...Object.keys(computed)])) {
-        const w = quality.figures[name];
-        const c = computed[name];
+        const w = own(quality.figures, name);
+        const c = own(computed, name);
         if (w == null || c == null) fail([...at, "figures", name], w == null ? "missing, but the positions give this figure" : "present, but the positions do not give this figure");
         for (const key of ["value", "unc"] as const)
             if ((w[key] == null) !== (c[key] == null) || (w[key] != null && !close(w[key], c[key]!)))
@@ -204,13 +240,13 @@ function checkQuality(quality: RunFileQuality, at: SchemaPath, fail: (at: Schema
 }
 
 /** The written summary must be the one the measurements give (to 1e-9, relative): a hand edit of either shows here. */
-function checkSummary(written: RunFile["configs"][number]["summary"], computed: typeof written, at: SchemaPath, fail: (at: SchemaPath, message: string) => never) {
-    // schema-1 files and files without summaries carry none to check
-    if (Object.keys(written).length === 0) return;
+function checkSummary(written: RunFile["configs"][number]["summary"], computed: typeof written, at: SchemaPath, schema: 1 | 2, fail: (at: SchemaPath, message: string) => never) {
+    // a schema-1 file's summary was dropped on reading: it is recomputed
+    if (schema === 1) return;
     for (const prompt of new Set([...Object.keys(written), ...Object.keys(computed)])) {
-        for (const metric of new Set([...Object.keys(written[prompt] ?? {}), ...Object.keys(computed[prompt] ?? {})])) {
-            const w = written[prompt]?.[metric];
-            const c = computed[prompt]?.[metric];
+        for (const metric of new Set([...Object.keys(own(written, prompt) ?? {}), ...Object.keys(own(computed, prompt) ?? {})])) {
+            const w = own(own(written, prompt), metric);
+            const c = own(own(computed, prompt), metric);
             if (w == null || c == null)
                 fail([...at, prompt, metric], w == null ? "missing, but the measurements have this metric" : "present, but no measurement has this metric");
             for (const key of ["n", "mean", "sd", "median", "min", "max"] as const)
@@ -230,7 +266,7 @@ function unknownKeys(raw: unknown, known: unknown, at: SchemaPath, out: string[]
     if (Array.isArray(raw) && Array.isArray(known)) raw.forEach((item, i) => unknownKeys(item, known[i], [...at, i], out));
     else if (isMapping(raw) && isMapping(known))
         for (const key of Object.keys(raw)) {
-            if (!(key in known)) out.push(jsonPath([...at, key]));
+            if (!Object.hasOwn(known, key)) out.push(jsonPath([...at, key]));
             else unknownKeys(raw[key], known[key], [...at, key], out);
         }
 }

@@ -1,21 +1,15 @@
 /**
  * The run file `results/runs/<run-id>.json`, schema 2: the complete record of one run (every raw sample the
  * database holds), so that the database is a cache rebuilt from committed files. The contract is
- * docs/run-file.md and run-file.schema.json; the text is written by runFileText.ts and read back by readRunFile.ts.
+ * docs/run-file.md and run-file.schema.json; the text is made by runFileText.ts, written by writeRunFile.ts and read back by readRunFile.ts.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import type {
-    ConfigRecord, ConfigStatus, MeasurementKind, Metrics, ModelInfo, QualityRecord, RssSample, RunRecord, Summaries
-} from "../results.ts";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import type { ConfigRecord, MachineLoad, Measurement, ModelInfo, QualityRecord, RunRecord, Summaries } from "../results.ts";
 import { qualityFigures, type QualityFigures } from "../stats/qualityFigures.ts";
 import { parallelOutcome } from "../stats/knee.ts";
 import type { ParallelTest, Settings } from "../suite/types.ts";
-import type { Warning } from "../warnings.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
-import { runFileText } from "./runFileText.ts";
 
 /** Version of the run file format; bump it when a reader would misread the new shape (new keys do not need one). */
 export const runFileSchema = 2;
@@ -24,11 +18,8 @@ export interface RunFileModel extends Omit<ModelInfo, "repo"> {
     repo: string | null;
 }
 
-export interface RunFileMeasurement {
-    kind: MeasurementKind;
-    prompt: string;
-    rep: number;
-    metrics: Metrics;
+/** A measurement as the file holds it: every key present, `tokenTimesMs` null where tokens were not timed. */
+export interface RunFileMeasurement extends Omit<Measurement, "tokenTimesMs" | "sequenceTimesMs"> {
     /** ms from submitting the prompt to each generated token (stream mode); null where tokens were not timed. */
     tokenTimesMs: number[] | null;
     /** A parallel level: per sequence, ms from the level's start to each of its tokens; absent (null when read) for other measurements. */
@@ -53,36 +44,25 @@ export interface RunFileQuality extends QualityRecord {
     figures: QualityFigures;
 }
 
-export interface RunFileConfig {
-    id: string;
-    label: string;
-    status: ConfigStatus;
-    error: string | null;
+/**
+ * A config as the file holds it: the record (results.ts' ConfigRecord) with every key present (null or `{}` where
+ * nothing was recorded), the model without a missing `repo`, and the quality pass with its figures. `summary` is
+ * derived: recomputed from `measurements` whenever the file is written, checked against them when it is read.
+ * `rssTimeline` is downsampled as stats/downsampleRss.ts says; the database holds the same samples.
+ */
+export interface RunFileConfig extends Omit<ConfigRecord, "model" | "asked" | "measurements" | "parallel" | "quality" | "stderr" | "machineLoad"> {
     model: RunFileModel | null;
-    /** The settings as they ran: `threads` and `threadsBatch` the counts used, the context as node-llama-cpp rounded it… */
-    params: Settings;
     /** What was asked, for each setting where it differs from `params`; `{}` when everything ran as asked. */
     asked: Partial<Settings>;
-    startedAt: string | null;
-    finishedAt: string | null;
-    startMs: number | null;
-    loadMs: number | null;
-    warmupMs: number | null;
-    peakRssBytes: number | null;
-    vramBytes: number | null;
     measurements: RunFileMeasurement[];
-    /** Derived: recomputed from `measurements` whenever the file is written, checked against them when it is read. */
-    summary: Summaries;
     /** The parallel tests as asked, with their knees; absent (`[]` when read) when the suite has none. */
     parallel?: RunFileParallel[];
     /** The quality pass; null when the suite has none or the config did not get to it. */
     quality: RunFileQuality | null;
-    outputs: Record<string, string>;
-    warnings: Warning[];
-    /** Downsampled as measure/downsampleRss.ts says; the database holds the same samples. */
-    rssTimeline: RssSample[];
     /** The child's stderr tail (kept for configs that did not end ok); null when none was kept. */
     stderr: string | null;
+    /** What the machine was doing while the config ran; null when not recorded (files written before it). */
+    machineLoad: MachineLoad | null;
 }
 
 export interface RunFile {
@@ -145,7 +125,8 @@ export function toRunFile(run: RunRecord, configs: readonly ConfigRecord[], opts
             outputs: config.outputs,
             warnings: config.warnings,
             rssTimeline: config.rssTimeline,
-            stderr: config.stderr ?? null
+            stderr: config.stderr ?? null,
+            machineLoad: config.machineLoad ?? null
             };
         })
     };
@@ -182,6 +163,7 @@ export function fromRunFile(file: RunFile): { run: RunRecord; configs: ConfigRec
             summary: summarizeMeasurements(measurements),
             ...(c.parallel != null && c.parallel.length > 0 ? { parallel: c.parallel.map(withoutKnee) } : {}),
             quality: c.quality == null ? null : withoutFigures(c.quality),
+            ...(c.machineLoad != null ? { machineLoad: c.machineLoad } : {}),
             outputs: c.outputs,
             rssTimeline: c.rssTimeline,
             warnings: c.warnings,
@@ -191,29 +173,6 @@ export function fromRunFile(file: RunFile): { run: RunRecord; configs: ConfigRec
         };
     });
     return { run, configs };
-}
-
-/**
- * Write `dir/<run-id>.json` atomically (a temporary file in the same folder, then rename), creating `dir`.
- * Returns the path written.
- */
-export async function writeRunFile(
-    dir: string, run: RunRecord, configs: readonly ConfigRecord[], opts: RunFileOptions = {}
-): Promise<string> {
-    if (run.id === "" || run.id === "." || run.id === ".." || /[/\\]/.test(run.id))
-        throw new Error(`Expected the run id to be usable as a file name, got \`${run.id}\``);
-    const text = runFileText(toRunFile(run, configs, opts));
-    await mkdir(dir, { recursive: true });
-    const path = join(dir, `${run.id}.json`);
-    const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    try {
-        await writeFile(temp, text, "utf8");
-        await rename(temp, path);
-    } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-    }
-    return path;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { defaultSettings } from "../suite/types.ts";
 import type { RunFile, RunFileConfig, RunFileModel, RunFileParallel, RunFileQuality } from "./runFile.ts";
+import { dict } from "../dict.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -71,7 +72,11 @@ function orderedConfig(c: RunFileConfig): RunFileConfig {
         // `kind` first, then the kind's fields sorted
         warnings: c.warnings.map((w) => ({ kind: w.kind, ...sorted(w as unknown as Record<string, unknown>, "kind") }) as RunFileConfig["warnings"][number]),
         rssTimeline: c.rssTimeline.map((s) => ({ t: s.t, bytes: s.bytes, phase: s.phase })),
-        stderr: c.stderr
+        stderr: c.stderr,
+        machineLoad: c.machineLoad == null ? null : {
+            loadAverage: c.machineLoad.loadAverage, cores: c.machineLoad.cores, othersCpu: c.machineLoad.othersCpu,
+            steal: c.machineLoad.steal, throttleEvents: c.machineLoad.throttleEvents
+        }
     };
 }
 
@@ -106,9 +111,9 @@ function print(value: Json, path: string, indent: string): string {
 /** `record` with `order`'s keys first (those present), then, if `others`, the rest sorted. */
 function withOrder(record: object, order: readonly string[], others = true): Record<string, unknown> {
     const source = record as Record<string, unknown>;
-    const result: Record<string, unknown> = {};
-    for (const key of order) if (key in source) result[key] = source[key];
-    if (others) for (const key of Object.keys(source).sort()) if (!(key in result)) result[key] = source[key];
+    const result: Record<string, unknown> = dict();
+    for (const key of order) if (Object.hasOwn(source, key)) result[key] = source[key];
+    if (others) for (const key of Object.keys(source).sort()) if (!Object.hasOwn(result, key)) result[key] = source[key];
     return result;
 }
 

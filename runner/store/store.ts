@@ -1,15 +1,17 @@
 /** Reads and writes runs in SQLite: one transaction per finished config, summaries recomputed from raw samples. */
 import type BetterSqlite3 from "better-sqlite3";
-import type { ConfigRecord, ConfigStatus, Measurement, MeasurementKind, ModelInfo, Phase, QualityRecord, RssSample, RunRecord, RunStatus } from "../results.ts";
+import type { ConfigRecord, ConfigStatus, MachineLoad, Measurement, MeasurementKind, ModelInfo, Phase, QualityRecord, RssSample, RunRecord, RunStatus } from "../results.ts";
 import type { ParallelTest, Settings } from "../suite/types.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 import { openDatabase, type OpenDatabaseOptions } from "./db.ts";
 import { qualityStatements, type QualityStatements } from "./qualityRows.ts";
 import { storedWarning, type Warning } from "../warnings.ts";
+import { dict } from "../dict.ts";
 
 type Db = BetterSqlite3.Database;
 
-interface RunRow {
+/** A row of `runs`, as SQLite returns it. */
+export interface RunRow {
     id: string;
     suite_name: string;
     suite_path: string;
@@ -25,7 +27,8 @@ interface RunRow {
     source: string | null;
 }
 
-interface ConfigRow {
+/** A row of `configs`, as SQLite returns it. */
+export interface ConfigRow {
     id: string;
     label: string;
     status: ConfigStatus;
@@ -34,6 +37,7 @@ interface ConfigRow {
     params: string;
     asked: string | null;
     parallel: string | null;
+    machine_load: string | null;
     load_ms: number | null;
     start_ms: number | null;
     warmup_ms: number | null;
@@ -96,8 +100,8 @@ export class Store {
             deleteConfig: prepare("DELETE FROM configs WHERE run_id = ? AND id = ?"),
             insertConfig: prepare(`
                 INSERT INTO configs (run_id, id, position, label, status, error, model, params, load_ms, peak_rss_bytes,
-                                     vram_bytes, outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms, asked, parallel)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+                                     vram_bytes, outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms, asked, machine_load, parallel)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
             insertMeasurement: prepare(`
                 INSERT INTO measurements (run_id, config_id, kind, prompt, rep, token_times_ms, sequence_times_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`),
             insertMetric: prepare("INSERT INTO metrics (measurement_id, name, value) VALUES (?, ?, ?)"),
@@ -176,11 +180,11 @@ export class Store {
         const metricsByMeasurement = new Map<number, Record<string, number>>();
         for (const metric of this.statements.metrics.all(id)) {
             let metrics = metricsByMeasurement.get(metric.measurement_id);
-            if (metrics == null) metricsByMeasurement.set(metric.measurement_id, metrics = {});
+            if (metrics == null) metricsByMeasurement.set(metric.measurement_id, metrics = dict());
             metrics[metric.name] = metric.value;
         }
         const measurementsByConfig = groupBy(this.statements.measurements.all(id), (m) => m.config_id, (m): Measurement => {
-            const measurement: Measurement = { kind: m.kind, prompt: m.prompt, rep: m.rep, metrics: metricsByMeasurement.get(m.id) ?? {} };
+            const measurement: Measurement = { kind: m.kind, prompt: m.prompt, rep: m.rep, metrics: metricsByMeasurement.get(m.id) ?? dict() };
             if (m.token_times_ms != null) measurement.tokenTimesMs = JSON.parse(m.token_times_ms) as number[];
             if (m.sequence_times_ms != null) measurement.sequenceTimesMs = JSON.parse(m.sequence_times_ms) as number[][];
             return measurement;
@@ -214,6 +218,7 @@ export class Store {
             };
             if (c.stderr != null) rec.stderr = c.stderr;
             if (c.asked != null) rec.asked = JSON.parse(c.asked) as Partial<Settings>;
+            if (c.machine_load != null) rec.machineLoad = JSON.parse(c.machine_load) as MachineLoad;
             if (c.parallel != null) rec.parallel = JSON.parse(c.parallel) as ParallelTest[];
             return rec;
         });
@@ -243,6 +248,7 @@ export class Store {
             rec.loadMs, rec.peakRssBytes, rec.vramBytes,
             JSON.stringify(rec.outputs), JSON.stringify(rec.warnings), rec.stderr ?? null,
             rec.startedAt, rec.finishedAt, rec.startMs, rec.warmupMs, rec.asked == null ? null : JSON.stringify(rec.asked),
+            rec.machineLoad == null ? null : JSON.stringify(rec.machineLoad),
             rec.parallel == null || rec.parallel.length === 0 ? null : JSON.stringify(rec.parallel)
         );
         for (const m of rec.measurements) {
@@ -257,7 +263,8 @@ export class Store {
     }
 }
 
-function runRecord(row: RunRow): RunRecord {
+/** A `runs` row as the run record. */
+export function runRecord(row: RunRow): RunRecord {
     return {
         id: row.id,
         suite: { name: row.suite_name, path: row.suite_path, sha256: row.suite_sha256 },

@@ -1,4 +1,4 @@
-/** A Store opened read-write on a database file for one piece of work, closed after it even when the work throws. */
+/** A Store opened on a database file for one piece of work, closed after it even when the work throws. */
 import { InputError } from "../errors.ts";
 import { visible } from "../format/visible.ts";
 import { openDatabase } from "./db.ts";
@@ -15,6 +15,16 @@ export async function withStore<T>(db: string, use: (store: Store) => T | Promis
     }
     try {
         return await use(store);
+    } finally {
+        store.close();
+    }
+}
+
+/** Runs `use` on the database at `db` opened read-only (it must exist), synchronously. */
+export function withReadOnlyStore<T>(db: string, use: (store: Store) => T): T {
+    const store = new Store(openDatabase(db, { readonly: true }));
+    try {
+        return use(store);
     } finally {
         store.close();
     }

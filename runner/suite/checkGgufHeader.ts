@@ -27,8 +27,16 @@ export function checkGgufHeader(file: string): string | null {
 
 class HeaderError extends Error {}
 
+/**
+ * The largest `general.alignment` read. Every tensor of a clone is padded to it, so it scales what a clone writes:
+ * llama.cpp writes 32, and a header claiming 2^31 made a dry run write a 2 GiB header and plan a 26 GiB clone.
+ */
+export const MAX_ALIGNMENT = 65_536;
+
 const valueSizes: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
 const typeString = 8;
+/** Arrays of arrays deeper than this are refused (llama.cpp writes none; each level recurses once). */
+const maxArrayDepth = 8;
 const typeArray = 9;
 
 function walkHeader(r: ChunkReader): string | null {
@@ -53,7 +61,7 @@ function walkHeader(r: ChunkReader): string | null {
         r.u32();
         lastOffset = Math.max(lastOffset, r.u64());
     }
-    if (alignment <= 0) throw new HeaderError(`bad alignment ${alignment}`);
+    if (alignment <= 0 || (alignment & (alignment - 1)) !== 0 || alignment > MAX_ALIGNMENT) throw new HeaderError(`bad alignment ${alignment} (expected a power of two up to ${MAX_ALIGNMENT})`);
     const dataStart = Math.ceil(r.pos / alignment) * alignment;
     if (tensorCount > 0 && dataStart + lastOffset >= r.size) return "truncated (tensor data ends past the end of the file)";
     return null;
@@ -112,14 +120,16 @@ class ChunkReader {
         return this.bytes(n).toString("utf8");
     }
 
-    skipValue(type: number): void {
+    /** Skips one value; arrays of arrays nest at most `maxArrayDepth` deep (each level recurses once). */
+    skipValue(type: number, depth = 0): void {
         if (type === typeString) return this.skipString();
         if (type === typeArray) {
+            if (depth >= maxArrayDepth) throw new HeaderError(`corrupt header (arrays nested deeper than ${maxArrayDepth})`);
             const itemType = this.u32();
             const n = this.count("array length");
             if (itemType === typeString) for (let i = 0; i < n; i++) this.skipString();
             else if (valueSizes[itemType] !== undefined) this.skip(n * valueSizes[itemType]);
-            else if (itemType === typeArray) for (let i = 0; i < n; i++) this.skipValue(typeArray);
+            else if (itemType === typeArray) for (let i = 0; i < n; i++) this.skipValue(typeArray, depth + 1);
             else throw new HeaderError(`corrupt header (unknown array type ${itemType})`);
             return;
         }

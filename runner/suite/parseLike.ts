@@ -1,10 +1,10 @@
 /**
  * `synthetic: { like: … }` in a suite and `--model like:…` on the command line: a local GGUF file or a Hub file
- * `OWNER/REPO/FILE.gguf`, checked here before anything runs (Hub names by the Hub's rules: models/hubNames.ts).
+ * `OWNER/REPO/FILE.gguf`, checked here before anything runs (Hub names by the Hub's rules: suite/hubNames.ts).
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { hubNameProblem } from "../models/hubNames.ts";
+import { hubNameProblem } from "./hubNames.ts";
 import { namesVariable, suitePath } from "./suitePath.ts";
 import type { LikeRef } from "./types.ts";
 

@@ -5,12 +5,12 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import { describeValue } from "../errors.ts";
-import { syntheticQuants } from "../models/syntheticPresets.ts";
+import { syntheticQuants } from "./syntheticPresets.ts";
 import suiteSchema from "../../suite.schema.json" with { type: "json" };
 import { checkGgufHeader } from "./checkGgufHeader.ts";
 import { isFile, readTextFile, type Expected } from "./readTextFile.ts";
 import { namesVariable, suitePath } from "./suitePath.ts";
-import { hubNameProblem } from "../models/hubNames.ts";
+import { hubNameProblem } from "./hubNames.ts";
 import { defaultQualityContext, type ModelSpec, type QualitySpec, type ReferenceSpec, type TopK } from "./types.ts";
 
 export interface RawQuality {

@@ -8,7 +8,7 @@
 import path from "node:path";
 import suiteSchema from "../../suite.schema.json" with { type: "json" };
 import { InputError, describeValue } from "../errors.ts";
-import { syntheticQuants } from "../models/syntheticPresets.ts";
+import { syntheticQuants } from "./syntheticPresets.ts";
 import { checkGgufHeader } from "./checkGgufHeader.ts";
 import { parseLike } from "./parseLike.ts";
 import { checkRunnable } from "./checkRunnable.ts";
@@ -18,7 +18,7 @@ import { toQuality, type RawQuality } from "./parseQuality.ts";
 import { isFile, readTextFile, type Expected } from "./readTextFile.ts";
 import { parallelTestId } from "./parallelIds.ts";
 import { suitePath } from "./suitePath.ts";
-import { defaultParallelRise, defaultSettings, type BenchTest, type ModelSpec, type Indexed, type ParallelTest, type Prompt, type Settings, type Suite } from "./types.ts";
+import { defaultParallelRise, defaultSettings, reservedPromptId, type BenchTest, type ModelSpec, type Indexed, type ParallelTest, type Prompt, type Settings, type Suite } from "./types.ts";
 
 /** The checker of suite.schema.json, also used for command-line flags that set a suite setting. */
 export const suiteSchemaChecker = new SchemaChecker(suiteSchema);
@@ -134,6 +134,8 @@ function toPrompts(prompts: NonNullable<RawSuite["prompts"]>, dir: string, expec
     const seen = new Set<string>();
     return prompts.map((prompt, i) => {
         if (seen.has(prompt.id)) expected(["prompts", i, "id"], "a unique prompt id", prompt.id);
+        if (reservedPromptId.test(prompt.id))
+            expected(["prompts", i, "id"], "a prompt id that is not `quality` (the quality pass) nor shaped like a test id (`pp512`, `tg128`, `pp512+tg128@d4096`, `np4:pp256+tg128`)", prompt.id);
         seen.add(prompt.id);
         const text = prompt.file !== undefined ? readTextFile(["prompts", i, "file"], prompt.file, dir, expected, maxPromptBytes).text : prompt.text!;
         return { id: prompt.id, text, kind: prompt.kind ?? "chat" };

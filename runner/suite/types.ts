@@ -1,4 +1,4 @@
-/** Types of a parsed, validated suite (the YAML contract of DESIGN.md). */
+/** Types of a parsed, validated suite (the YAML contract of docs/suites.md and suite.schema.json). */
 
 export type GpuLayers = "max" | "auto" | number;
 export type Threads = "auto" | number;
@@ -188,3 +188,11 @@ export interface Suite {
     /** The `quality:` block, if any. */
     quality?: QualitySpec;
 }
+
+/**
+ * Ids the results give a meaning of their own: the quality pass shows as the pseudo-prompt `quality`, and a
+ * llama-bench test's id (`pp512`, `tg128`, `pp512+tg128@d4096`) names that test in every run, as a parallel test's
+ * (`par:pp256+tg128`) and its levels' (`np4:pp256+tg128`, parallelIds.ts) do. A prompt by one of these names would
+ * merge with them in summaries, tables and comparisons.
+ */
+export const reservedPromptId = /^(quality|(pp\d+)?(\+?tg\d+)?(@d\d+)?|(par|np\d+):pp\d+\+tg\d+(:shared)?)$/i;

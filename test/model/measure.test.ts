@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { measureConfig, type MeasureProgress } from "../../runner/measure/measureConfig.ts";
 import { peakSampledRss } from "../../runner/measure/rssSampler.ts";
-import { maxRssSamples } from "../../runner/measure/downsampleRss.ts";
+import { maxRssSamples } from "../../runner/stats/downsampleRss.ts";
 import type { Config } from "../../runner/plan/types.ts";
 import type { ChildResult, Measurement } from "../../runner/results.ts";
 import { defaultSettings, type BenchTest, type Prompt, type Settings } from "../../runner/suite/types.ts";

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { measureConfig } from "../../runner/measure/measureConfig.ts";
-import { parallelLevelMetrics } from "../../runner/measure/metrics.ts";
+import { parallelLevelMetrics } from "../../runner/stats/metrics.ts";
 import type { Config } from "../../runner/plan/types.ts";
 import type { ChildResult } from "../../runner/results.ts";
 import { defaultSettings, type ParallelTest } from "../../runner/suite/types.ts";

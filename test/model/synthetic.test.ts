@@ -4,9 +4,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getLlama, LlamaChatSession, type Llama, type Token } from "node-llama-cpp";
 import { chatPromptTokens } from "../../runner/measure/promptTokens.ts";
-import { writeSyntheticModel } from "../../runner/models/synthetic.ts";
-import { syntheticQuants, type SyntheticQuant } from "../../runner/models/syntheticPresets.ts";
-import { SYNTHETIC_VOCAB_SIZE } from "../../runner/models/syntheticVocab.ts";
+import { writeSyntheticModel } from "../../runner/models/synthetic/synthetic.ts";
+import { syntheticQuants, type SyntheticQuant } from "../../runner/suite/syntheticPresets.ts";
+import { SYNTHETIC_VOCAB_SIZE } from "../../runner/models/synthetic/syntheticVocab.ts";
 
 const fileTypes: Record<SyntheticQuant, number> = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 7 };
 const sentence = "The quick brown fox jumps over the lazy dog, and then it was time to go home!";

@@ -1,6 +1,6 @@
 /**
  * The GGUF files the model tests run on. With ../shared/models (or `GGUF_BENCH_TEST_MODELS`) holding the real files,
- * those; otherwise synthetic models the project writes itself (runner/models/synthetic.ts), cached under
+ * those; otherwise synthetic models the project writes itself (runner/models/synthetic/synthetic.ts), cached under
  * `.cache/test-models` so they are written once and reused by every test file and later runs. A variable that points
  * at a missing folder, or a folder without the files, counts as "absent": the tests then run on synthetic models
  * instead of skipping.
@@ -11,8 +11,8 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureSyntheticModel } from "../../runner/models/synthetic.ts";
-import type { SyntheticPreset, SyntheticQuant } from "../../runner/models/syntheticPresets.ts";
+import { ensureSyntheticModel } from "../../runner/models/synthetic/synthetic.ts";
+import type { SyntheticPreset, SyntheticQuant } from "../../runner/suite/syntheticPresets.ts";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 

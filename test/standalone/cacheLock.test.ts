@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { withCacheLock } from "../../runner/models/cacheLock.ts";
-import { downloadHubFile } from "../../runner/models/hub.ts";
+import { downloadHubFile } from "../../runner/models/hub/hub.ts";
 import { startFakeHub, type FakeHub } from "./fakeHub.ts";
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { directionText, formatMetricValue, metricCatalogue, metricDef, metricTitle } from "../../runner/metrics/catalogue.ts";
-import { batchMetrics, benchTestMetrics, engineMetrics, parallelLevelMetrics, streamMetrics } from "../../runner/measure/metrics.ts";
-import { visible, visibleLines } from "../../runner/format/visible.ts";
+import { batchMetrics, benchTestMetrics, engineMetrics, parallelLevelMetrics, streamMetrics } from "../../runner/stats/metrics.ts";
+import { visible, visibleFormatting, visibleLines } from "../../runner/format/visible.ts";
 import { qualityFigures } from "../../runner/stats/qualityFigures.ts";
 
 describe("metric catalogue", () => {
@@ -68,6 +68,15 @@ describe("visible", () => {
         expect(visible("rtl\u202eevil")).toBe("rtl\\u202eevil");
         expect(visible("two\nlines\ttab\r")).toBe("two\\nlines\\ttab\\r");
         expect(visible("Qwen2.5 Q4_K_M · ✓ naïve 模型")).toBe("Qwen2.5 Q4_K_M · ✓ naïve 模型");
+    });
+
+    it("shows every invisible formatting character: zero-width ones, isolates, the BOM, the soft hyphen", () => {
+        const hidden = ["\u200b", "\u200c", "\u200d", "\u2060", "\u2066", "\u2069", "\u206a", "\ufeff", "\u00ad", "\u061c", "\u180e", "\ufff9"];
+        for (const char of hidden) expect(visible(`a${char}b`), char.codePointAt(0)!.toString(16)).toMatch(/^a\\(x|u)[0-9a-f]{2,4}b$/);
+        expect(visibleLines("pay\u200balice\n")).toBe("pay\\u200balice\n");
+        expect(visibleFormatting("evil\u202egnp.exe\ufeff")).toBe("evil⟨U+202E⟩gnp.exe⟨U+FEFF⟩");
+        // letters, marks and emoji joiners' neighbours are text, not formatting
+        expect(visibleFormatting("naïve 模型 ✓")).toBe("naïve 模型 ✓");
     });
 
     it("keeps newlines and tabs of multi-line text", () => {

@@ -3,13 +3,13 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { CLONE_GENERATOR_VERSION, ensureClone, planClone, writeClone } from "../../runner/models/clone.ts";
-import { readLikeHeader } from "../../runner/models/cloneSource.ts";
-import { GgmlTypeId } from "../../runner/models/ggmlTypes.ts";
-import { readGgufHeader } from "../../runner/models/ggufHeader.ts";
-import { ggufHeaderBytes } from "../../runner/models/ggufWriter.ts";
-import { fileSource } from "../../runner/models/hubHeader.ts";
-import { retypeTensors } from "../../runner/models/retype.ts";
+import { CLONE_GENERATOR_VERSION, ensureClone, planClone, writeClone } from "../../runner/models/synthetic/clone.ts";
+import { readLikeHeader } from "../../runner/models/synthetic/cloneSource.ts";
+import { GgmlTypeId } from "../../runner/models/gguf/ggmlTypes.ts";
+import { readGgufHeader } from "../../runner/models/gguf/ggufHeader.ts";
+import { ggufHeaderBytes } from "../../runner/models/gguf/ggufWriter.ts";
+import { fileSource } from "../../runner/models/hub/hubHeader.ts";
+import { retypeTensors } from "../../runner/models/synthetic/retype.ts";
 import { archHeader, writeHeaderFile, type ArchLayout, type ArchShape } from "./fixtures/archHeaders.ts";
 
 let dir: string;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareSides, type Comparison } from "../../runner/compare/compareSides.ts";
-import { compareSerializers, comparisonWarnings } from "../../runner/compare/compareSerializers.ts";
+import { busyLines, compareSerializers, comparisonWarnings, differenceLines } from "../../runner/compare/compareSerializers.ts";
 import { resolveSide, type Side } from "../../runner/compare/resolveSide.ts";
 import type { ConfigRecord, Measurement, RunRecord } from "../../runner/results.ts";
 import { toRunFile, type RunFile } from "../../runner/store/runFile.ts";
@@ -41,8 +41,11 @@ describe("compareSides", () => {
             "a explain ttftMs improvement", "a explain decodeTps regression", "a tg64 decodeTps regression"
         ]);
         const decode = c.rows.find((r) => r.config === "a" && r.item === "explain" && r.metric === "decodeTps")!;
-        expect(decode).toMatchObject({ better: "higher", baseline: { n: 3, median: 100 }, candidate: { n: 3, median: 80 } });
-        expect(decode.ratio).toBeCloseTo(0.8, 2);
+        expect(decode).toMatchObject({ better: "higher", baseline: { n: 3 }, candidate: { n: 3 }, noise: "repetitions" });
+        // the values are geometric means, and the change is their ratio: the columns and the change agree
+        expect(decode.baseline.value).toBeCloseTo(Math.cbrt(100 * 101 * 99), 9);
+        expect(decode.candidate.value).toBeCloseTo(Math.cbrt(80 * 81 * 79), 9);
+        expect(decode.ratio).toBeCloseTo(decode.candidate.value / decode.baseline.value, 12);
         expect(decode.low!).toBeLessThan(0.8);
         expect(decode.high!).toBeGreaterThan(0.8);
         expect(decode.high!).toBeLessThan(1);
@@ -55,7 +58,7 @@ describe("compareSides", () => {
     it("flags only when the whole interval lies beyond the threshold: not a small significant change, nor a large unsure one", () => {
         const base = run("r1", "2026-01-01T00:00:00.000Z", [config("a", steady, steadyTtft), config("b", steady, steadyTtft), config("c", steady, steadyTtft)]);
         const cand = run("r2", "2026-01-02T00:00:00.000Z", [
-            config("a", [97, 98, 96], steadyTtft), //   −3 %, tight: significant, but within 5 %
+            config("a", [97.5, 98, 97], steadyTtft), // −2.5 %, tight: significant, but within 5 %
             config("b", [60, 140, 85], steadyTtft), //  −5.6 % by geometric means, but all over the place
             config("c", [92, 95, 89], steadyTtft) //    −8 %: significant and beyond 5 %, yet the interval reaches inside ±5 %
         ]);
@@ -66,9 +69,11 @@ describe("compareSides", () => {
         expect(row("c").p!).toBeLessThan(0.05);
         expect(row("c").ratio).toBeLessThan(0.95);
         expect(row("c").high!).toBeGreaterThan(1 / 1.05);
-        expect(c.rows.map((r) => r.verdict)).toEqual(Array(6).fill("unchanged"));
-        // at a lower threshold the tight changes count: their intervals (a: [−5.2 %, −0.7 %], c: [−14.5 %, −1.0 %]) clear it
-        expect(verdicts(compareSides(side("base", base), side("cand", cand), { threshold: 0.5, metrics: ["decodeTps"] })))
+        // a: the whole interval inside ±5 %: unchanged; b and c: it reaches past −5 %: inconclusive, never unchanged
+        expect(c.rows.map((r) => `${r.config} ${r.verdict}`)).toEqual(["a unchanged", "a unchanged", "b inconclusive", "b inconclusive", "c inconclusive", "c inconclusive"]);
+        expect(c.counts).toMatchObject({ unchanged: 2, inconclusive: 4, regression: 0, improvement: 0 });
+        // at a lower threshold the tight changes count: their intervals (a: [−4.5 %, −0.5 %], c: [−14.5 %, −1.0 %]) clear it
+        expect(verdicts(compareSides(side("base", base), side("cand", cand), { threshold: 0.4, metrics: ["decodeTps"] })))
             .toEqual(["a explain decodeTps regression", "a tg64 decodeTps regression", "c explain decodeTps regression", "c tg64 decodeTps regression"]);
     });
 
@@ -77,8 +82,9 @@ describe("compareSides", () => {
         const cand = run("r2", "2026-01-02T00:00:00.000Z", [config("a", steady, steadyTtft, 345e6, { loadMs: 900 })]);
         const c = compareSides(side("base", base), side("cand", cand));
         const rss = c.rows.find((r) => r.metric === "peakRssBytes")!;
-        expect(rss).toMatchObject({ item: "(config)", ratio: 1.15, low: null, p: null, verdict: "not judged" });
-        expect(rss.note).toMatch(/one value a side: .*--pool/);
+        expect(rss).toMatchObject({ item: "(config)", low: null, p: null, verdict: "not judged", noise: "none" });
+        expect(rss.ratio).toBeCloseTo(1.15, 12);
+        expect(rss.note).toMatch(/one value a side and 0 earlier run\(s\) .*--pool/);
         // three runs a side, pooled: peak RSS has three values a side, and a 15 % rise stands out of a 1 % spread
         const runs = (prefix: string, day: string, rss: number[]) =>
             rss.map((bytes, i) => run(`${prefix}${i}`, `2026-01-0${day}T00:00:0${i}.000Z`, [config("a", steady, steadyTtft, bytes)]));
@@ -91,15 +97,16 @@ describe("compareSides", () => {
         const base = run("r1", "2026-01-01T00:00:00.000Z", [config("a", steady, steadyTtft), config("gone", steady, steadyTtft), config("bad", steady, steadyTtft)]);
         const fewer = config("a", steady, steadyTtft);
         fewer.measurements = fewer.measurements.filter((m) => m.prompt !== "tg64");
-        const cand = run("r2", "2026-01-02T00:00:00.000Z", [fewer, config("new", steady, steadyTtft),
+        const cand = run("r2", "2026-01-02T00:00:00.000Z", [fewer, config("new", steady, steadyTtft), config("newer", steady, steadyTtft),
             { ...config("bad", [], []), status: "crashed", error: "killed by SIGKILL" }]);
         const c = compareSides(side("base", base), side("cand", cand));
+        // `gone` (1 left) and `new`, `newer` (2 left): no label in common and not as many left: nothing pairs by position
         expect(c.unmatched.map((u) => `${u.side} ${u.config}${u.item != null ? ` ${u.item}` : ""}: ${u.why}`)).toEqual([
             "baseline gone: not in the candidate",
             "baseline a tg64: not measured in the candidate",
-            // matched configs in label order: `model bad` before `model new`
             "candidate bad: crashed in the candidate",
-            "candidate new: not in the baseline"
+            "candidate new: not in the baseline",
+            "candidate newer: not in the baseline"
         ]);
     });
 
@@ -113,12 +120,13 @@ describe("compareSides", () => {
         ];
         const asOne = compareSides(side("base", base), side("cand", one));
         const asShards = compareSides(side("base", base), side("cand", ...shards));
-        const key = (c: Comparison) => c.rows.map((r) => ({ ...r }));
+        // the same rows; in the order of the runs' configs (a shard holds a and c, the other b)
+        const key = (c: Comparison) => c.rows.map((r) => ({ ...r })).sort((x, y) => (`${x.config} ${x.item} ${x.metric}` < `${y.config} ${y.item} ${y.metric}` ? -1 : 1));
         expect(key(asShards)).toEqual(key(asOne));
         expect(asShards.unmatched).toEqual([]);
         // an older run of a config is superseded by a newer one on the same side
         const stale = run("r0", "2025-12-31T00:00:00.000Z", [config("a", [10, 10, 10], steadyTtft)]);
-        expect(key(compareSides(side("base", base), side("cand", stale, ...shards)))).toEqual(key(asOne));
+        expect(key(compareSides(side("base", base), side("cand", stale, ...shards), { useHistory: false }))).toEqual(key(asOne));
     });
 
     it("matches within a machine when a side holds several, and warns on fingerprint differences", () => {
@@ -143,50 +151,147 @@ describe("compareSides", () => {
         const large = { ...config("ctx8192", steady, steadyTtft, 230e6), label: "synthetic small Q4_0", params: { ...small.params, context: 8192 } };
         const base = run("r1", "2026-01-01T00:00:00.000Z", [small]);
         const cand = run("r2", "2026-01-02T00:00:00.000Z", [large]);
-        expect(compareSides(side("b", base), side("c", cand)).rows).toEqual([]);
-        for (const matchBy of ["label", "order"] as const) {
-            const c = compareSides(side("b", base), side("c", cand), { matchBy });
+        // no id in common: by default they pair by label (a setting in defaults keeps it); --match order starts with position
+        for (const [matchBy, by] of [[undefined, "label"], ["label", "label"], ["order", "order"]] as const) {
+            const c = compareSides(side("b", base), side("c", cand), matchBy == null ? {} : { matchBy });
             expect(verdicts(c)).toEqual([]);
-            expect(c.rows.find((r) => r.metric === "peakRssBytes")).toMatchObject({ config: "ctx8192", ratio: 1.15, verdict: "not judged" });
-            expect(comparisonWarnings(c)).toEqual([`paired by ${matchBy}, the configs differ (synthetic small Q4_0): context: 2048 → 8192`]);
+            expect(c.rows.find((r) => r.metric === "peakRssBytes")).toMatchObject({ config: "ctx8192", verdict: "not judged" });
+            expect(c.pairedDifferences).toEqual([{ label: "synthetic small Q4_0", by, differences: ["context: 2048 → 8192"] }]);
+            expect(differenceLines(c)).toEqual([`context: 2048 → 8192 (synthetic small Q4_0, paired by ${by})`]);
+            expect(compareSerializers.text(c)).toMatch(/^no change beyond 5 %.*\nbaseline: .*\ncandidate: .*\nwhat differs between the paired configs:\n {2}context: 2048 → 8192 \(synthetic small Q4_0, paired by /);
         }
+        // labels differ too (a model swapped): paired by position, the model difference listed
+        const other = { ...large, id: "q8", label: "synthetic small Q8_0", model: { ...large.model!, sha256: "ef".repeat(32), file: "q8.gguf" } };
+        const swapped = compareSides(side("b", base), side("c", run("r3", "2026-01-03T00:00:00.000Z", [other])));
+        expect(swapped.pairedDifferences).toEqual([{ label: "synthetic small Q4_0 → synthetic small Q8_0", by: "order", differences: ["model: q4_k_m.gguf → q8.gguf", "context: 2048 → 8192"] }]);
+    });
+});
+
+describe("the history noise model", () => {
+    // earlier runs of config a on this machine whose means drift ±8 % between runs, each run's repetitions tight
+    const drift = [100, 92, 108, 95, 104, 99];
+    const earlier = drift.map((m, i) => run(`h${i}`, `2025-12-0${i + 1}T00:00:00.000Z`, [config("a", [m, m + 0.5, m - 0.5], steadyTtft)]));
+    const base = run("r1", "2026-01-01T00:00:00.000Z", [config("a", steady, steadyTtft)]);
+
+    it("a drift within what earlier runs showed is not a regression: the wider history interval judges it, and says so", () => {
+        const cand = run("r2", "2026-01-02T00:00:00.000Z", [config("a", [92, 92.5, 91.5], steadyTtft)]);
+        const alone = compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"] });
+        expect(alone.rows.map((r) => `${r.verdict} ${r.noise}`)).toEqual(["regression repetitions", "regression repetitions"]);
+        const withHistory = compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: earlier });
+        expect(withHistory.rows[0]).toMatchObject({ verdict: "inconclusive", noise: "history", historyRuns: 6 });
+        expect(compareSerializers.text(withHistory)).toContain("history (6 runs)");
+        // a large slowdown is still a regression under history
+        const slow = run("r3", "2026-01-02T00:00:00.000Z", [config("a", [60, 60.5, 59.5], steadyTtft)]);
+        expect(compareSides(side("b", base), side("c", slow), { metrics: ["decodeTps"], history: earlier }).rows[0]).toMatchObject({ verdict: "regression", noise: "history" });
+        // only earlier runs count: the same history dated after the candidate is not used
+        const later = drift.map((m, i) => run(`l${i}`, `2026-02-0${i + 1}T00:00:00.000Z`, [config("a", [m, m + 0.5, m - 0.5], steadyTtft)]));
+        expect(compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: later }).rows[0]).toMatchObject({ noise: "repetitions" });
+        expect(compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: earlier, useHistory: false }).rows[0]).toMatchObject({ noise: "repetitions" });
+    });
+
+    it("after a setting change (a new id, paired by label) the baseline config's history judges", () => {
+        const changed = { ...config("a2", [92, 92.5, 91.5], steadyTtft), label: "model a" };
+        const c = compareSides(side("b", base), side("c", run("r2", "2026-01-02T00:00:00.000Z", [changed])), { metrics: ["decodeTps"], history: earlier });
+        expect(c.pairedDifferences.map((p) => p.by)).toEqual(["label"]);
+        expect(c.rows[0]).toMatchObject({ config: "a2", verdict: "inconclusive", noise: "history", historyRuns: 6 });
+    });
+
+    it("gives figures measured once per config an interval", () => {
+        const cand = run("r2", "2026-01-02T00:00:00.000Z", [config("a", steady, steadyTtft, 400e6)]);
+        const rss = compareSides(side("b", base), side("c", cand), { history: earlier }).rows.find((r) => r.metric === "peakRssBytes")!;
+        // every earlier run had 300 MB: no spread, so +33 % is a regression
+        expect(rss).toMatchObject({ verdict: "regression", noise: "history", historyRuns: 6, low: expect.any(Number) });
+    });
+});
+
+describe("busy-machine flags", () => {
+    const busyLoad = { loadAverage: 3.1, cores: 2, othersCpu: 0.6, steal: 0, throttleEvents: null };
+    const quietLoad = { loadAverage: 1.1, cores: 2, othersCpu: 0.02, steal: 0, throttleEvents: null };
+    it("a slowdown measured on a busy machine is still a regression (exit 1's count), flagged, with the note that the machine may be the cause", () => {
+        const base = run("r1", "2026-01-01T00:00:00.000Z", [{ ...config("a", steady, steadyTtft), machineLoad: quietLoad }, { ...config("b", steady, steadyTtft), machineLoad: quietLoad }]);
+        const cand = run("r2", "2026-01-02T00:00:00.000Z", [{ ...config("a", [80, 81, 79], steadyTtft), machineLoad: busyLoad }, { ...config("b", steady, steadyTtft), machineLoad: quietLoad }]);
+        const c = compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"] });
+        expect(c.counts.regression).toBe(2);
+        expect(c.rows.map((r) => `${r.config} ${r.verdict} ${r.busy === true}`)).toEqual(["a regression true", "a regression true", "b unchanged false", "b unchanged false"]);
+        expect(c.busy).toEqual([{ side: "candidate", label: "model a", config: "a", reason: "load 3.1 on 2 cores, other processes used 60 % of the CPU" }]);
+        const text = compareSerializers.text(c);
+        expect(text).toContain("the machine was busy: load 3.1 on 2 cores, other processes used 60 % of the CPU during model a (candidate)");
+        expect(text).toMatch(/2 of the 2 regression\(s\) were measured while the machine was busy: .*the machine, not the change, may be their cause/);
+        expect(text).toContain("repetitions, busy machine");
+        expect(compareSerializers.md(c)).toMatch(/> ⚠️ the machine was busy: load 3\.1 on 2 cores/);
+        // several busy configs on a side fold into one line
+        const allBusy = compareSides(side("b", base), side("c", run("r4", "2026-01-04T00:00:00.000Z", [
+            { ...config("a", steady, steadyTtft), machineLoad: busyLoad }, { ...config("b", steady, steadyTtft), machineLoad: busyLoad }])), { metrics: ["decodeTps"] });
+        expect(busyLines(allBusy)).toEqual(["the machine was busy during 2 configs of the candidate: load 3.1 on 2 cores, other processes used 60 % of the CPU during model a, …"]);
+        // a quiet machine: no flag, no note
+        const quiet = compareSides(side("b", base), side("c", run("r3", "2026-01-03T00:00:00.000Z", [{ ...config("a", [80, 81, 79], steadyTtft), machineLoad: quietLoad }])), { metrics: ["decodeTps"] });
+        expect(quiet.busy).toEqual([]);
+        expect(compareSerializers.text(quiet)).not.toContain("busy");
     });
 });
 
 describe("the formats", () => {
-    const base = run("r1", "2026-01-01T00:00:00.000Z", [{ ...config("a", steady, steadyTtft), label: "model a | <b>" }]);
-    const cand = run("r2", "2026-01-02T00:00:00.000Z", [{ ...config("a", [80, 81, 79], steadyTtft), label: "model a | <b>" }]);
+    const base = run("r1", "2026-01-01T00:00:00.000Z", [
+        { ...config("a", steady, steadyTtft), label: "model a | <b>" }, config("b", steady, steadyTtft), config("c", steady, steadyTtft)
+    ]);
+    // a: decode −20 % (regressions), TTFT 20 % lower (an improvement); b: unchanged; c: decode all over the place (inconclusive)
+    const cand = run("r2", "2026-01-02T00:00:00.000Z", [
+        { ...config("a", [80, 81, 79], [40, 40.4, 39.6]), label: "model a | <b>" }, config("b", [100.2, 99.8, 100], steadyTtft), config("c", [60, 140, 85], steadyTtft)
+    ]);
     const c = compareSides(side("main", base), side("HEAD", cand));
 
-    it("markdown: a one-line verdict on top, the flagged rows, every row folded, cells escaped", () => {
+    it("text: the verdict first, then regressions, improvements, inconclusive, each by config in suite order; --all adds the rest", () => {
+        const plain = compareSerializers.text(c);
+        const lines = plain.split("\n");
+        expect(lines[0]).toMatch(/^REGRESSION: 2 rows worse beyond 5 % \(2 regressions, 1 improvement, \d+ inconclusive, \d+ unchanged, \d+ not judged\)$/);
+        expect(lines.slice(1, 3)).toEqual(["baseline:  main: run r1", "candidate: HEAD: run r2"]);
+        const titles = lines.filter((l) => /^(regressions|improvements|inconclusive|unchanged|not judged)\b.*: \d+$/.test(l)).map((l) => l.split(/[ :]/)[0]);
+        expect(titles).toEqual(["regressions", "improvements", "inconclusive"]);
+        expect(plain).toContain("baseline (geo. mean)");
+        expect(plain).toContain("noise model");
+        expect(plain).toMatch(/unchanged and \d+ not judged rows not shown: --all shows every row/);
+        // regressions: config a's rows, the config named on its first row only, explain before tg64 (the run's order)
+        const regressions = lines.slice(lines.findIndex((l) => l.startsWith("regressions")) + 3, lines.findIndex((l) => l.startsWith("improvements")) - 1);
+        expect(regressions.map((l) => l.trim().split(/\s{2,}/).slice(0, 3))).toEqual([["model a | <b>", "explain", "decode tok/s"], ["tg64", "decode tok/s", expect.any(String)]]);
+        // inconclusive rows in suite order: config b (TTFT?) before c; c is there
+        const inconclusive = lines.slice(lines.findIndex((l) => l.startsWith("inconclusive")));
+        expect(inconclusive.some((l) => l.startsWith("model c"))).toBe(true);
+        const all = compareSerializers.text(c, { all: true }).split("\n").filter((l) => /^(regressions|improvements|inconclusive|unchanged|not judged)\b.*: \d+$/.test(l)).map((l) => l.split(/[ :]/)[0]);
+        expect(all).toEqual(["regressions", "improvements", "inconclusive", "unchanged", "not"]);
+    });
+
+    it("text: coloured only when asked, untrusted text made visible", () => {
+        expect(compareSerializers.text(c)).not.toContain("\u001b[");
+        expect(compareSerializers.text(c, { color: true })).toMatch(/\u001b\[31m\u001b\[1m.*decode tok\/s/);
+        const hostile = compareSides(side("main", base), side("HEAD", run("r3", "2026-01-03T00:00:00.000Z", [{ ...config("a", steady, steadyTtft), label: "x\u001b[2Jy" }])));
+        expect(compareSerializers.text(hostile, { all: true })).toContain("x\\x1b[2Jy");
+    });
+
+    it("markdown: the verdict, a table of what changed, inconclusive and every row folded, cells escaped", () => {
         const md = compareSerializers.md(c);
         const lines = md.split("\n");
         expect(lines[0]).toBe("**gguf-bench: 2 regressions beyond 5 %**, worst model a \\| &lt;b&gt; explain decode tok/s −20 %");
-        expect(md).toContain("| config | prompt/test | metric | baseline median | candidate median | change [95 % CI] | p | verdict |");
-        expect(md).toMatch(/\| model a \\\| &lt;b&gt; \| explain \| decode tok\/s \| 100\.0 tok\/s \(n=3\) \| 80\.0 tok\/s \(n=3\) \| −20 % \[−2\d %, −1\d %\] \| <0\.001 \| regression \|/);
-        expect(md).toContain("<details><summary>every metric compared</summary>");
+        expect(lines[2]).toMatch(/^2 regressions, 1 improvement, \d+ inconclusive, \d+ unchanged, \d+ not judged\. Baseline main; candidate HEAD\.$/);
+        // the first table is what changed: its rows are the 3 flagged ones, and it comes before any <details>
+        const table = lines.slice(4, lines.findIndex((l) => l.startsWith("<details>")) - 1);
+        expect(table[0]).toBe("| config | prompt/test | metric | baseline (geo. mean) | candidate (geo. mean) | change [95 % CI] | noise model | verdict |");
+        expect(table.slice(2).map((l) => l.split(" | ").at(-1))).toEqual(["improvement |", "regression |", "regression |"]);
+        expect(table[2]).toMatch(/^\| model a \\\| &lt;b&gt; \| explain \| TTFT ms \|/);
+        expect(md).toMatch(/<details><summary>\d+ inconclusive<\/summary>/);
+        expect(md).toMatch(/<details><summary>all \d+ rows<\/summary>/);
         expect(md).not.toContain("<b>");
-        const quiet = compareSerializers.md(compareSides(side("main", base), side("HEAD", base)));
-        expect(quiet.split("\n")[0]).toBe("**gguf-bench: no regression beyond 5 %** (0 improvements)");
-    });
-
-    it("text: aligned, coloured only when asked, untrusted text made visible", () => {
-        const plain = compareSerializers.text(c);
-        expect(plain).not.toContain("\u001b[");
-        expect(plain).toMatch(/^baseline: {2}main\ncandidate: HEAD\n/);
-        expect(plain).toContain("2 regressions, 0 improvements, ");
-        const colored = compareSerializers.text(c, { color: true });
-        expect(colored).toMatch(/\u001b\[31m\u001b\[1m.*regression/);
-        const hostile = compareSides(side("main", base), side("HEAD", run("r3", "2026-01-03T00:00:00.000Z", [{ ...config("a", steady, steadyTtft), label: "x\u001b[2Jy" }])));
-        // the labels differ, so the row shows both
-        expect(compareSerializers.text(hostile)).toContain("x\\x1b[2Jy");
+        const quiet = compareSerializers.md(compareSides(side("main", base), side("HEAD", base), { sameRun: true }));
+        expect(quiet.split("\n")[0]).toBe("**gguf-bench: no change beyond 5 %**");
+        expect(quiet).not.toContain("| config |\n"); // no table of changes, only the folded ones
+        expect(quiet.split("<details>")[0]).not.toContain("| config |");
     });
 
     it("json: the whole comparison, for tools", () => {
         const parsed = JSON.parse(compareSerializers.json(c));
         expect(parsed.counts).toEqual(c.counts);
+        expect(Object.keys(parsed.counts)).toEqual(["regression", "improvement", "unchanged", "inconclusive", "not judged"]);
         expect(parsed.rows).toHaveLength(c.rows.length);
-        expect(Object.keys(parsed)).toEqual(["baseline", "candidate", "threshold", "level", "matchBy", "acrossMachines", "pool", "rows", "unmatched", "machines", "pairedDifferences", "counts", "knees"]);
+        expect(Object.keys(parsed)).toEqual(["baseline", "candidate", "threshold", "level", "matchBy", "acrossMachines", "pool", "rows", "unmatched", "machines", "pairedDifferences", "busy", "counts", "knees"]);
     });
 });
 

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveSide } from "../../runner/compare/resolveSide.ts";
 import type { ConfigRecord, Measurement } from "../../runner/results.ts";
-import { writeRunFile } from "../../runner/store/runFile.ts";
+import { writeRunFile } from "../../runner/store/writeRunFile.ts";
 import { makeConfig, makeRun } from "./fixtures/records.ts";
 
 const projectRoot = new URL("../..", import.meta.url).pathname;
@@ -82,17 +82,65 @@ describe("npm run compare with git refs (exit codes)", () => {
     const compare = (...args: string[]) => promisify(execFile)(process.execPath, ["--import", tsx, join(projectRoot, "runner/cli/cli.ts"), "compare", ...args], { cwd: repo })
         .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }), (error: { code: number; stdout: string; stderr: string }) => error);
 
-    it("HEAD~1 HEAD: the slower second run is a regression (exit 1); a run against itself is not (exit 0); a bad side is exit 2", async () => {
+    it("HEAD~1 HEAD compares the run committed last with the one before (exit 1 on its slowdown); a bad side is exit 2", async () => {
         const slower = await compare("HEAD~1", "HEAD", "--format", "md");
         expect(slower.code, slower.stderr).toBe(1);
         expect(slower.stdout.split("\n")[0]).toBe("**gguf-bench: 1 regression beyond 5 %**, worst tiny tg64 decode tok/s −20 %");
-        const same = await compare(`HEAD:${idB}`, "HEAD");
-        expect(same.code, same.stderr).toBe(0);
-        expect(same.stdout).toContain("0 regressions, 0 improvements");
+        const json = JSON.parse((await compare("HEAD~1", "HEAD", "--format", "json")).stdout);
+        expect([json.baseline.runs, json.candidate.runs]).toEqual([[idA], [idB]]);
         const bad = await compare("HEAD~1", "no-such-ref");
         expect(bad.code).toBe(2);
         expect(bad.stderr.trim().split("\n")).toHaveLength(1);
         const threshold = await compare("HEAD~1", "HEAD", "--threshold", "25");
         expect(threshold.code, threshold.stderr).toBe(0);
+    });
+
+    it("the same run on both sides is refused unless --same-run; two sides holding the same runs: exit 2, saying so", async () => {
+        const same = await compare(`HEAD:${idB}`, `HEAD:${idB}`);
+        expect(same.code).toBe(2);
+        expect(same.stderr.trim()).toMatch(new RegExp(`^gguf-bench: compare: HEAD:${idB} and HEAD:${idB} hold the same run\\(s\\) \\(${idB}\\): nothing changed between them.*--same-run`));
+        const identical = await compare("HEAD", "main");
+        expect(identical.code).toBe(2);
+        expect(identical.stderr).toMatch(/HEAD and main hold the same run\(s\) \(20260101-000000-default-aaaaaa, 20260102-000000-default-bbbbbb\)/);
+        const allInBase = await compare("HEAD", "HEAD~1");
+        expect(allInBase.code).toBe(2);
+        expect(allInBase.stderr).toMatch(/every run of HEAD~1 is also in HEAD .*no new run to compare/);
+        const asked = await compare(`HEAD:${idB}`, `HEAD:${idB}`, "--same-run");
+        expect(asked.code, asked.stderr).toBe(0);
+        expect(asked.stdout.split("\n")[0]).toMatch(/^no change beyond 5 %/);
+    });
+});
+
+describe("a setting change between two commits (new config ids)", () => {
+    let repo2: string;
+    const git2 = (...args: string[]) => execFileSync("git", args, { cwd: repo2, encoding: "utf8" }).trim();
+    beforeAll(async () => {
+        repo2 = mkdtempSync(join(tmpdir(), "gguf-bench-git-"));
+        git2("init", "-q", "-b", "main");
+        git2("config", "user.email", "t@example.com");
+        git2("config", "user.name", "t");
+        const runs = join(repo2, "results", "runs");
+        // the baseline: context 1024, id c1024; then context 4096 gives the config a new id, and it is 20 % slower
+        const at = (id: string, context: number, tps: number[]) => ({ ...config(tps), id, params: { ...config(tps).params, context } });
+        await writeRunFile(runs, { ...makeRun(), id: idA, startedAt: "2026-01-01T00:00:00.000Z" }, [at("c1024", 1024, [100, 101, 99])]);
+        git2("add", "results");
+        git2("commit", "-qm", "baseline");
+        await writeRunFile(runs, { ...makeRun(), id: idB, startedAt: "2026-01-02T00:00:00.000Z" }, [at("c4096", 4096, [80, 81, 79])]);
+        git2("add", "results");
+        git2("commit", "-qm", "context 4096");
+    });
+    afterAll(() => rmSync(repo2, { recursive: true, force: true }));
+
+    it("compares the new run with the old one, pairs the configs by label and shows the setting change (exit 1)", async () => {
+        const result = await promisify(execFile)(process.execPath, ["--import", tsx, join(projectRoot, "runner/cli/cli.ts"), "compare", "HEAD~1", "HEAD"], { cwd: repo2 })
+            .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }), (error: { code: number; stdout: string; stderr: string }) => error);
+        expect(result.code, result.stderr).toBe(1);
+        const lines = result.stdout.split("\n");
+        expect(lines[0]).toMatch(/^REGRESSION: 1 row worse beyond 5 %/);
+        expect(lines[1]).toBe(`baseline:  1 run file(s) at HEAD~1 (${git2("rev-parse", "--short=7", "HEAD~1")}): run ${idA}`);
+        expect(lines[2]).toBe(`candidate: 2 run file(s) at HEAD (${git2("rev-parse", "--short=7", "HEAD")}): run ${idB}`);
+        expect(lines.slice(3, 5)).toEqual(["what differs between the paired configs:", "  context: 1024 → 4096 (tiny, paired by label)"]);
+        expect(result.stdout).toMatch(/tiny\s+tg64\s+decode tok\/s\s+100\.0 tok\/s \(n=3\)\s+80\.0 tok\/s \(n=3\)\s+−20 %/);
+        expect(result.stdout).not.toContain("unmatched");
     });
 });

@@ -29,4 +29,19 @@ describe("compare on real A/A runs (default suite, this VM)", () => {
         expect(flagged(c).length / judged(c).length).toBeLessThanOrEqual(0.05);
         expect(flagged(compareSides(side("first 4", 0, 4), side("last 4", 4, 8), { pool: true, threshold: 10 }))).toEqual([]);
     });
+
+    it("one run a side, each against the next, with the history of the earlier runs: every row names its noise model; at most 5 % flagged once 5 earlier runs exist", () => {
+        const pairs = runs.slice(1).map((_, i) => compareSides(side("a", i, i + 1), side("b", i + 1, i + 2), { history: runs }));
+        for (const c of pairs) {
+            for (const row of c.rows) expect(["repetitions", "history", "paired positions", "none"]).toContain(row.noise);
+            expect(c.counts.regression + c.counts.improvement + c.counts.unchanged + c.counts.inconclusive + c.counts["not judged"]).toBe(c.rows.length);
+        }
+        // pairs 6 and 7 have 5 and 6 earlier runs: history judges where it is wider than the repetitions
+        const withHistory = pairs.slice(5);
+        expect(withHistory.every((c) => c.rows.some((r) => r.noise === "history"))).toBe(true);
+        const rows = withHistory.flatMap((c) => c.rows);
+        expect(rows.filter((r) => r.verdict === "regression" || r.verdict === "improvement").length / rows.length).toBeLessThanOrEqual(0.05);
+        // figures measured once per config get an interval from history
+        expect(withHistory[1]!.rows.find((r) => r.metric === "peakRssBytes")).toMatchObject({ noise: "history", low: expect.any(Number) });
+    });
 });

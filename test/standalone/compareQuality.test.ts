@@ -87,7 +87,7 @@ describe("compare: (quality) rows", () => {
         ]);
         const kld = rows.get("kldMean")!;
         // the values are the run file's figures; the ratio theirs (a ratio of means): 3 by construction
-        expect(kld).toMatchObject({ better: "lower", baseline: { n, median: q8.configs[0]!.quality!.figures.kldMean!.value }, candidate: { n } });
+        expect(kld).toMatchObject({ better: "lower", baseline: { n, value: q8.configs[0]!.quality!.figures.kldMean!.value }, candidate: { n } });
         expect(kld.ratio).toBeCloseTo(3, 12);
         expect(kld.low!).toBeGreaterThan(1.05);
         expect(kld.p!).toBeLessThan(0.001);
@@ -116,7 +116,7 @@ describe("compare: (quality) rows", () => {
 
     it("the reference against itself (KLD 0 everywhere) makes no KLD ratio: not judged, saying why", () => {
         const reference = run("r1", "2026-01-01T00:00:00.000Z", pass({ exact: true }));
-        const c = compareSides(side("a", reference), side("b", reference));
+        const c = compareSides(side("a", reference), side("b", reference), { sameRun: true });
         const rows = byMetric(c);
         expect(rows.get("kldMean")).toMatchObject({ verdict: "not judged", note: "the baseline's mean is 0: no ratio" });
         expect(rows.get("deltaPRms")).toMatchObject({ verdict: "not judged", note: "the baseline's mean is 0: no ratio" });
@@ -157,9 +157,11 @@ describe("compare: (quality) rows", () => {
     });
 
     it("--pool takes the newest run's pass (quality does not vary run to run), and says so", () => {
-        const c = compareSides(side("a", q8), side("b", q8, q4), { pool: true });
+        const older = run("r0", "2025-12-31T00:00:00.000Z", pass({ kld: 1, shift: 0.02 }));
+        const c = compareSides(side("a", q8), side("b", older, q4), { pool: true });
         expect(byMetric(c).get("kldMean")!.ratio).toBeCloseTo(3, 12);
-        expect(compareSerializers.text(c)).toContain("(quality) by the paired t on per-position differences of the newest run's pass");
+        expect(byMetric(c).get("kldMean")!.noise).toBe("paired positions");
+        expect(compareSerializers.text(c)).toContain("(quality) by the paired t on per-position differences");
     });
 
     it("text and markdown say why rows were not judged, labels made visible", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { logRatio } from "../../runner/stats/logRatio.ts";
+import { logMean, minHistoryRuns, runToRunInterval } from "../../runner/stats/runToRun.ts";
 import { tQuantile, tTwoSidedP } from "../../runner/stats/studentT.ts";
 
 describe("Student's t", () => {
@@ -52,13 +53,38 @@ describe("logRatio (Welch's t on the logs)", () => {
     it("is a point when neither side varies: p 0 when they differ, 1 when equal", () => {
         const doubled = logRatio([5, 5], [10, 10])!;
         expect(doubled.ratio).toBeCloseTo(2, 12);
-        expect(doubled).toEqual({ ratio: doubled.ratio, low: doubled.ratio, high: doubled.ratio, p: 0, df: Infinity });
-        expect(logRatio([5, 5, 5], [5, 5])).toEqual({ ratio: 1, low: 1, high: 1, p: 1, df: Infinity });
+        expect(doubled).toEqual({ ratio: doubled.ratio, low: doubled.ratio, high: doubled.ratio, p: 0, df: Infinity, logSe: 0 });
+        expect(logRatio([5, 5, 5], [5, 5])).toEqual({ ratio: 1, low: 1, high: 1, p: 1, df: Infinity, logSe: 0 });
     });
 
     it("has no answer from one sample per side or from values that are not positive", () => {
         expect(logRatio([5], [6, 7])).toBeNull();
         expect(logRatio([5, 0], [6, 7])).toBeNull();
         expect(logRatio([5, 6], [6, Number.NaN])).toBeNull();
+    });
+});
+
+describe("runToRunInterval (between-run noise from history)", () => {
+    it("uses the sample variance of earlier runs' log means, times 1/r_a + 1/r_b, with t on k − 1 df", () => {
+        // log means 0, ±0.1, ±0.05: mean 0, variance (0.01 + 0.01 + 0.0025 + 0.0025) / 4 = 0.00625
+        const history = [0, 0.1, -0.1, 0.05, -0.05];
+        const r = runToRunInterval(Math.log(0.8), history, 1, 1)!;
+        const se = Math.sqrt(0.00625 * 2);
+        const t = 2.7764451051977987; // qt(0.975, 4)
+        expect(r.ratio).toBeCloseTo(0.8, 12);
+        expect(Math.log(r.low)).toBeCloseTo(Math.log(0.8) - t * se, 9);
+        expect(Math.log(r.high)).toBeCloseTo(Math.log(0.8) + t * se, 9);
+        expect(r).toMatchObject({ df: 4, runs: 5 });
+        // pooled runs narrow it: 3 a side
+        const pooled = runToRunInterval(Math.log(0.8), history, 3, 3)!;
+        expect(Math.log(pooled.high / pooled.low)).toBeCloseTo(Math.log(r.high / r.low) / Math.sqrt(3), 9);
+    });
+
+    it("needs 5 earlier runs, and finite values", () => {
+        expect(minHistoryRuns).toBe(5);
+        expect(runToRunInterval(0, [0, 0.1, -0.1, 0.05], 1, 1)).toBeNull();
+        expect(runToRunInterval(0, [0, 0.1, -0.1, 0.05, Number.NaN], 1, 1)).toBeNull();
+        expect(logMean([1, Math.E * Math.E])).toBeCloseTo(1, 12);
+        expect(logMean([1, 0])).toBeNull();
     });
 });

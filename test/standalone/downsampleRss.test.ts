@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { downsampleRss } from "../../runner/measure/downsampleRss.ts";
+import { downsampleRss } from "../../runner/stats/downsampleRss.ts";
 import type { Phase, RssSample } from "../../runner/results.ts";
 
 /** A 40 Hz timeline: `phases` in turn, `per` samples each, bytes from `bytesAt(i)`. */

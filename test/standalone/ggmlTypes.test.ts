@@ -1,6 +1,6 @@
 import { GgmlType } from "node-llama-cpp";
 import { describe, expect, test } from "vitest";
-import { GgmlTypeId, blockElements, ggmlBytes, ggmlTypeName, type GgmlTypeName } from "../../runner/models/ggmlTypes.ts";
+import { GgmlTypeId, blockElements, ggmlBytes, ggmlTypeName, type GgmlTypeName } from "../../runner/models/gguf/ggmlTypes.ts";
 
 describe("the ggml type table", () => {
     test("every type's number is the one node-llama-cpp's GgmlType (llama.cpp's enum ggml_type) gives it", () => {

@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { readGgufHeader, type ByteSource } from "../../runner/models/ggufHeader.ts";
-import { GgmlTypeId } from "../../runner/models/ggmlTypes.ts";
-import { ggufHeaderBytes } from "../../runner/models/ggufWriter.ts";
-import { fileSource } from "../../runner/models/hubHeader.ts";
+import { readGgufHeader, type ByteSource } from "../../runner/models/gguf/ggufHeader.ts";
+import { GgmlTypeId } from "../../runner/models/gguf/ggmlTypes.ts";
+import { ggufHeaderBytes } from "../../runner/models/gguf/ggufWriter.ts";
+import { fileSource } from "../../runner/models/hub/hubHeader.ts";
 import { archHeader } from "./fixtures/archHeaders.ts";
 
 /** A ByteSource over `bytes` that records every range asked for. */

@@ -7,22 +7,27 @@
  * control character reaches the terminal.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../runner/cli/main.ts";
-import { GGUFValueType, ggufHeaderBytes } from "../../runner/models/ggufWriter.ts";
-import { GgmlType } from "../../runner/models/quantize.ts";
+import { GGUFValueType, ggufHeaderBytes } from "../../runner/models/gguf/ggufWriter.ts";
+import { GgmlType } from "../../runner/models/gguf/quantize.ts";
 import { openDatabase } from "../../runner/store/db.ts";
+import { toRunFile } from "../../runner/store/runFile.ts";
+import { runFileText } from "../../runner/store/runFileText.ts";
+import { Store } from "../../runner/store/store.ts";
+import { summarizeMeasurements } from "../../runner/stats/summarize.ts";
+import { baseDir, homeDir, makeConfig, makeRun } from "./fixtures/records.ts";
 import { startFakeHub, type FakeHub } from "./fakeHub.ts";
 import { changesOutside, snapshotTree } from "./fixtures/treeSnapshot.ts";
 
 const ESC = "\u001b";
 const BEL = "\u0007";
 const token = "hf_corpus_token_0123456789";
-/** Where a run may write, relative to a case's root. */
-const allowed = ["cache", "bench.db", "bench.db-wal", "bench.db-shm", "runs"];
+/** Where a run may write, relative to a case's root: the cache, the database, the results and the report's output. */
+const allowed = ["cache", "bench.db", "bench.db-wal", "bench.db-shm", "runs", "site"];
 
 let hub: FakeHub;
 beforeAll(async () => {
@@ -76,6 +81,8 @@ interface Case {
     code: 0 | 1 | 2;
     /** The one error line (exit 2) or a line the output must hold (exit 1). */
     says: RegExp;
+    /** Text that must not reach the terminal (a file's content that is not JSON, say). */
+    hides?: string;
     /** Extra checks on the root and the fake Hub's requests after the run. */
     after?(root: string): void;
     /** Undo what setup did that would stop the root from being removed. */
@@ -152,6 +159,8 @@ async function runCase(c: Case): Promise<void> {
             expect(changesOutside(before, snapshotTree(root), allowed)).toEqual([]);
         }
         expect(output.includes(ESC) || output.includes(BEL), "a raw control character reached the terminal").toBe(false);
+        expect(output, "a stack trace reached the terminal").not.toMatch(/\n\s+at .*\(|RangeError|TypeError/);
+        if (c.hides != null) expect(output).not.toContain(c.hides);
         expect(newFilesInCheckout().filter((line) => !checkoutBefore.includes(line)), "files written into this checkout").toEqual([]);
         c.after?.(root);
     } finally {
@@ -354,8 +363,208 @@ const hubs: Case[] = [
         } }
 ];
 
+// ------------------------------------------------------------------ run files, db, compare, report, clones (issue 16)
+
+const secret = "SECRET-CONTENT-root:x:0:0";
+/** A valid run file's JSON (one config, a prompt and a test), edited by `edit`. */
+const runJson = (edit: (file: any) => void = () => undefined): string => {
+    const file = JSON.parse(runFileText(toRunFile(makeRun(), [makeConfig("c1")], { baseDir, homeDir })));
+    edit(file);
+    return JSON.stringify(file, null, 2);
+};
+const runId = makeRun().id;
+/** `root/runs/NAME` holding `text`; returns the folder. */
+const runsWith = (r: string, text: string, name = "a.json") => {
+    mkdirSync(path.join(r, "runs"), { recursive: true });
+    writeFileSync(path.join(r, "runs", name), text);
+    return path.join(r, "runs");
+};
+const db = (r: string) => ["--db", path.join(r, "bench.db")];
+const linkedSecret = (r: string, name = "a.json") => {
+    writeFileSync(path.join(r, "secret.txt"), `${secret}\n`);
+    mkdirSync(path.join(r, "runs"), { recursive: true });
+    symlinkSync(path.join(r, "secret.txt"), path.join(r, "runs", name));
+    return path.join(r, "runs");
+};
+const fifo = (r: string, name = "a.json") => {
+    mkdirSync(path.join(r, "runs"), { recursive: true });
+    execFileSync("mkfifo", [path.join(r, "runs", name)]);
+    return path.join(r, "runs", name);
+};
+const deep = (levels: number) => `{"schema": 2, "run": ${"[".repeat(levels)}${"]".repeat(levels)}, "configs": []}`;
+/**
+ * A run file edited, as `db import` sees it: exit 2 and the line `says`. With `resummarize`, the summaries are made
+ * again from the edited measurements, so the file agrees with itself and only the edit is wrong.
+ */
+const importRefuses = (name: string, edit: (file: any) => void, says: RegExp, resummarize = false): Case => ({
+    name, code: 2, says, setup: (r) => ({ argv: [], command: ["db", "import", ...db(r), runsWith(r, runJson((f) => {
+        edit(f);
+        if (resummarize) for (const config of f.configs) config.summary = summarizeMeasurements(config.measurements);
+    }))] })
+});
+const report = (r: string, out: string, runs = path.join(r, "runs")) => ["report", ...db(r), "--results", runs, "--out", out];
+
+const runFiles: Case[] = [
+    { name: "db import: a run file that is a link to a secret file (refused, not read)", code: 2, says: /a\.json: not a run file: a symbolic link; run files are read only as regular files/, hides: secret,
+        setup: (r) => ({ argv: [], command: ["db", "import", ...db(r), linkedSecret(r)] }) },
+    { name: "db import: a link named alone", code: 2, says: /a\.json: not a run file: a symbolic link/, hides: secret,
+        setup: (r) => ({ argv: [], command: ["db", "import", ...db(r), path.join(linkedSecret(r), "a.json")] }) },
+    { name: "db import: a FIFO named *.json in the folder (no hang)", code: 2, says: /a\.json: not a run file: a FIFO \(named pipe\)/,
+        setup: (r) => { fifo(r); return { argv: [], command: ["db", "import", ...db(r), path.join(r, "runs")] }; } },
+    { name: "db import: a FIFO named alone (no hang)", code: 2, says: /a\.json: not a run file: a FIFO \(named pipe\)/,
+        setup: (r) => ({ argv: [], command: ["db", "import", ...db(r), fifo(r)] }) },
+    { name: "db import: a folder named *.json", code: 2, says: /x\.json: not a run file: a folder/,
+        setup: (r) => { mkdirSync(path.join(r, "runs", "x.json"), { recursive: true }); return { argv: [], command: ["db", "import", ...db(r), path.join(r, "runs")] }; } },
+    { name: "db import: a link to /dev/zero named alone", code: 2, says: /zero\.json: not a run file: a symbolic link/,
+        setup: (r) => { symlinkSync("/dev/zero", path.join(r, "zero.json")); return { argv: [], command: ["db", "import", ...db(r), path.join(r, "zero.json")] }; } },
+    { name: "db import: /etc/passwd-like text (where it broke, not what it held)", code: 2, says: /a\.json: not a run file: invalid JSON at line 1, column 1: expected a value/, hides: secret,
+        setup: (r) => ({ argv: [], command: ["db", "import", ...db(r), runsWith(r, `${secret}:/root:/bin/bash\n`)] }) },
+    { name: "db import: JSON that breaks on line 3 after a secret", code: 2, says: /a\.json: not a run file: invalid JSON at line 3, column 3: expected a key in double quotes$/, hides: "hunter2",
+        setup: (r) => ({ argv: [], command: ["db", "import", ...db(r), runsWith(r, `{\n  "password": "hunter2",\n  oops\n}`)] }) },
+    { name: "db import: an empty file", code: 2, says: /a\.json: not a run file: invalid JSON at line 1, column 1: the file is empty/,
+        setup: (r) => ({ argv: [], command: ["db", "import", ...db(r), runsWith(r, "")] }) },
+    { name: "db import: a run file cut short", code: 2, says: /a\.json: not a run file: invalid JSON at line \d+, column \d+: the text ends early/,
+        setup: (r) => ({ argv: [], command: ["db", "import", ...db(r), runsWith(r, runJson().slice(0, 700))] }) },
+    { name: "db import: JSON nested 100 000 levels (no stack overflow)", code: 2, says: /a\.json: not a run file: invalid JSON at line 1, column \d+: nesting deeper than 32 levels/,
+        setup: (r) => ({ argv: [], command: ["db", "import", ...db(r), runsWith(r, deep(100_000))] }) },
+    { name: "db import: a JSON array", code: 2, says: /a\.json: \(the file\): expected a run file/,
+        setup: (r) => ({ argv: [], command: ["db", "import", ...db(r), runsWith(r, "[1, 2]")] }) },
+    importRefuses("db import: summary {} beside measurements (accepted once, then refused forever)", (f) => (f.configs[0].summary = {}), /configs\[0\]\.summary\.explain\.decodeTps: missing, but the measurements have this metric/),
+    importRefuses("db import: values of 1.7e308 (their mean overflows to Infinity)", (f) => {
+        // what a stable mean gives, written as bench would: the reader's own mean of these overflows
+        for (const m of f.configs[0].measurements) if (m.prompt === "explain") m.metrics.e2eMs = 1.7e308;
+        f.configs[0].summary.explain.e2eMs = { n: 3, mean: 1.7e308, sd: 0, median: 1.7e308, min: 1.7e308, max: 1.7e308 };
+    }, /metrics\.e2eMs: values so large that their mean or spread overflows/),
+    importRefuses("db import: config id `.`", (f) => (f.configs[0].id = "."), /configs\[0\]\.id: expected a config id usable in a file name and a URL/),
+    importRefuses("db import: config id `..`", (f) => (f.configs[0].id = ".."), /configs\[0\]\.id: expected a config id usable in a file name and a URL/),
+    importRefuses("db import: config id holding NUL", (f) => (f.configs[0].id = "a\u0000b"), /configs\[0\]\.id: expected a config id usable/),
+    importRefuses("db import: config id `../../etc`", (f) => (f.configs[0].id = "../../etc"), /configs\[0\]\.id: expected a config id usable/),
+    importRefuses("db import: run id `../escaped`", (f) => (f.run.id = "../escaped"), /run\.id: expected a run id usable as a file name/),
+    importRefuses("db import: a shard count of a billion", (f) => (f.run.shard = { index: 1, count: 1e9 }), /run\.shard\.count: expected/),
+    importRefuses("db import: a prompt measured as `quality`", (f) => { for (const m of f.configs[0].measurements) if (m.prompt === "explain") m.prompt = "quality"; }, /measurements\[0\]\.prompt: expected a prompt id that is not `quality`/, true),
+    importRefuses("db import: one id measured as a prompt and a test", (f) => { f.configs[0].measurements[3].prompt = "explain"; f.configs[0].measurements[3].rep = 9; }, /measurements\[3\]\.kind: `explain` is measured as `prompt` and as `tg`/, true),
+    { name: "db import: prompt and metric named __proto__ and constructor (kept, and import again is the same run)", code: 0, says: /imported 1 run\(s\)/,
+        setup: (r) => {
+            const config = makeConfig("c1");
+            config.measurements = [0, 1].map((rep) => ({ kind: "prompt" as const, prompt: "__proto__", rep, metrics: JSON.parse(`{"__proto__": ${rep + 1}, "constructor": 2}`) }));
+            config.outputs = JSON.parse("{\"__proto__\": \"x\"}");
+            config.warnings = [];
+            return { argv: [], command: ["db", "import", ...db(r), runsWith(r, runFileText(toRunFile(makeRun(), [config], { baseDir, homeDir })))] };
+        },
+        after: (r) => {
+            const store = Store.open(path.join(r, "bench.db"));
+            const back = store.getRun(runId)!;
+            store.close();
+            expect(Object.keys(back.configs[0]!.summary)).toEqual(["__proto__"]);
+            expect(Object.keys(back.configs[0]!.measurements[0]!.metrics)).toEqual(["__proto__", "constructor"]);
+            expect(runFileText(toRunFile(back.run, back.configs, { baseDir, homeDir }))).toBe(readFileSync(path.join(r, "runs", "a.json"), "utf8"));
+        } },
+    { name: "db import: a bidi override in the suite name (imported; shown escaped)", code: 0, says: /imported 1 run\(s\)/,
+        setup: (r) => ({ argv: [], command: ["db", "import", ...db(r), runsWith(r, runJson((f) => (f.run.suite.name = "evil\u202egnp")))] }) },
+    { name: "db import: one run id in two files with other content", code: 2, says: /b\.json: run .* is also in .*a\.json, with other content/,
+        setup: (r) => { runsWith(r, runJson()); return { argv: [], command: ["db", "import", ...db(r), runsWith(r, runJson((f) => (f.configs[0].label = "other")), "b.json")] }; } },
+    { name: "db rebuild: a link among the run files (the database left as it was)", code: 2, says: /a\.json: not a run file: a symbolic link/, hides: secret,
+        setup: (r) => { linkedSecret(r); runsWith(r, runJson(), "b.json"); return { argv: [], command: ["db", "rebuild", ...db(r), path.join(r, "runs")] }; } },
+    { name: "db rebuild: a FIFO among the run files (no hang)", code: 2, says: /a\.json: not a run file: a FIFO/,
+        setup: (r) => { fifo(r); return { argv: [], command: ["db", "rebuild", ...db(r), path.join(r, "runs")] }; } },
+    { name: "db show: a link to a secret file", code: 2, says: /a\.json: not a run file: a symbolic link/, hides: secret,
+        setup: (r) => ({ argv: [], command: ["db", "show", ...db(r), path.join(linkedSecret(r), "a.json")] }) },
+    { name: "db show: a FIFO (no hang)", code: 2, says: /a\.json: not a run file: a FIFO/,
+        setup: (r) => ({ argv: [], command: ["db", "show", ...db(r), fifo(r)] }) },
+    { name: "db show: a text file that is not JSON", code: 2, says: /a\.json: not a run file: invalid JSON at line 1, column 1/, hides: secret,
+        setup: (r) => ({ argv: [], command: ["db", "show", ...db(r), path.join(runsWith(r, secret), "a.json")] }) },
+    { name: "db show: nested 100 000 levels", code: 2, says: /nesting deeper than 32 levels/,
+        setup: (r) => ({ argv: [], command: ["db", "show", ...db(r), path.join(runsWith(r, deep(100_000)), "a.json")] }) },
+    { name: "db show --format json: what import accepted comes back byte for byte", code: 0, says: new RegExp(`"id": "${runId}"`),
+        setup: (r) => {
+            runsWith(r, runJson());
+            execFileSync(process.execPath, ["--import", "tsx", "runner/cli/cli.ts", "db", "import", ...db(r), path.join(r, "runs")], { stdio: "ignore" });
+            return { argv: [], command: ["db", "show", ...db(r), runId, "--format", "json"] };
+        } },
+    { name: "db show: run `constructor` (no such run, not Object's)", code: 2, says: /constructor/,
+        setup: (r) => { openDatabase(path.join(r, "bench.db")).close(); return { argv: [], command: ["db", "show", ...db(r), "constructor"] }; } },
+    { name: "a command named `__proto__`", code: 2, says: /unknown command `__proto__`/, setup: () => ({ argv: [], command: ["__proto__"] }) },
+    { name: "a command named `constructor`", code: 2, says: /unknown command `constructor`/, setup: () => ({ argv: [], command: ["constructor"] }) }
+];
+
+const compares: Case[] = [
+    { name: "compare: a folder holding a link to a secret file", code: 2, says: /a\.json: not a run file: a symbolic link/, hides: secret,
+        setup: (r) => ({ argv: [], command: ["compare", ...db(r), linkedSecret(r), linkedSecret(r, "b.json")] }) },
+    { name: "compare: a FIFO as the baseline (no hang)", code: 2, says: /a\.json: not a run file: a FIFO/,
+        setup: (r) => ({ argv: [], command: ["compare", ...db(r), fifo(r), path.join(runsWith(r, runJson(), "b.json"), "b.json")] }) },
+    { name: "compare: a candidate nested 100 000 levels", code: 2, says: /nesting deeper than 32 levels/,
+        setup: (r) => ({ argv: [], command: ["compare", ...db(r), path.join(runsWith(r, runJson()), "a.json"), path.join(runsWith(r, deep(100_000), "b.json"), "b.json")] }) },
+    { name: "compare: a candidate that is not JSON", code: 2, says: /b\.json: not a run file: invalid JSON at line 1, column 1/, hides: secret,
+        setup: (r) => ({ argv: [], command: ["compare", ...db(r), path.join(runsWith(r, runJson()), "a.json"), path.join(runsWith(r, secret, "b.json"), "b.json")] }) },
+    { name: "compare: a config id `..` on one side", code: 2, says: /configs\[0\]\.id: expected a config id usable/,
+        setup: (r) => ({ argv: [], command: ["compare", ...db(r), path.join(runsWith(r, runJson()), "a.json"), path.join(runsWith(r, runJson((f) => (f.configs[0].id = "..")), "b.json"), "b.json")] }) },
+    { name: "compare: a run against itself with __proto__ prompts (equal, exit 0)", code: 0, says: /no regression beyond 5 %.*\n*.*1 unchanged/,
+        setup: (r) => {
+            const config = makeConfig("c1");
+            config.measurements = [0, 1, 2].map((rep) => ({ kind: "prompt" as const, prompt: "__proto__", rep, metrics: { decodeTps: 10 + rep } }));
+            config.outputs = {};
+            config.warnings = [];
+            const file = path.join(runsWith(r, runFileText(toRunFile(makeRun(), [config], { baseDir, homeDir }))), "a.json");
+            return { argv: [], command: ["compare", ...db(r), file, file, "--format", "md"] };
+        } }
+];
+
+const reports: Case[] = [
+    { name: "report --out a folder holding .git and files (nothing touched)", code: 2, says: /--out `.*mine`: refused: the folder holds files that no report build wrote/,
+        setup: (r) => {
+            runsWith(r, runJson());
+            mkdirSync(path.join(r, "mine", ".git"), { recursive: true });
+            writeFileSync(path.join(r, "mine", ".git", "HEAD"), "ref: refs/heads/main\n");
+            writeFileSync(path.join(r, "mine", "notes.md"), "mine\n");
+            return { argv: [], command: report(r, path.join(r, "mine")) };
+        } },
+    { name: "report --out the results folder", code: 2, says: /--out `.*runs`: refused: it is the results folder/,
+        setup: (r) => { runsWith(r, runJson()); return { argv: [], command: report(r, path.join(r, "runs")) }; } },
+    { name: "report --out the folder holding the results and the database", code: 2, says: /refused: it holds the results folder/,
+        setup: (r) => { runsWith(r, runJson()); return { argv: [], command: report(r, r) }; } },
+    { name: "report --out a file", code: 2, says: /--out `.*notes\.txt`: refused: it is a file/,
+        setup: (r) => { runsWith(r, runJson()); writeFileSync(path.join(r, "notes.txt"), "x"); return { argv: [], command: report(r, path.join(r, "notes.txt")) }; } },
+    { name: "report --out a link to a folder", code: 2, says: /--out `.*site`: refused: it is a link/,
+        setup: (r) => { runsWith(r, runJson()); mkdirSync(path.join(r, "elsewhere")); symlinkSync(path.join(r, "elsewhere"), path.join(r, "site")); return { argv: [], command: report(r, path.join(r, "site")) }; } },
+    { name: "report --out /", code: 2, says: /--out `\/`: refused: it holds the results folder/,
+        setup: (r) => { runsWith(r, runJson()); return { argv: [], command: report(r, "/") }; } },
+    { name: "report: a FIFO among the run files (no hang, nothing built)", code: 2, says: /a\.json: not a run file: a FIFO/,
+        setup: (r) => { fifo(r); return { argv: [], command: report(r, path.join(r, "site")) }; } },
+    { name: "report: a link among the run files", code: 2, says: /a\.json: not a run file: a symbolic link/, hides: secret,
+        setup: (r) => ({ argv: [], command: report(r, path.join(r, "site"), linkedSecret(r)) }) },
+    { name: "report: a config id `..` (refused on import, not a crash in the build)", code: 2, says: /configs\[0\]\.id: expected a config id usable/,
+        setup: (r) => ({ argv: [], command: report(r, path.join(r, "site"), runsWith(r, runJson((f) => (f.configs[0].id = "..")))) }) },
+    { name: "report: a shard count of 2^31", code: 2, says: /run\.shard\.count: expected/,
+        setup: (r) => ({ argv: [], command: report(r, path.join(r, "site"), runsWith(r, runJson((f) => (f.run.shard = { index: 1, count: 2 ** 31 })))) }) }
+];
+
+/** GGUF v3 with one metadata key `general.alignment` (uint32) set to `alignment`, and no tensors. */
+const alignedGguf = (alignment: number) => rawGguf(3, 0n, 1n, Buffer.concat([ggufString("general.alignment"), u32(4), u32(alignment)]));
+const clones: Case[] = [
+    { name: "clone (ad hoc) of a header claiming a 2^31 alignment", code: 2, says: /general\.alignment 2147483648 is over 65536|alignment/,
+        setup: (r) => { writeFileSync(path.join(r, "big.gguf"), alignedGguf(2 ** 31)); return { argv: ["--model", `like:${path.join(r, "big.gguf")}`, "--prompt", "hi", ...store(r)] }; } },
+    { name: "bench --dry-run of a clone whose header claims a 2^31 alignment (no 2 GiB file)", code: 2, says: /synthetic clone of big\.gguf: .*big\.gguf: not a GGUF model this tool can read \(general\.alignment 2147483648 is over 65536\)/,
+        setup: (r) => {
+            writeFileSync(path.join(r, "big.gguf"), alignedGguf(2 ** 31));
+            return { argv: [suite(r, `name: c\nmodels: [{ synthetic: { like: ${path.join(r, "big.gguf")} } }]\n${tail}`), "--dry-run", ...store(r)] };
+        },
+        after: (r) => expect([...snapshotTree(r).values()].every((what) => !what.startsWith("file:") || Number(what.split(":")[1]) < 2 ** 20)).toBe(true) },
+    { name: "a local GGUF whose metadata arrays nest 100 000 deep (no stack overflow)", code: 2, says: /arrays nested deeper than 8/,
+        setup: (r) => {
+            const levels = Array.from({ length: 100_000 }, () => Buffer.concat([u32(9), u64(1n)]));
+            return { argv: [ggufPath(r, rawGguf(3, 0n, 1n, Buffer.concat([ggufString("k"), u32(9), ...levels, u32(0), u64(0n)]))), ...store(r)] };
+        } },
+    { name: "--shard 1/1000000000", code: 2, says: /--shard: expected K\/N with 1 <= K <= N <= 10000/,
+        setup: (r) => ({ argv: [synthetic(r), "--shard", "1/1000000000", ...store(r)] }) },
+    { name: "--shard 1/4 of a one-config suite", code: 2, says: /--shard 1\/4: c has 1 config\(s\), so N may be at most 1/,
+        setup: (r) => ({ argv: [synthetic(r), "--shard", "1/4", "--dry-run", ...store(r)] }) },
+    { name: "a model cache that cannot be created (/proc/1/…: no spin)", code: 0, says: /fails: cannot create the folder \/proc\/1\/gguf-bench-cache.*: E[A-Z]+/,
+        setup: (r) => ({ argv: [synthetic(r), "--dry-run", ...store(r)], env: { GGUF_BENCH_CACHE: "/proc/1/gguf-bench-cache" } }) }
+];
+
 describe("the hostile corpus: how each case ends, nothing written outside the cache, the database and the results folder", () => {
-    for (const [group, cases] of [["suites", suites], ["GGUF files", ggufs], ["arguments", args], ["environment", envs], ["Hub answers", hubs]] as const) {
+    for (const [group, cases] of [["suites", suites], ["GGUF files", ggufs], ["arguments", args], ["environment", envs], ["Hub answers", hubs],
+        ["run files and db", runFiles], ["compare", compares], ["report", reports], ["clones, shards and the cache", clones]] as const) {
         describe(group, () => {
             for (const c of cases)
                 it(`${c.name} → exit ${c.code}`, async () => {
@@ -383,7 +592,8 @@ describe("the hostile corpus: how each case ends, nothing written outside the ca
         });
     });
 
-    it("holds at least 40 cases", () => {
+    it("holds at least 40 cases, and 40 more against run files, db, compare, report and clones", () => {
         expect(suites.length + ggufs.length + args.length + envs.length + hubs.length).toBeGreaterThanOrEqual(40);
+        expect(runFiles.length + compares.length + reports.length + clones.length).toBeGreaterThanOrEqual(40);
     });
 });

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../runner/errors.ts";
-import { benchCacheDir, hubCacheDir, hubEndpoint } from "../../runner/models/cacheDirs.ts";
-import { downloadHubFile } from "../../runner/models/hub.ts";
-import { listGgufFiles } from "../../runner/models/hubList.ts";
-import { matchQuant, quantTagOf, splitParts } from "../../runner/models/hubQuants.ts";
+import { benchCacheDir, hubCacheDir, hubEndpoint } from "../../runner/paths.ts";
+import { downloadHubFile } from "../../runner/models/hub/hub.ts";
+import { listGgufFiles } from "../../runner/models/hub/hubList.ts";
+import { matchQuant, quantTagOf, splitParts } from "../../runner/models/hub/hubQuants.ts";
 import { resolveModel, resolveModelFile } from "../../runner/models/resolve.ts";
 import { refusedEndpoint, startFakeHub, type FakeHub } from "./fakeHub.ts";
 

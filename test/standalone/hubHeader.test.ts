@@ -5,12 +5,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { InputError } from "../../runner/errors.ts";
-import { readLikeHeader } from "../../runner/models/cloneSource.ts";
-import { readGgufHeader } from "../../runner/models/ggufHeader.ts";
-import { ggufHeaderBytes } from "../../runner/models/ggufWriter.ts";
-import { HubUnreachableError } from "../../runner/models/hubErrors.ts";
-import { readHubHeader } from "../../runner/models/hubHeader.ts";
-import { GGUFValueType } from "../../runner/models/ggufWriter.ts";
+import { readLikeHeader } from "../../runner/models/synthetic/cloneSource.ts";
+import { readGgufHeader } from "../../runner/models/gguf/ggufHeader.ts";
+import { ggufHeaderBytes } from "../../runner/models/gguf/ggufWriter.ts";
+import { HubUnreachableError } from "../../runner/models/hub/hubErrors.ts";
+import { readHubHeader } from "../../runner/models/hub/hubHeader.ts";
+import { GGUFValueType } from "../../runner/models/gguf/ggufWriter.ts";
 import { archHeader } from "./fixtures/archHeaders.ts";
 import { refusedEndpoint, startFakeHub, type FakeHub } from "./fakeHub.ts";
 

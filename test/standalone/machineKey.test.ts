@@ -9,7 +9,7 @@ import { sideConfigs } from "../../runner/compare/sideConfigs.ts";
 import { toRunFile } from "../../runner/store/runFile.ts";
 import { Store } from "../../runner/store/store.ts";
 import { loadSite } from "../../report/src/data/loadSite.ts";
-import { openResults } from "../../report/src/data/openResults.ts";
+import { openResults } from "../../runner/store/openResults.ts";
 import { histories } from "../../report/src/data/history.ts";
 import { machineList } from "../../report/src/data/machines.ts";
 import { config, machineA, run, save } from "./report/handMade.ts";
@@ -39,7 +39,7 @@ describe("machineKey", () => {
         const before = toRunFile(run("before", "2025-01-01T00:00:00.000Z"), [config("c")]);
         const after = toRunFile(run("after", "2025-02-01T00:00:00.000Z", { machine: upgraded }), [config("c")]);
         // one entry: the same config on the same machine, the newer run speaking for it
-        expect(sideConfigs({ spec: "x", description: "x", runs: [before, after] }, false).map((e) => e.run.run.id)).toEqual(["after"]);
+        expect(sideConfigs([before, after], false).map((e) => e.run.run.id)).toEqual(["after"]);
 
         const dir = mkdtempSync(join(tmpdir(), "gguf-bench-machine-"));
         try {

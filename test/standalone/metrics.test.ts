@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { batchMetrics, benchTestMetrics, engineMetrics, interTokenGaps, streamMetrics } from "../../runner/measure/metrics.ts";
+import { batchMetrics, benchTestMetrics, engineMetrics, interTokenGaps, streamMetrics } from "../../runner/stats/metrics.ts";
 import { parseEngineTimings } from "../../runner/measure/engineTimings.ts";
 
 describe("streamMetrics", () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InputError } from "../../runner/errors.ts";
-import { parallelLevelMetrics } from "../../runner/measure/metrics.ts";
+import { parallelLevelMetrics } from "../../runner/stats/metrics.ts";
 import type { ConfigRecord, Measurement } from "../../runner/results.ts";
 import { migrations } from "../../runner/store/migrations.ts";
 import { parseRunFile } from "../../runner/store/readRunFile.ts";

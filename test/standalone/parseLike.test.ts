@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { hubNameProblem } from "../../runner/models/hubNames.ts";
+import { hubNameProblem } from "../../runner/suite/hubNames.ts";
 import { likeLabel, parseLike } from "../../runner/suite/parseLike.ts";
 
 describe("like: names a Hub file only if the Hub could (hubNames.ts, the schema's patterns)", () => {

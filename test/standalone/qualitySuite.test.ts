@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../../runner/errors.ts";
-import { ensureSyntheticModel } from "../../runner/models/synthetic.ts";
+import { ensureSyntheticModel } from "../../runner/models/synthetic/synthetic.ts";
 import { planConfigs } from "../../runner/plan/plan.ts";
 import { resolveTopK } from "../../runner/plan/qualityPlan.ts";
 import { parseSuite } from "../../runner/suite/parseSuite.ts";

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { gguf } from "@huggingface/gguf";
 import {
     GgmlType, dequantizeQ4_0, dequantizeQ8_0, f16ToF32, f32ToF16, quantizeQ4_0, quantizeQ8_0
-} from "../../runner/models/quantize.ts";
-import { ggmlBytes as ggmlByteSize } from "../../runner/models/ggmlTypes.ts";
-import { GENERATOR_VERSION, ensureSyntheticModel, syntheticTensors, writeSyntheticModel } from "../../runner/models/synthetic.ts";
-import { SYNTHETIC_VOCAB_SIZE, syntheticVocab } from "../../runner/models/syntheticVocab.ts";
+} from "../../runner/models/gguf/quantize.ts";
+import { ggmlBytes as ggmlByteSize } from "../../runner/models/gguf/ggmlTypes.ts";
+import { GENERATOR_VERSION, ensureSyntheticModel, syntheticTensors, writeSyntheticModel } from "../../runner/models/synthetic/synthetic.ts";
+import { SYNTHETIC_VOCAB_SIZE, syntheticVocab } from "../../runner/models/synthetic/syntheticVocab.ts";
 
 describe("f32ToF16", () => {
     test.each([

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { GgmlTypeId, blockElements, ggmlBytes, type GgmlTypeName } from "../../runner/models/ggmlTypes.ts";
-import { dequantizeQ4_0, dequantizeQ8_0, f16ToF32 } from "../../runner/models/quantize.ts";
-import { Random } from "../../runner/models/random.ts";
-import { constantTensorBytes, randomTensorBytes, writableTypes } from "../../runner/models/randomBlocks.ts";
+import { GgmlTypeId, blockElements, ggmlBytes, type GgmlTypeName } from "../../runner/models/gguf/ggmlTypes.ts";
+import { dequantizeQ4_0, dequantizeQ8_0, f16ToF32 } from "../../runner/models/gguf/quantize.ts";
+import { Random } from "../../runner/models/synthetic/random.ts";
+import { constantTensorBytes, randomTensorBytes, writableTypes } from "../../runner/models/synthetic/randomBlocks.ts";
 
 const elements = 256 * 64;
 const bytesOf = (name: GgmlTypeName, seed = 7) => randomTensorBytes(GgmlTypeId[name], elements, new Random(seed));

@@ -68,7 +68,7 @@ describe("reading a schema-1 run file", () => {
 
 describe("refusing a run file that makes no sense: one line naming the file and the JSON path", () => {
     it("not JSON, or cut short", () => {
-        expect(refusal(goodText.slice(0, 500))).toMatch(/^results\/runs\/r\.json: not a run file: invalid JSON \(.*; truncated\?\)$/);
+        expect(refusal(goodText.slice(0, 500))).toMatch(/^results\/runs\/r\.json: not a run file: invalid JSON at line \d+, column \d+: the text ends early.*\(truncated\?\)$/);
         expect(refusal("")).toMatch(/the file is empty/);
         expect(refusal("[1, 2]")).toBe("results/runs/r.json: (the file): expected a run file (a JSON object with `schema`, `run`, `configs`), got `[1,2]` (array)");
     });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSy
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { ReferenceReader, ReferenceWriter, referenceDataBytes } from "../../runner/measure/quality/referenceFile.ts";
+import { ReferenceReader, ReferenceWriter, referenceDataBytes } from "../../runner/protocol/referenceFile.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "gguf-bench-ref-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { ggmlTypeName } from "../../runner/models/ggmlTypes.ts";
-import { readGgufHeader } from "../../runner/models/ggufHeader.ts";
-import { fileSource } from "../../runner/models/hubHeader.ts";
-import type { FileTypeName } from "../../runner/models/fileTypes.ts";
-import { retypeTensors } from "../../runner/models/retype.ts";
+import { ggmlTypeName } from "../../runner/models/gguf/ggmlTypes.ts";
+import { readGgufHeader } from "../../runner/models/gguf/ggufHeader.ts";
+import { fileSource } from "../../runner/models/hub/hubHeader.ts";
+import type { FileTypeName } from "../../runner/models/gguf/fileTypes.ts";
+import { retypeTensors } from "../../runner/models/synthetic/retype.ts";
 import { archHeader, type ArchShape } from "./fixtures/archHeaders.ts";
 import { namesHash, typesOfLetters } from "./fixtures/retypeGoldenCodec.ts";
 import { ladderFiles, ladderModel, retypeModels } from "./fixtures/retypeModels.ts";

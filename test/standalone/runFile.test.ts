@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConfigRecord } from "../../runner/results.ts";
-import { fromRunFile, portablePath, toRunFile, writeRunFile } from "../../runner/store/runFile.ts";
+import { fromRunFile, portablePath, toRunFile } from "../../runner/store/runFile.ts";
+import { writeRunFile } from "../../runner/store/writeRunFile.ts";
 import { runFileText } from "../../runner/store/runFileText.ts";
 import { parseRunFile } from "../../runner/store/readRunFile.ts";
 import { Store } from "../../runner/store/store.ts";
@@ -25,7 +26,7 @@ describe("the schema-2 run file", () => {
         const config = file.configs[0];
         expect(Object.keys(config)).toEqual([
             "id", "label", "status", "error", "model", "params", "asked", "startedAt", "finishedAt", "startMs", "loadMs", "warmupMs",
-            "peakRssBytes", "vramBytes", "measurements", "summary", "quality", "outputs", "warnings", "rssTimeline", "stderr"
+            "peakRssBytes", "vramBytes", "measurements", "summary", "quality", "outputs", "warnings", "rssTimeline", "stderr", "machineLoad"
         ]);
         expect(Object.keys(config.model)).toEqual(["source", "repo", "file", "path", "sha256", "sizeBytes", "quant", "arch", "parameters"]);
         expect(Object.keys(config.params)).toEqual(Object.keys(defaultSettings));
@@ -95,7 +96,7 @@ describe("the schema-2 run file", () => {
             startMs: null, loadMs: null, warmupMs: null, peakRssBytes: null, vramBytes: null, measurements: [], outputs: {}, warnings: [], rssTimeline: [] };
         const config = JSON.parse(runFileText(toRunFile(makeRun(), [crashed], options))).configs[0];
         expect(config).toMatchObject({ status: "crashed", error: "SIGKILL (out of memory?)", model: null, startMs: null, loadMs: null, warmupMs: null, summary: {}, stderr: "some llama.cpp log" });
-        expect(Object.keys(config)).toHaveLength(21);
+        expect(Object.keys(config)).toHaveLength(22);
         expect(config.quality).toBeNull();
     });
 });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runExitCode, runSuite } from "../../runner/exec/runSuite.ts";
+import { runExitCode, runSuite } from "../../runner/run/runSuite.ts";
 import type { ResolvedModel } from "../../runner/models/types.ts";
 import type { Config } from "../../runner/plan/types.ts";
 import type { RunRecord } from "../../runner/results.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planConfigs } from "../../runner/plan/plan.ts";
-import { bitsPerWeight, configWork, modelBytesEstimate, parametersFromName, parseShard, shardConfigs } from "../../runner/plan/shard.ts";
+import { bitsPerWeight, configWork, modelBytesEstimate, parametersFromName, parseShard, shardConfigs } from "../../runner/run/shard.ts";
 import { defaultSettings, type Suite } from "../../runner/suite/types.ts";
 
 /** Hub and synthetic models of very different sizes × two contexts × two modes: 24 configs, no file on disk needed. */

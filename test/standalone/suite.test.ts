@@ -4,8 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import suiteSchema from "../../suite.schema.json" with { type: "json" };
 import { InputError } from "../../runner/errors.ts";
-import { syntheticPresets, syntheticQuants } from "../../runner/models/syntheticPresets.ts";
-import { fileTypeNames } from "../../runner/models/fileTypes.ts";
+import { syntheticPresets, syntheticQuants } from "../../runner/suite/syntheticPresets.ts";
+import { fileTypeNames } from "../../runner/models/gguf/fileTypes.ts";
 import { SchemaChecker } from "../../runner/suite/checkSchema.ts";
 import { parseSuite } from "../../runner/suite/parseSuite.ts";
 import { planConfigs } from "../../runner/plan/plan.ts";
@@ -321,8 +321,9 @@ describe("suite.schema.json", () => {
         expect(quant.test("Q5_K")).toBe(false);
     });
 
-    it("the README marks exactly the sweepable settings, and says what `path:` is relative to", () => {
-        const readme = fs.readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    it("docs/suites.md marks exactly the sweepable settings, and says what `path:` is relative to", () => {
+        // the README's Suites section moved to docs/suites.md (#18)
+        const readme = fs.readFileSync(new URL("../../docs/suites.md", import.meta.url), "utf8");
         const marked = [...readme.matchAll(/⇄ `(\w+)`/g)].map((match) => match[1]);
         expect(new Set(marked)).toEqual(new Set(sweepableKeys));
         expect(readme).toMatch(/`path:` \(a model\) and `file:` \(a prompt\) are relative to the folder of the suite file/);

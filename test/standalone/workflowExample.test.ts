@@ -5,11 +5,17 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
-import { parseShard } from "../../runner/plan/shard.ts";
+import { parseShard } from "../../runner/run/shard.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const workflow = parse(readFileSync(`${root}examples/github-actions/bench.yml`, "utf8")) as {
-    jobs: Record<string, { steps: { run?: string }[]; strategy?: { matrix: { include: { runner: string[]; shard: string }[] } } }>;
+    on: { pull_request: { types: string[] } };
+    permissions: Record<string, string>;
+    jobs: Record<string, {
+        if?: string; "runs-on": unknown; permissions?: Record<string, string>;
+        steps: { run?: string; uses?: string; name?: string; if?: string; with?: Record<string, unknown> }[];
+        strategy?: { matrix: { include: { runner: string[]; shard: string }[] } };
+    }>;
 };
 const scripts = (JSON.parse(readFileSync(`${root}package.json`, "utf8")) as { scripts: Record<string, string> }).scripts;
 
@@ -80,4 +86,105 @@ describe("examples/github-actions/bench.yml", () => {
         const files = existsSync(active) ? readdirSync(active) : [];
         expect(files.filter((file) => readFileSync(`${active}/${file}`, "utf8").includes("npm run compare"))).toEqual([]);
     });
+
+    describe("runs a pull request's code on the self-hosted machines only when the repository vouches for it", () => {
+        const bench = workflow.jobs.bench!;
+        type Event = { action: string; label?: string; fromFork: boolean };
+        const context = (e: Event) => ({
+            github: {
+                repository: "team/app",
+                event: {
+                    action: e.action,
+                    ...(e.label != null ? { label: { name: e.label } } : {}),
+                    pull_request: { head: { repo: { full_name: e.fromFork ? "stranger/app" : "team/app" }, sha: "f".repeat(40) }, number: 7 }
+                }
+            },
+            needs: { bench: { result: "success" } }
+        });
+        const runsBench = (e: Event) => evaluate(bench.if!, context(e));
+
+        it("a branch of the repository: on opening and on each push, once (not again on labels)", () => {
+            expect(runsBench({ action: "opened", fromFork: false })).toBe(true);
+            expect(runsBench({ action: "synchronize", fromFork: false })).toBe(true);
+            expect(runsBench({ action: "labeled", label: "documentation", fromFork: false })).toBe(false);
+        });
+
+        it("a fork: never on opening or pushing, only when a maintainer adds `safe-to-bench`", () => {
+            expect(runsBench({ action: "opened", fromFork: true })).toBe(false);
+            expect(runsBench({ action: "reopened", fromFork: true })).toBe(false);
+            // a push after the label was given: the label is still there, but only the labeling starts a run
+            expect(runsBench({ action: "synchronize", fromFork: true })).toBe(false);
+            expect(runsBench({ action: "labeled", label: "documentation", fromFork: true })).toBe(false);
+            expect(runsBench({ action: "labeled", label: "safe-to-bench", fromFork: true })).toBe(true);
+            expect(workflow.on.pull_request.types).toEqual(expect.arrayContaining(["opened", "synchronize", "reopened", "labeled"]));
+        });
+
+        it("benches the commit the event names, leaves no token behind, and has no write permission", () => {
+            expect(bench.strategy!.matrix.include.every((entry) => entry.runner.includes("self-hosted"))).toBe(true);
+            const checkout = bench.steps.find((step) => step.uses?.startsWith("actions/checkout"))!;
+            expect(checkout.with).toMatchObject({ ref: "${{ github.event.pull_request.head.sha }}", "persist-credentials": false });
+            expect(bench.permissions ?? workflow.permissions).toEqual({ contents: "read" });
+            expect(workflow.permissions).toEqual({ contents: "read" });
+        });
+
+        it("compares only what was benched, and comments only where the token may (a fork's may not): the summary always", () => {
+            const compare = workflow.jobs.compare!;
+            expect(evaluate(compare.if!, { ...context({ action: "opened", fromFork: true }), needs: { bench: { result: "skipped" } } })).toBe(false);
+            expect(evaluate(compare.if!, context({ action: "labeled", label: "safe-to-bench", fromFork: true }))).toBe(true);
+            const comment = compare.steps.find((step) => step.run?.includes("gh pr comment"))!;
+            expect(evaluate(comment.if!, context({ action: "opened", fromFork: false }))).toBe(true);
+            expect(evaluate(comment.if!, context({ action: "labeled", label: "safe-to-bench", fromFork: true }))).toBe(false);
+            expect(compare.steps.some((step) => step.if == null && step.run?.includes("compare.md") && step.run.includes("GITHUB_STEP_SUMMARY"))).toBe(true);
+            expect(compare.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+        });
+    });
 });
+
+/**
+ * A GitHub Actions `if:` expression evaluated against `context`: the subset the workflow uses (property paths, string
+ * literals, `==`, `!=`, `!`, `&&`, `||`, parentheses, `cancelled()` as false), so its conditions are tested as
+ * GitHub would read them rather than matched as text.
+ */
+function evaluate(expression: string, context: Record<string, unknown>): boolean {
+    const source = expression.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, "$1");
+    const tokens = source.match(/'[^']*'|&&|\|\||==|!=|!|\(|\)|[A-Za-z_][\w.-]*(?:\(\))?/g) ?? [];
+    let i = 0;
+    const peek = () => tokens[i];
+    const primary = (): unknown => {
+        const token = tokens[i++]!;
+        if (token === "(") {
+            const value = or();
+            expect(tokens[i++]).toBe(")");
+            return value;
+        }
+        if (token === "!") return !truthy(primary());
+        if (token.startsWith("'")) return token.slice(1, -1);
+        if (token === "cancelled()") return false;
+        return token.split(".").reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], context) ?? null;
+    };
+    const comparison = (): unknown => {
+        const left = primary();
+        if (peek() === "==" || peek() === "!=") {
+            const op = tokens[i++];
+            const right = primary();
+            const equal = String(left).toLowerCase() === String(right).toLowerCase();
+            return op === "==" ? equal : !equal;
+        }
+        return left;
+    };
+    const and = (): unknown => {
+        let value = comparison();
+        while (peek() === "&&") (i++, value = truthy(comparison()) && truthy(value));
+        return value;
+    };
+    const or = (): unknown => {
+        let value = and();
+        while (peek() === "||") (i++, value = truthy(and()) || truthy(value));
+        return value;
+    };
+    const value = or();
+    expect(i, `the whole expression was read: ${source}`).toBe(tokens.length);
+    return truthy(value);
+}
+
+const truthy = (value: unknown) => value !== false && value !== null && value !== "" && value !== 0;

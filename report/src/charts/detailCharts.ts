@@ -3,9 +3,10 @@ import type { ConfigDetail } from "../data/configDetail.ts";
 import { gapsByPosition } from "../data/configDetail.ts";
 import { formatValue, metricInfo } from "../data/metricInfo.ts";
 import { phases } from "../../../runner/results.ts";
-import { downsampleRss } from "../../../runner/measure/downsampleRss.ts";
+import { downsampleRss } from "../../../runner/stats/downsampleRss.ts";
 import { computeStatistics } from "../../../runner/stats/computeStatistics.ts";
 import { baseSpec, palette, seriesEncoding, type ChartModel } from "./chartModel.ts";
+import { own } from "../../../runner/dict.ts";
 
 const mib = 1048576;
 
@@ -20,7 +21,7 @@ export function repetitionsChart(id: string, detail: ConfigDetail): ChartModel |
     const rows: string[][] = [];
     const strips = metrics.map((info) => {
         const values = detail.repetitions.flatMap((r) => {
-            const value = r.metrics[info.name];
+            const value = own(r.metrics, info.name);
             return value == null ? [] : [{ prompt: r.prompt, rep: r.rep + 1, value, text: formatValue(info.name, value) }];
         });
         for (const prompt of [...new Set(values.map((v) => v.prompt))])

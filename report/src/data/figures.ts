@@ -5,6 +5,7 @@
 import type { MetricDef } from "../../../runner/metrics/catalogue.ts";
 import { defaultCatalogue, formatValue, type Catalogue } from "./metricInfo.ts";
 import type { ConfigView } from "./types.ts";
+import { own } from "../../../runner/dict.ts";
 
 export interface Figure {
     median: number;
@@ -27,7 +28,7 @@ export function figure(config: ConfigView, metric: string, prompt: string | null
         return value == null ? null : { median: value, sd: null, n: 1, min: value, max: value };
     }
     if (prompt == null) return null;
-    const summary = config.summaries[prompt]?.[metric];
+    const summary = own(own(config.summaries, prompt), metric);
     return summary == null ? null : { median: summary.median, sd: summary.sd, n: summary.n, min: summary.min, max: summary.max };
 }
 

@@ -1,18 +1,16 @@
 /**
  * The site's data, loaded once per build from the database `npm run report` names (`GGUF_BENCH_REPORT_DB`, set by
- * the command; else `GGUF_BENCH_DB`, else `results/bench.db`). Every page imports this module and shares one load.
+ * the command; else `GGUF_BENCH_DB`, else `results/bench.db`: runner/paths.ts). Every page imports this module and shares one load.
  */
-import path from "node:path";
+import { reportDatabasePath } from "../../../runner/paths.ts";
 import type Database from "better-sqlite3";
 import { loadSite } from "./loadSite.ts";
-import { openResults } from "./openResults.ts";
+import { openResults } from "../../../runner/store/openResults.ts";
 import { configDetail, type ConfigDetail } from "./configDetail.ts";
 import type { SiteData } from "./types.ts";
 
-/** The database path the build reads. */
-export function reportDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
-    return path.resolve(env.GGUF_BENCH_REPORT_DB ?? env.GGUF_BENCH_DB ?? "results/bench.db");
-}
+/** The database path the build reads (runner/paths.ts). */
+export { reportDatabasePath };
 
 let loaded: { db: Database.Database | null; site: SiteData } | undefined;
 

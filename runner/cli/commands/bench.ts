@@ -6,16 +6,11 @@ import { parseSuite } from "../../suite/parseSuite.ts";
 import { planConfigs } from "../../plan/plan.ts";
 import type { Config } from "../../plan/types.ts";
 import type { Suite, Threads } from "../../suite/types.ts";
-import type { RunRecord, Shard } from "../../results.ts";
-import { parseShard, shardConfigs } from "../../plan/shard.ts";
-import { openDatabase } from "../../store/db.ts";
-import { Store } from "../../store/store.ts";
-import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken } from "../../models/cacheDirs.ts";
-import { writeRunFile } from "../../store/runFile.ts";
-import { runSuite, runExitCode } from "../../exec/runSuite.ts";
-import { probeMachine } from "../../exec/probeMachine.ts";
-import { gitInfo } from "../../exec/gitInfo.ts";
-import { newRunId } from "../../exec/runId.ts";
+import type { Shard } from "../../results.ts";
+import { checkShardCount, parseShard, shardConfigs } from "../../run/shard.ts";
+import { benchCacheDir, hubCacheDir, hubEndpoint, hubToken, resultsDatabasePath, runFilesPath } from "../../paths.ts";
+import { runExitCode } from "../../run/runSuite.ts";
+import { displayPath, runBench } from "../../run/runBench.ts";
 import { modelSources } from "../modelSources.ts";
 import { checkQualityModels } from "../../models/checkQualityModels.ts";
 import { adhocSuite } from "../adhocSuite.ts";
@@ -51,7 +46,7 @@ export interface BenchArgs {
     repetitions?: number;
     /** Finish an earlier run: its id or `latest`. */
     resume?: string;
-    /** Run only part K of N of the suite's configs (plan/shard.ts). Defaults to the whole suite. */
+    /** Run only part K of N of the suite's configs (run/shard.ts). Defaults to the whole suite. */
     shard?: Shard;
     /** Ad-hoc: a model path or OWNER/REPO/FILE.gguf (`like:` before it: a synthetic clone of it), with `prompt`. */
     model?: string;
@@ -121,6 +116,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
     if (resumeOf != null && args.shard != null && JSON.stringify(args.shard) !== JSON.stringify(resumeOf.run.shard))
         throw new InputError(`--shard ${args.shard.index}/${args.shard.count}: run ${resumeOf.run.id} ran ${resumeOf.run.shard == null ? "the whole suite" : `shard ${resumeOf.run.shard.index}/${resumeOf.run.shard.count}`}; resume it without --shard`);
     const all = planConfigs(suite, { ...(args.filter != null ? { filter: args.filter } : {}), ...(args.repetitions != null ? { repetitions: args.repetitions } : {}) });
+    // a resumed run keeps the split it started with
+    if (shard != null && resumeOf == null) checkShardCount(shard, all.length, suite.name);
     const planned = shard == null ? all : shardConfigs(all, shard);
     await sources.checkAll(planned.map((config) => config.model));
     await checkQualityModels(suite.path, planned);
@@ -148,93 +145,49 @@ export async function benchCommand(argv: string[]): Promise<number> {
     });
     if (adhoc && configs[0]?.model.source === "synthetic")
         console.error(`note: ${visible(configs[0].label)} has random weights: the answer below is gibberish; its speed and memory are real`);
-    const store = new Store(openDatabase(args.db));
     const progress = new ProgressLine();
-    try {
-        const started = new Date().toISOString();
-        // the machine probe (about 1 s) runs beside the first child's start; that child measures only after it is
-        // done. Its failure is handled on this very chain (raised below, after runSuite), never left unobserved.
-        const runReady: Promise<RunRecord> = probeMachine(suite.defaults.gpu).then((facts) => {
-            const run: RunRecord = resumeOf?.run ?? {
-                id: newRunId(suite.name, new Date(), shard),
-                suite: { name: suite.name, path: displayPath(suite.path), sha256: suite.sha256 },
-                startedAt: started,
-                finishedAt: null,
-                status: "running",
-                git: gitInfo(process.cwd()),
-                machine: facts,
-                shard
-            };
-            if (resumeOf == null) store.createRun(run);
+    let referenceMs = 0;
+    const { run, saved, statuses, interrupted, runFile, runFileError } = await runBench({
+        suite, configs, shard, ...(resumeOf != null ? { resume: resumeOf.run } : {}),
+        db: args.db, results: adhoc ? null : args.results,
+        resolveModel: (ref, onProgress, signal) => sources.resolve(ref, onProgress, signal),
+        prefetchModel: (ref, onProgress, signal) => sources.prefetch(ref, onProgress, signal),
+        echo: adhoc,
+        hooks: {
+            ...terminalHooks(adhoc, progress),
+            onReference: (_, reference, computed) => {
+                if (!computed) return;
+                referenceMs += reference.computeMs;
+                progress.note(`reference ${visible(reference.name)} (${visible(reference.file)}): computed in ${formatMs(reference.computeMs)}, cached in ${formatBytes(reference.cacheBytes)}`);
+            }
+        },
+        onRunReady: (run, facts) => {
             progress.clear();
             const part = shard == null ? "" : ` of shard ${shard.index}/${shard.count} (${all.length} in the suite)`;
             console.error(`run ${run.id}: ${configs.length} config(s)${resumeOf != null ? ` missing of ${planned.length}` : ""}${part} · ${visible(facts.cpu)} · ${visible(facts.backend)}`);
-            return run;
-        });
-        runReady.catch(() => undefined);
-        const controller = new AbortController();
-        const onSigint = () => {
-            if (controller.signal.aborted) process.exit(exitCodes.interrupted);
-            console.error("\ninterrupted: saving what is done (Ctrl-C again to quit now)");
-            controller.abort();
-        };
-        process.on("SIGINT", onSigint);
-        let referenceMs = 0;
-        const { interrupted } = await runSuite({
-            run: runReady,
-            configs,
-            store,
-            resolveModel: (ref, onProgress) => sources.resolve(ref, onProgress, controller.signal),
-            prefetchModel: (ref, onProgress) => sources.prefetch(ref, onProgress, controller.signal),
-            signal: controller.signal,
-            echo: adhoc,
-            hooks: {
-                ...terminalHooks(adhoc, progress),
-                onReference: (_, reference, computed) => {
-                    if (!computed) return;
-                    referenceMs += reference.computeMs;
-                    progress.note(`reference ${visible(reference.name)} (${visible(reference.file)}): computed in ${formatMs(reference.computeMs)}, cached in ${formatBytes(reference.cacheBytes)}`);
-                }
-            }
-        }).finally(() => process.off("SIGINT", onSigint));
-        const run = await runReady;
+        },
+        onInterrupt: () => console.error("\ninterrupted: saving what is done (Ctrl-C again to quit now)")
+    });
 
-        const statuses = [...store.configStatuses(run.id).values()];
-        const status = interrupted ? "interrupted" : "completed";
-        store.finishRun(run.id, status, new Date().toISOString());
-        const saved = store.getRun(run.id)!;
-        let runFile: string | null = null;
-        let runFileError: string | null = null;
-        if (!adhoc) {
-            // checked writable before the run; should it fail now anyway, the run is safe in the database
-            runFile = await writeRunFile(args.results, saved.run, saved.configs, { baseDir: process.cwd() }).catch((error: unknown) => {
-                runFileError = `could not write the run file in ${args.results}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
-                return null;
-            });
-        }
-
-        // a suite with only a quality block (or only parallel tests, which have their own table) would print a blank table
-        if (saved.configs.some((record) => record.measurements.some((m) => m.kind !== "parallel") || record.status !== "ok")) console.log(formatResultsTable(saved.configs));
-        const serving = formatServingTable(saved.configs);
-        if (serving !== "") console.log(`\n${serving}`);
-        const quality = formatQualityTable(saved.configs);
-        if (quality.table !== "") console.log(`\n${quality.table}`);
-        const wallMs = Date.now() - invokedAt;
-        const account = workAccount(saved.configs.filter((record) => configs.some((config) => config.id === record.id)), referenceMs);
-        console.error(formatWorkAccount(wallMs, account, formatMs));
-        for (const line of [...warningLines(saved.configs), ...quality.warnings]) console.error(`warning: ${visible(line)}`);
-        const note = syntheticNote(saved.configs);
-        if (note != null) console.error(`note: ${note}`);
-        if (runFileError != null) console.error(`error: ${visible(runFileError)}`);
-        console.error(`saved run ${run.id} in ${visible(args.db)}${runFile != null ? ` and ${visible(displayPath(runFile))}` : ""}`);
-        if (interrupted) {
-            console.error(`resume with: npm run bench -- --resume ${run.id}`);
-            return exitCodes.interrupted;
-        }
-        return runFileError != null ? exitCodes.someFailed : runExitCode(statuses);
-    } finally {
-        store.close();
+    // a suite with only a quality block (or only parallel tests, which have their own table) would print a blank table
+    if (saved.configs.some((record) => record.measurements.some((m) => m.kind !== "parallel") || record.status !== "ok")) console.log(formatResultsTable(saved.configs));
+    const serving = formatServingTable(saved.configs);
+    if (serving !== "") console.log(`\n${serving}`);
+    const quality = formatQualityTable(saved.configs);
+    if (quality.table !== "") console.log(`\n${quality.table}`);
+    const wallMs = Date.now() - invokedAt;
+    const account = workAccount(saved.configs.filter((record) => configs.some((config) => config.id === record.id)), referenceMs);
+    console.error(formatWorkAccount(wallMs, account, formatMs));
+    for (const line of [...warningLines(saved.configs), ...quality.warnings]) console.error(`warning: ${visible(line)}`);
+    const note = syntheticNote(saved.configs);
+    if (note != null) console.error(`note: ${note}`);
+    if (runFileError != null) console.error(`error: ${visible(runFileError)}`);
+    console.error(`saved run ${run.id} in ${visible(args.db)}${runFile != null ? ` and ${visible(displayPath(runFile))}` : ""}`);
+    if (interrupted) {
+        console.error(`resume with: npm run bench -- --resume ${run.id}`);
+        return exitCodes.interrupted;
     }
+    return runFileError != null ? exitCodes.someFailed : runExitCode(statuses);
 }
 
 function parseBenchArgs(argv: string[]): BenchArgs | null {
@@ -255,8 +208,8 @@ function parseBenchArgs(argv: string[]): BenchArgs | null {
     return {
         ...(positionals[0] != null ? { suite: positionals[0] } : {}),
         // an empty variable counts as unset, as huggingface_hub treats HF_HOME and friends
-        db: values.db ?? nonEmpty(process.env.GGUF_BENCH_DB) ?? "results/bench.db",
-        results: values.results ?? nonEmpty(process.env.GGUF_BENCH_RESULTS) ?? "results/runs",
+        db: values.db ?? resultsDatabasePath(),
+        results: values.results ?? runFilesPath(),
         dryRun: values["dry-run"] ?? false,
         ...(values.filter != null ? { filter: values.filter } : {}),
         ...(values.repetitions != null ? { repetitions: settingFlag("--repetitions", "repetitions", values.repetitions) } : {}),
@@ -268,13 +221,4 @@ function parseBenchArgs(argv: string[]): BenchArgs | null {
         ...(values["max-tokens"] != null ? { maxTokens: settingFlag("--max-tokens", "maxTokens", values["max-tokens"]) } : {}),
         ...(values.threads != null ? { threads: settingFlag("--threads", "threads", values.threads) } : {})
     };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-    return value != null && value.trim() !== "" ? value : undefined;
-}
-
-function displayPath(file: string): string {
-    const relative = path.relative(process.cwd(), file);
-    return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
 }

@@ -7,6 +7,11 @@ import { resolveSide } from "../../compare/resolveSide.ts";
 import { colorFor, parseFormat, type Format } from "../../format/serializer.ts";
 import { visible } from "../../format/visible.ts";
 import { parseCommandArgs } from "../parseCommandArgs.ts";
+import { existsSync } from "node:fs";
+import { runFilePaths } from "../../store/importRuns.ts";
+import { readRunFile } from "../../store/readRunFile.ts";
+import type { RunFile } from "../../store/runFile.ts";
+import { resultsDatabasePath, runFilesPath } from "../../paths.ts";
 
 /** Arguments of `compare`. */
 export interface CompareArgs {
@@ -26,6 +31,12 @@ export interface CompareArgs {
     acrossMachines: boolean;
     /** Pool every run of a side that measured a config. Defaults to `false` (the newest run's). */
     pool: boolean;
+    /** Allow the same run on both sides. Defaults to `false`. */
+    sameRun: boolean;
+    /** Read between-run noise from earlier runs. Defaults to `true`. */
+    history: boolean;
+    /** Text: every row. Defaults to `false`. */
+    all: boolean;
     /** Defaults to `$GGUF_BENCH_DB` or `results/bench.db`. */
     db: string;
     /** Defaults to `$GGUF_BENCH_RESULTS` or `results/runs`. */
@@ -36,43 +47,44 @@ const usage = `usage: npm run compare -- BASELINE CANDIDATE [options]
 
 Each side is a run id, \`latest\`, a run file or a folder of them, a git ref (main, a tag, HEAD~1: every run file
 committed there under results/runs, read through git without a checkout) or REF:RUN_ID (one run at a ref).
-A side of several runs (shards, a history) takes each config from the newest run that has it, or with --pool
-from all of them together.
 
-Configs are matched by config id (same model, settings and workload) and prompt/test, within a machine
-(arch, CPU, cores, backend, GPUs) when a side holds several; unmatched ones are listed. With one machine a side,
-the two are compared whatever they are, with a warning listing how their fingerprints differ.
+Which runs: a side is a set of runs. Per suite (its name) and machine, compare takes the newest run of BASELINE
+(with the other shards of it) and the newest run of CANDIDATE that is not also in BASELINE: \`HEAD~1 HEAD\` compares
+the run committed last with the one before it. The same run on both sides is refused (exit 2) unless --same-run;
+so are two sides that hold the same runs. --pool takes every run of a side instead of the newest.
 
-Statistics: for each metric with a direction (tok/s higher is better; ms and bytes lower), both medians and the
-ratio candidate/baseline of geometric means with its 95 % confidence interval and p-value, from Welch's t-test on
-the logs of the raw repetitions (speeds and times vary by a factor, so the log makes a change additive). A change
-is flagged as a regression or an improvement when the whole interval lies beyond --threshold: with 95 %
-confidence it is larger than that. With 3 repetitions a side (the default) a rank test (Mann-Whitney) could never
-flag anything: its smallest two-sided p is 0.10. Welch's t can, but only changes large against the spread of the
-repetitions; raise \`repetitions\` to see smaller ones. Repetitions of one run do not see run-to-run noise (a busy
-machine, a VM's neighbours); bench several runs a side and --pool them to include it. Figures measured once per
-config (load time, peak RSS) get an interval only with --pool; otherwise they are shown, not judged.
+Which configs: by config id, then what is left by label, then by position in the run (when both sides have as many
+left). A changed setting or model changes the id; what differs between configs paired another way is printed
+above the table (\`context: 1024 → 4096\`).
 
-Quality passes (a suite's quality: block) are compared as the item (quality), position by position when both
-sides scored the same text the same way (corpus, context, chunks, tokens): perplexity by the paired t on the
-per-position NLL differences, mean KLD, top-1 and same top-1 by the ratio of paired means (delta method); KLD,
-same top-1 and Δp only against the same reference. Percentiles and max are shown, not judged; so is every
-quality row of passes over different texts. --pool takes the newest run's pass: quality does not vary run to run.
+Statistics: one estimator everywhere, the geometric mean of the repetitions: the value columns show it and the
+change is their ratio, with a 95 % interval from a noise model named on each row:
+  repetitions  Welch's t on the logs of the repetitions (sees only the noise within each run);
+  history      the spread of the same figure over earlier runs of the config on this machine (5 or more, from both
+               sides and --results), used when it is wider: it sees the drift between runs that one run cannot;
+  paired positions  quality passes (a suite's quality: block), position by position.
+Verdicts: regression / improvement when the whole interval lies beyond --threshold, unchanged when it lies inside
+±threshold, inconclusive when it does not (never counted as unchanged). Rows with no interval (one value a side
+and too little history; quality percentiles) are shown, not judged. A config measured while the machine was busy
+(load average above the cores, CPU taken by other processes or stolen) is flagged: a slowdown there is still a
+regression, with a note that the machine may be its cause.
 
 options:
   --threshold PCT       smallest change flagged, in percent (default 5)
   --metric M[,M...]     only these metrics (e.g. decodeTps,ttftMs,kldMean)
-  --format FMT          text (default; coloured on a terminal), md (for a pull-request comment) or json
-  --match id|label|order  pair configs by id (default), by label, or by their order in each run (to compare
-                        runs of two suites that differ in one setting or model)
-  --across-machines     pair configs of different machines too
-  --pool                pool every run of a side that measured a config (their repetitions together; load time
-                        and peak RSS then have one value per run), instead of taking the newest run's
+  --format FMT          text (default; coloured on a terminal), md (a pull-request comment) or json
+  --all                 text: every row, unchanged and not judged too (default: the verdict, then regressions,
+                        improvements and inconclusive rows)
+  --match id|label|order  the first way configs are paired (default id); the later ones pair what is left
+  --across-machines     pair runs and configs of different machines too
+  --pool                every run of a side together (their repetitions pooled) instead of the newest
+  --same-run            allow the same run on both sides
+  --no-history          judge by the repetitions alone, not by earlier runs
   --db PATH             SQLite database for run ids and latest (default: $GGUF_BENCH_DB or results/bench.db)
   --results DIR         folder of run files, here and at git refs (default: $GGUF_BENCH_RESULTS or results/runs)
   -h, --help            this text
 
-exit codes: 0 no regression · 1 a regression beyond the threshold · 2 invalid input`;
+exit codes: 0 no regression · 1 a regression beyond the threshold · 2 invalid input (also: nothing new to compare)`;
 
 export async function compareCommand(argv: string[]): Promise<number> {
     const args = parseCompareArgs(argv);
@@ -88,19 +100,36 @@ export async function compareCommand(argv: string[]): Promise<number> {
         matchBy: args.matchBy,
         acrossMachines: args.acrossMachines,
         pool: args.pool,
+        sameRun: args.sameRun,
+        useHistory: args.history,
+        history: args.history ? await historyRuns(args.results) : [],
         ...(args.metrics != null ? { metrics: args.metrics } : {})
     });
-    if (comparison.rows.length === 0 && comparison.unmatched.length > 0 && args.format !== "json")
-        console.error(`note: no config matched${args.matchBy === "id" ? " by id (a changed setting or model changes the id: try --match label or --match order)" : ""}`);
-    process.stdout.write(compareSerializers[args.format](comparison, { color: colorFor(process.stdout) }));
+    if (comparison.rows.length === 0 && comparison.unmatched.length > 0 && args.format !== "json") console.error("note: no config matched");
+    process.stdout.write(compareSerializers[args.format](comparison, { color: colorFor(process.stdout), all: args.all }));
     if (args.format === "text") for (const line of comparisonWarnings(comparison)) console.error(`warning: ${visible(line)}`);
     return comparison.counts.regression > 0 ? exitCodes.someFailed : exitCodes.ok;
+}
+
+/** The run files of the results folder in the working tree, as history; a file that does not read is skipped. */
+async function historyRuns(results: string): Promise<RunFile[]> {
+    if (!existsSync(results)) return [];
+    const runs: RunFile[] = [];
+    for (const file of runFilePaths([results])) {
+        try {
+            runs.push((await readRunFile(file)).file);
+        } catch {
+            // not a run file this version reads: it only adds history
+        }
+    }
+    return runs;
 }
 
 function parseCompareArgs(argv: string[]): CompareArgs | null {
     const { values, positionals } = parseCommandArgs("compare", argv, {
         threshold: { type: "string" }, metric: { type: "string", multiple: true }, format: { type: "string" },
-        match: { type: "string" }, "across-machines": { type: "boolean" }, pool: { type: "boolean" }, db: { type: "string" }, results: { type: "string" },
+        match: { type: "string" }, "across-machines": { type: "boolean" }, pool: { type: "boolean" },
+        "same-run": { type: "boolean" }, "no-history": { type: "boolean" }, all: { type: "boolean" }, db: { type: "string" }, results: { type: "string" },
         help: { type: "boolean", short: "h" }
     });
     if (values.help) return null;
@@ -123,7 +152,10 @@ function parseCompareArgs(argv: string[]): CompareArgs | null {
         matchBy: match,
         acrossMachines: values["across-machines"] ?? false,
         pool: values.pool ?? false,
-        db: values.db ?? process.env.GGUF_BENCH_DB ?? "results/bench.db",
-        results: values.results ?? process.env.GGUF_BENCH_RESULTS ?? "results/runs"
+        sameRun: values["same-run"] ?? false,
+        history: !(values["no-history"] ?? false),
+        all: values.all ?? false,
+        db: values.db ?? resultsDatabasePath(),
+        results: values.results ?? runFilesPath()
     };
 }

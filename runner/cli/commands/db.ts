@@ -10,6 +10,7 @@ import { applyImport, importRunFiles, planImport, runFilePaths } from "../../sto
 import { withStore } from "../../store/withStore.ts";
 import { printImport } from "../printImport.ts";
 import { parseCommandArgs } from "../parseCommandArgs.ts";
+import { resultsDatabasePath, runFilesPath } from "../../paths.ts";
 import { resolveSide } from "../../compare/resolveSide.ts";
 import { parseFormat, type Format } from "../../format/serializer.ts";
 import { latestRunAlias } from "../../store/store.ts";
@@ -55,7 +56,7 @@ export async function dbCommand(argv: string[]): Promise<number> {
         return exitCodes.ok;
     }
     if (args.action === "show") {
-        const side = await resolveSide(args.inputs[0] ?? latestRunAlias, { db: args.db, results: process.env.GGUF_BENCH_RESULTS ?? "results/runs" });
+        const side = await resolveSide(args.inputs[0] ?? latestRunAlias, { db: args.db, results: runFilesPath() });
         process.stdout.write(side.runs.map((run) => runSerializers[args.format](run)).join("\n"));
         return exitCodes.ok;
     }
@@ -103,7 +104,7 @@ function parseDbArgs(argv: string[]): DbArgs | null {
     return {
         action,
         format: values.format == null ? "text" : parseFormat("--format", values.format),
-        inputs: inputs.length > 0 || action === "show" ? inputs : [process.env.GGUF_BENCH_RESULTS ?? "results/runs"],
-        db: values.db ?? process.env.GGUF_BENCH_DB ?? "results/bench.db"
+        inputs: inputs.length > 0 || action === "show" ? inputs : [runFilesPath()],
+        db: values.db ?? resultsDatabasePath()
     };
 }

@@ -2,14 +2,18 @@
  * `npm run report -- [--db PATH] [--results DIR] [--base PATH] [--out DIR]`: imports the run files into the database,
  * then builds the static site from it; `--preview` serves the built site.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { exitCodes, InputError } from "../../errors.ts";
 import { parseCommandArgs } from "../parseCommandArgs.ts";
+import { nonEmpty, resultsDatabasePath, runFilesPath } from "../../paths.ts";
 import { visible } from "../../format/visible.ts";
 import { importRunFiles, runFilePaths } from "../../store/importRuns.ts";
 import { printImport } from "../printImport.ts";
+import { showFormattingCharacters } from "../visibleInSite.ts";
+import { buildReportInto, checkReportOut, reportMarker, type ProtectedPlaces } from "../reportOutput.ts";
+import { makeDirSync } from "../../makeDir.ts";
 
 /** Arguments of `report`. */
 export interface ReportArgs {
@@ -44,12 +48,14 @@ options:
   --db PATH      results database (default: $GGUF_BENCH_DB or results/bench.db; made when missing)
   --results DIR  run files to import first (default: $GGUF_BENCH_RESULTS or results/runs; none there is fine)
   --base PATH    URL path the site lives under (default: /)
-  --out DIR      where the site is written (default: report/dist)
+  --out DIR      where the site is written (default: report/dist): a new or empty folder, or one an earlier
+                 report build wrote (it holds ${reportMarker}), which is replaced whole; any other folder, and the
+                 results folder, the database's folder, the checkout and the folders above them, are refused
   --preview      serve the built site on localhost (what report:preview runs)
   -h, --help     this text
 
-exit codes: 0 built · 2 invalid input (a bad run file named with the JSON path of the problem: nothing
-imported, nothing built)`;
+exit codes: 0 built · 2 invalid input (a bad run file named with the JSON path of the problem, or an --out that
+is refused: nothing imported, nothing built)`;
 
 export function parseReportArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ReportArgs | null {
     const { values, positionals } = parseCommandArgs("report", argv, {
@@ -61,11 +67,11 @@ export function parseReportArgs(argv: string[], env: NodeJS.ProcessEnv = process
     const base = values.base ?? "/";
     if (!/^\/([A-Za-z0-9._~-]+\/?)*$/.test(base) || /(^|\/)\.\.?(\/|$)/.test(base))
         throw new InputError(`report: --base: expected a URL path such as \`/gguf-bench/\`, got \`${visible(base)}\``);
-    const results = path.resolve(values.results ?? (env.GGUF_BENCH_RESULTS || "results/runs"));
+    const results = path.resolve(values.results ?? runFilesPath(env));
     // a folder named on the command line must be there; the default (or bench's variable) may not exist yet
     if (values.results != null && !existsSync(results)) throw new InputError(`report: --results: no run file or folder at \`${visible(results)}\``);
-    const explicitDb = values.db ?? (env.GGUF_BENCH_DB || undefined);
-    const db = path.resolve(explicitDb ?? "results/bench.db");
+    const explicitDb = values.db ?? nonEmpty(env.GGUF_BENCH_DB);
+    const db = path.resolve(explicitDb ?? resultsDatabasePath(env));
     if (explicitDb != null && !values.preview && !existsSync(db) && runFiles(results).length === 0)
         throw new InputError(`report: --db: no database at \`${visible(db)}\`, and no run files in \`${visible(results)}\` to make one from`);
     return { db, results, base: base.endsWith("/") ? base : `${base}/`, out: path.resolve(values.out ?? path.join(reportRoot, "dist")), preview: values.preview ?? false };
@@ -82,6 +88,9 @@ export async function reportCommand(argv: string[]): Promise<number> {
         console.log(usage);
         return exitCodes.ok;
     }
+    const places: ProtectedPlaces = { results: args.results, db: args.db, checkout: path.dirname(reportRoot), defaultOut: path.join(reportRoot, "dist") };
+    // the output folder is checked before anything is imported or built: a folder the report did not build is never emptied
+    if (!args.preview) checkReportOut(args.out, places);
     if (!args.preview) {
         // the run files are the record: bring them in first, in-process, with db import's checks and refusals (a bad
         // file throws an InputError here, before the database or the output folder is touched)
@@ -91,7 +100,6 @@ export async function reportCommand(argv: string[]): Promise<number> {
     // read by report/astro.config.mjs and report/src/data/site.ts; Astro's telemetry stays off
     process.env.GGUF_BENCH_REPORT_DB = args.db;
     process.env.GGUF_BENCH_REPORT_BASE = args.base;
-    process.env.GGUF_BENCH_REPORT_OUT = args.out;
     process.env.ASTRO_TELEMETRY_DISABLED = "1";
     // Vite fills import.meta.env from these when they are set (a test runner sets BASE_URL=/): the config decides
     for (const name of viteEnvNames) delete process.env[name];
@@ -100,18 +108,24 @@ export async function reportCommand(argv: string[]): Promise<number> {
     // else into ./.astro/ there: working from .cache/report-build keeps it in the project's cache folder, where it
     // still resolves the project's packages, and out of the checkout's other folders
     const buildDir = path.join(path.dirname(reportRoot), ".cache", "report-build");
-    mkdirSync(buildDir, { recursive: true });
+    makeDirSync(buildDir);
     process.chdir(buildDir);
     const shownOut = path.relative(invokedFrom, args.out) || args.out;
     const astro = await import("astro");
     if (args.preview) {
         if (!existsSync(path.join(args.out, "index.html"))) throw new InputError(`report: nothing built in \`${visible(args.out)}\`: run \`npm run report\` first`);
+        process.env.GGUF_BENCH_REPORT_OUT = args.out;
         const server = await astro.preview({ root: reportRoot, logLevel: "info" });
         await server.closed();
         return exitCodes.ok;
     }
     const started = performance.now();
-    await astro.build({ root: reportRoot, logLevel: "warn" });
+    // Astro empties its output folder before it writes: that folder is always a fresh one of the report's own
+    await buildReportInto(args.out, places, async (fresh) => {
+        process.env.GGUF_BENCH_REPORT_OUT = fresh;
+        await astro.build({ root: reportRoot, logLevel: "warn" });
+        showFormattingCharacters(fresh);
+    });
     console.log(`report: built ${visible(shownOut)} from ${existsSync(args.db) ? visible(args.db) : "no database (an empty site)"} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return exitCodes.ok;
 }

@@ -8,7 +8,7 @@ import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import { chunkInput, chunkTargets, type ChunkLayout } from "./chunks.ts";
 import { evaluateChunk, fullRequest, logitOf, topToken, type PositionRequest } from "./evaluateChunk.ts";
 import { argmaxFirst, logSumExp, logSumExpFromWeight } from "./positionMath.ts";
-import { ReferenceWriter, type ReferenceChunk, type ReferenceHeader } from "./referenceFile.ts";
+import { ReferenceWriter, type ReferenceChunk, type ReferenceHeader } from "../../protocol/referenceFile.ts";
 
 export interface ComputeReferenceOptions {
     tokens: readonly Token[];

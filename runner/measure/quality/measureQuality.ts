@@ -5,13 +5,13 @@
  * model whose vocabulary or tokenization differs from the reference's.
  */
 import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
-import type { ReferenceInput } from "../../exec/protocol.ts";
+import type { ReferenceInput } from "../../protocol/protocol.ts";
 import type { QualityPlan } from "../../plan/types.ts";
 import type { QualityRecord } from "../../results.ts";
 import type { Warning } from "../../warnings.ts";
 import { readPeakRssBytes } from "../peakRss.ts";
 import { chunkLayout, type ChunkLayout } from "./chunks.ts";
-import { ReferenceReader } from "./referenceFile.ts";
+import { ReferenceReader } from "../../protocol/referenceFile.ts";
 import { scoreCorpus } from "./scoreCorpus.ts";
 
 /** The corpus as llama-perplexity tokenizes it (`common_tokenize(ctx, text, add_special = true)`): BOS first when the model adds one. */

@@ -12,7 +12,7 @@ import type { QualityPositions } from "../../results.ts";
 import { chunkInput, chunkTargets, type ChunkLayout } from "./chunks.ts";
 import { evaluateChunk, filteredRequest, fullRequest, logitOf, topToken } from "./evaluateChunk.ts";
 import { klExact, klTopK, logSumExp, logSumExpFromWeight } from "./positionMath.ts";
-import type { ReferenceReader } from "./referenceFile.ts";
+import type { ReferenceReader } from "../../protocol/referenceFile.ts";
 
 export interface ScoreCorpusOptions {
     /** The corpus tokens, BOS first when the model adds one. */

@@ -12,7 +12,7 @@ function view(id: string, quant: string, decode: number, rss: number): ConfigVie
         runId: "r", id, position: 0, label: `m ${quant}`, status: "ok", error: null, model: null, params: defaultSettings,
         loadMs: null, peakRssBytes: rss, vramBytes: null, startedAt: "", prompts: ["explain"],
         summaries: { explain: { decodeTps: { n: 3, mean: decode, sd: 1, median: decode, min: decode - 1, max: decode + 1 } } },
-        family: "m", quant, synthetic: quant === "F16", quality: null
+        family: "m", quant, synthetic: quant === "F16", quality: null, machineLoad: null
     };
 }
 

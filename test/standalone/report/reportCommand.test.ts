@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InputError } from "../../../runner/errors.ts";
 import { parseReportArgs } from "../../../runner/cli/commands/report.ts";
-import { writeRunFile } from "../../../runner/store/runFile.ts";
+import { writeRunFile } from "../../../runner/store/writeRunFile.ts";
 import { Store } from "../../../runner/store/store.ts";
 import { config, run, save } from "./handMade.ts";
 

@@ -8,7 +8,7 @@ import { migrations } from "../../../runner/store/migrations.ts";
 import { schemaVersion } from "../../../runner/store/db.ts";
 import { Store } from "../../../runner/store/store.ts";
 import { loadSite } from "../../../report/src/data/loadSite.ts";
-import { openResults } from "../../../report/src/data/openResults.ts";
+import { openResults } from "../../../runner/store/openResults.ts";
 import { headlineTable } from "../../../report/src/data/headlineTable.ts";
 import { latestSections } from "../../../report/src/data/sections.ts";
 import { tradeoffs } from "../../../report/src/data/tradeoff.ts";
@@ -68,6 +68,16 @@ describe("loading the results", () => {
         expect(q4.summaries.quality!.perplexity).toMatchObject({ n: 2, median: expect.closeTo(4, 10) });
         expect(q4.summaries.quality!.kldMean).toMatchObject({ n: 2, median: 0.5, sd: expect.closeTo(0.25, 10) });
         expect(headlineTable(site.configs).columns.map((c) => c.metric)).toContain("kldMean");
+    });
+
+    it("reads what the machine was doing during each config (issue 17), null where it was not recorded", () => {
+        const busy = { loadAverage: 3.1, cores: 2, othersCpu: 0.6, steal: 0, throttleEvents: null };
+        write((store) => save(store, run("r", "2025-01-01T00:00:00.000Z"), [
+            { ...config("busy", { figures: { explain: { decodeTps: [30, 30, 30] } } }), machineLoad: busy },
+            config("old", { figures: { explain: { decodeTps: [30, 30, 30] } } })
+        ]));
+        const site = loaded();
+        expect(site.configs.map((c) => [c.id, c.machineLoad])).toEqual([["busy", busy], ["old", null]]);
     });
 
     it("recomputes summaries from the raw samples and lists runs newest first", () => {
