@@ -2,12 +2,12 @@
  * What a run produces, as the child, the store and the CLI hold it in memory. The run file (store/runFile.ts,
  * docs/run-file.md) is its committed form and holds every field.
  */
-import type { Settings } from "./suite/types.ts";
+import type { ParallelTest, Settings } from "./suite/types.ts";
 import type { Warning } from "./warnings.ts";
 
 export type ConfigStatus = "ok" | "failed" | "crashed" | "timeout" | "skipped";
 export type RunStatus = "running" | "completed" | "interrupted" | "failed";
-export type MeasurementKind = "prompt" | "pp" | "tg" | "pg";
+export type MeasurementKind = "prompt" | "pp" | "tg" | "pg" | "parallel";
 /** Phases of a config's child, in the order they happen. */
 export const phases = ["idle", "load", "warmup", "prefill", "decode", "quality", "unload"] as const;
 export type Phase = typeof phases[number];
@@ -18,13 +18,18 @@ export type Metrics = Record<string, number>;
 /** One measured repetition of one prompt or test. */
 export interface Measurement {
     kind: MeasurementKind;
-    /** Prompt id, or test id such as `pp512`, `tg128`, `pp512+tg128@d4096`. */
+    /** Prompt id, or test id such as `pp512`, `tg128`, `pp512+tg128@d4096`, or a parallel test's level `np4:pp256+tg128`. */
     prompt: string;
     /** 0-based repetition index (warm-ups are not measurements). */
     rep: number;
     metrics: Metrics;
     /** Milliseconds from submitting the prompt to each generated token in hand (stream mode); raw samples behind ttft/ITL. */
     tokenTimesMs?: number[];
+    /**
+     * A parallel level's raw samples: per sequence, ms from the level's start to each of its tokens in hand (the first
+     * from its prompt's last position, then one per decode step); every figure of the level is computed from them.
+     */
+    sequenceTimesMs?: number[][];
 }
 
 export interface RssSample {
@@ -197,6 +202,8 @@ export interface ConfigRecord {
     measurements: Measurement[];
     /** Median, sd, … of every metric per prompt/test, recomputed from `measurements` (see `summarizeMeasurements`). */
     summary: Summaries;
+    /** The parallel (serving-load) tests as asked (their knee settings included); absent or empty when the suite has none. */
+    parallel?: ParallelTest[];
     /** The quality pass with its raw samples; null or absent when the suite has no `quality:` block or the config did not run. */
     quality?: QualityRecord | null;
     outputs: Record<string, string>;

@@ -24,6 +24,8 @@ export type Warning =
     | { kind: "prefillUncounted"; prompt: string }
     /** The corpus holds fewer chunks of `context` tokens than `quality.chunks` asked for; all of them were scored. */
     | { kind: "qualityChunksCapped"; asked: number; available: number; context: number }
+    /** A parallel test's level (and every level above it) was not run: its context would not fit, or llama.cpp refused to make it. */
+    | { kind: "parallelLevelSkipped"; test: string; sequences: number; reason: string }
     /** The first repetition took `ratio` × the median of the rest. */
     | { kind: "firstRunSlow"; prompt: string; metric: string; ratio: number }
     /** sd / mean of a metric over the repetitions. */
@@ -58,6 +60,8 @@ export function warningText(w: Warning): string {
             return `prompt ${w.prompt}: llama.cpp's counters did not cover the whole prompt as prompt eval, so prefillMs is not reported`;
         case "qualityChunksCapped":
             return `quality.chunks ${w.asked}: the corpus holds ${w.available} chunk(s) of ${w.context} tokens; all ${w.available} were scored`;
+        case "parallelLevelSkipped":
+            return `${w.test}: ${w.sequences} sequences and above skipped: ${w.reason}`;
         case "firstRunSlow":
             return `${w.prompt}: the first run took ${w.ratio.toFixed(1)}× the median of the rest: raise \`warmup\``;
         case "highVariance":

@@ -26,6 +26,8 @@ export function resultsTableCells(records: readonly ConfigRecord[]): { header: s
     const errors = new Map<string, string[]>();
     for (const record of records) {
         const items = itemsOf(record);
+        // parallel levels have their own table (servingTable.ts)
+        if (record.status === "ok" && items.length === 0 && record.measurements.length > 0) continue;
         if (record.status !== "ok" || items.length === 0) {
             rows.push([record.label, "", record.status, ""]);
             if (record.error != null) {
@@ -59,7 +61,8 @@ export function formatResultsTable(records: readonly ConfigRecord[]): string {
 
 function itemsOf(record: ConfigRecord): string[] {
     const items: string[] = [];
-    for (const measurement of record.measurements) if (!items.includes(measurement.prompt)) items.push(measurement.prompt);
+    for (const measurement of record.measurements)
+        if (measurement.kind !== "parallel" && !items.includes(measurement.prompt)) items.push(measurement.prompt);
     return items;
 }
 

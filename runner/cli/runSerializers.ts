@@ -7,6 +7,7 @@ import { visible, visibleLines } from "../format/visible.ts";
 import { fromRunFile, type RunFile } from "../store/runFile.ts";
 import { runFileText } from "../store/runFileText.ts";
 import { formatResultsTable, resultsTableCells } from "./resultsTable.ts";
+import { formatServingTable } from "./servingTable.ts";
 
 /** `run 20261129-… of default · Intel Xeon, 2 cores, cpu · node-llama-cpp 3.22.1 (llama.cpp b…) · 2026-11-29T…` */
 export function runHeading(file: RunFile): string {
@@ -18,7 +19,11 @@ export function runHeading(file: RunFile): string {
 }
 
 export const runSerializers: Serializers<RunFile> = {
-    text: (file) => `${visible(runHeading(file))}\n${visibleLines(formatResultsTable(fromRunFile(file).configs))}\n`,
+    text: (file) => {
+        const configs = fromRunFile(file).configs;
+        const serving = formatServingTable(configs);
+        return `${visible(runHeading(file))}\n${visibleLines(formatResultsTable(configs))}\n${serving === "" ? "" : `\n${serving}\n`}`;
+    },
     md: (file) => {
         const { header, rows, errors } = resultsTableCells(fromRunFile(file).configs);
         const line = (cells: string[]) => `| ${cells.map(markdownCell).join(" | ")} |`;

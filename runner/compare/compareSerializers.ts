@@ -11,6 +11,7 @@ import { renderTable } from "../format/table.ts";
 import { visible } from "../format/visible.ts";
 import { qualityItem } from "./compareQuality.ts";
 import { configItem, type Comparison, type MetricRow, type Unmatched, type Verdict } from "./compareSides.ts";
+import type { Knee } from "../stats/knee.ts";
 
 /** Options of the comparison's formats. */
 export interface CompareFormatOptions {
@@ -54,6 +55,16 @@ export function noteLines(c: Comparison): string[] {
         const labels = [...new Set(rows.map((r) => `${r.label} ${r.item}`))];
         const metrics = [...new Set(rows.map((r) => metricDef(r.metric)?.label ?? r.metric))];
         return `${labels.length <= 3 ? labels.join("; ") : `${labels.length} configs`}: ${metrics.join(", ")}: ${note}`;
+    });
+}
+
+/** `model par:pp256+tg128: knee 4 → 8+ sequences; ITL p90 over budget from 8 → none sequences`: one line per test. */
+export function kneeLines(c: Comparison): string[] {
+    const knee = (k: Knee) => (k.knee == null ? "none" : `${k.knee}${k.stillRising ? "+" : ""}`);
+    return c.knees.map((pair) => {
+        const budget = pair.baseline.overBudget == null && pair.candidate.overBudget == null ? ""
+            : `; ITL p90 over budget from ${pair.baseline.overBudget ?? "none"} → ${pair.candidate.overBudget ?? "none"} sequences`;
+        return `${pair.label} ${pair.test}: knee ${knee(pair.baseline)} → ${knee(pair.candidate)} sequences${budget}`;
     });
 }
 
@@ -173,6 +184,8 @@ function compareText(c: Comparison, color: boolean, all: boolean): string {
         lines.push("", `${title}: ${rows.length}`, ...table);
     }
     if (!all && c.counts.unchanged + c.counts["not judged"] > 0) lines.push("", `(${c.counts.unchanged} unchanged and ${c.counts["not judged"]} not judged rows not shown: --all shows every row)`);
+    const knees = kneeLines(c);
+    if (knees.length > 0) lines.push("", "serving knees (baseline → candidate; + : still rising at the highest level):", ...knees.map((line) => `  ${visible(line)}`));
     lines.push("", methodLine(c));
     const notes = noteLines(c);
     if (notes.length > 0) lines.push("", "not judged:", ...notes.map((line) => `  ${visible(line)}`));
@@ -213,6 +226,8 @@ function compareMarkdown(c: Comparison): string {
     const inconclusive = c.rows.filter((r) => r.verdict === "inconclusive");
     if (inconclusive.length > 0)
         lines.push(`<details><summary>${inconclusive.length} inconclusive</summary>`, "", ...markdownTable(c, inconclusive, false), "", "</details>", "");
+    const knees = kneeLines(c);
+    if (knees.length > 0) lines.push(`Serving knees (baseline → candidate; + : still rising): ${knees.map(markdownCell).join("; ")}.`, "");
     lines.push(`<details><summary>all ${c.rows.length} rows</summary>`, "", ...markdownTable(c, c.rows, true), "");
     const notes = noteLines(c);
     if (notes.length > 0) lines.push(`Not judged: ${notes.map(markdownCell).join("; ")}.`, "");

@@ -17,7 +17,8 @@
 import { metricCatalogue, metricDef } from "../metrics/catalogue.ts";
 import { logRatio } from "../stats/logRatio.ts";
 import { logMean, runToRunInterval } from "../stats/runToRun.ts";
-import { samplesByPrompt } from "../stats/summarize.ts";
+import { parallelOutcome, type Knee } from "../stats/knee.ts";
+import { samplesByPrompt, summarizeMeasurements } from "../stats/summarize.ts";
 import { machineKey } from "../store/machineKey.ts";
 import type { RunFile, RunFileQuality } from "../store/runFile.ts";
 import { chooseRuns } from "./chooseRuns.ts";
@@ -81,6 +82,17 @@ export interface Comparison {
     /** Configs measured while the machine was busy (stats/machineBusy.ts' `busyReason`), per side. */
     busy: { side: "baseline" | "candidate"; label: string; config: string; reason: string }[];
     counts: Record<Verdict, number>;
+    /** Each parallel test both sides of a pair ran: its knee on either side (from the levels' pooled repetitions). */
+    knees: KneePair[];
+}
+
+export interface KneePair {
+    machine: string;
+    config: string;
+    label: string;
+    test: string;
+    baseline: Knee;
+    candidate: Knee;
 }
 
 /** Metrics recorded once per config, compared as the item `(config)`. */
@@ -101,6 +113,7 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
     const machinePairs = new Map<string, Comparison["machines"][number]>();
     const pairedDifferences: Comparison["pairedDifferences"] = [];
     const busy: Comparison["busy"] = [];
+    const knees: KneePair[] = [];
     const entryUnmatched = (side: Unmatched["side"], e: Entry, why: string, item?: string): Unmatched =>
         ({ side, machine: e.machine, config: e.config.id, label: e.config.label, ...(item != null ? { item } : {}), why });
     for (const one of chosen.oneSided)
@@ -167,6 +180,16 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
                 const [a, z] = [values(b), values(c)];
                 if (a.length > 0 && z.length > 0) row(configItem, metric, a, z);
             }
+            // a parallel test's levels are rows above (items `np<N>:…`, judged like any test); its knee is listed beside
+            for (const test of parallelOf(c)) {
+                if (!parallelOf(b).some((t) => t.id === test.id)) continue;
+                const knee = (entry: Entry): Knee => {
+                    const { knee, stillRising, overBudget } = parallelOutcome(test, summarizeMeasurements(entry.pooled.flatMap((config) => config.measurements)));
+                    return { knee, stillRising, overBudget };
+                };
+                // the candidate's knee settings judge both sides, so a changed `rise` or budget does not read as a change
+                knees.push({ machine, config: c.config.id, label, test: test.id, baseline: knee(b), candidate: knee(c) });
+            }
             if (wanted == null || qualityMetrics.some((m) => wanted.has(m))) {
                 const [bq, cq] = [qualityOf(b), qualityOf(c)];
                 if (bq != null && cq != null) {
@@ -189,8 +212,13 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
         baseline: sideInfo(baseline, chosen.pairs.flatMap((p) => p.baseline)),
         candidate: sideInfo(candidate, chosen.pairs.flatMap((p) => p.candidate)),
         threshold, level, matchBy, acrossMachines: opts.acrossMachines ?? false,
-        pool, rows, unmatched, machines: [...machinePairs.values()], pairedDifferences, busy, counts
+        pool, rows, unmatched, machines: [...machinePairs.values()], pairedDifferences, busy, counts, knees
     };
+}
+
+/** The entry's parallel tests as its newest run asked them. */
+function parallelOf(entry: Entry) {
+    return [...entry.pooled].reverse().find((config) => (config.parallel?.length ?? 0) > 0)?.parallel ?? [];
 }
 
 /**

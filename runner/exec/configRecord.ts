@@ -41,6 +41,7 @@ export function configRecord(
         model: model == null ? null : modelInfo(model),
         startedAt: startedAt.toISOString(),
         finishedAt: finishedAt.toISOString(),
+        ...(config.parallel != null && config.parallel.length > 0 ? { parallel: config.parallel } : {}),
         ...(outcome.stderr ? { stderr: outcome.stderr } : {})
     };
     if (outcome.status !== "ok") {

@@ -14,6 +14,8 @@
  *   left out. `ttftMs − prefillMs` is then node-llama-cpp's overhead plus the first sampling.
  * - `enginePrefillTps` / `engineDecodeTps`: llama.cpp's counters (engineTimings.ts) for each measured request.
  * - pp/tg/pg tests: wall clock around `evaluateWithoutGeneratingNewTokens` (runBenchTest.ts), plus the counters.
+ * - parallel tests: after those, the one-sequence context disposed, a context of N sequences per level
+ *   (measureParallel.ts), every sequence's token times kept.
  * - quality (the suite's `quality:` block): after the prompts and tests, in a context of its own (quality/measureQuality.ts);
  *   `peakRssBytes` is read before it, so speed and memory figures are the same with or without a quality pass, and
  *   the pass's own high-water mark goes with its record.
@@ -39,6 +41,7 @@ import { tokenRandom } from "./randomTokens.ts";
 import { benchTestKind, runBenchTest } from "./runBenchTest.ts";
 import { peakSampledRss, startRssSampler, type RssSampler } from "./rssSampler.ts";
 import { downsampleRss } from "../stats/downsampleRss.ts";
+import { measureParallel, parallelUnits } from "./measureParallel.ts";
 import { uniqueWarnings, type Warning } from "../warnings.ts";
 import { dict } from "../dict.ts";
 
@@ -70,8 +73,9 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
     const params = config.params;
     const log = new LlamaLog();
     const sampler = await startRssSampler();
-    const speed = config.prompts.length + config.tests.length > 0;
-    const units = { done: 0, total: (params.warmup + params.repetitions) * (config.prompts.length + config.tests.length) };
+    const parallel = config.parallel ?? [];
+    const speed = config.prompts.length + config.tests.length + parallel.length > 0;
+    const units = { done: 0, total: (params.warmup + params.repetitions) * (config.prompts.length + config.tests.length) + parallelUnits(parallel, params) };
     const report = (phase: Phase, step: string, tps?: number) => {
         sampler.setPhase(phase);
         const fraction = units.total > 0 ? Math.min(1, units.done / units.total) : undefined;
@@ -107,6 +111,19 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
             outputs[prompt.id] = output;
         }
         if (config.tests.length > 0) measurements.push(...await measureTests(run, config, params));
+        let contextAlive = true;
+        if (parallel.length > 0) {
+            // each level makes its own context: the one-sequence context goes first, so a level's memory is its own
+            await context.dispose();
+            contextAlive = false;
+            measurements.push(...await measureParallel({
+                opened, log, sampler, report, warnings, warmup, units,
+                checkThreads: (levelContext, kind) => {
+                    const warning = opened!.threadSwitch.check(levelContext, kind);
+                    if (warning != null) threadWarnings.set(JSON.stringify(warning), warning);
+                }
+            }, parallel, params));
+        }
         if (hooks.onText != null && config.prompts.length > 0)
             warnings.push({ kind: "echoInTimedLoop" });
 
@@ -118,11 +135,12 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         if (config.quality != null && corpus != null) {
             let qualitySequence = sequence;
             if (speed) {
-                await context.dispose();
+                if (contextAlive) await context.dispose();
                 // back to the context's full thread count (decode left the budget at the decode threads)
                 opened.threadSwitch.forContext();
                 context = await createContext(model, qualityParams(params, config.quality), opened.threadSwitch, log, warnings);
                 qualitySequence = context.getSequence();
+                contextAlive = true;
             }
             report("quality", "quality chunk 0");
             quality = await measureQuality({
@@ -136,7 +154,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
         }
 
         report("unload", "unloading");
-        await context.dispose();
+        if (contextAlive) await context.dispose();
         opened.threadSwitch.release();
         await model.dispose();
         const rssTimeline = await sampler.stop();

@@ -132,13 +132,16 @@ export async function openModel(modelPath: string, params: Settings, log: LlamaL
 
 /**
  * A context with the config's settings (`params.context` cells, batches of `params.batch` capped to the context,
- * the KV type, flash attention, the thread switch's count), checked against what llama.cpp reports; adjustments
+ * the KV type, flash attention, the thread switch's count; `sequences` of them, each with its own `params.context`
+ * cells, for a parallel level), checked against what llama.cpp reports; adjustments
  * go to `warnings`.
  */
-export async function createContext(model: LlamaModel, params: Settings, threadSwitch: ThreadSwitch, log: LlamaLog, warnings: Warning[]): Promise<LlamaContext> {
+export async function createContext(model: LlamaModel, params: Settings, threadSwitch: ThreadSwitch, log: LlamaLog, warnings: Warning[], sequences = 1): Promise<LlamaContext> {
     const kvType = kvGgmlType(params.kvType);
     const context = await withLlamaReason(log, () => model.createContext({
+        // per sequence: node-llama-cpp gives each of `sequences` its own `contextSize` cells
         contextSize: params.context,
+        sequences,
         batchSize: Math.min(params.batch, params.context),
         threads: threadSwitch.contextThreads,
         flashAttention: params.flashAttention,

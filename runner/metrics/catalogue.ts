@@ -47,9 +47,9 @@ const definitions: readonly MetricDef[] = [
     count("genTokens", "generated tokens", "Tokens generated (or the tg size of a test)."),
     latency("ttftMs", "TTFT", 1, "From submitting the prompt to the first generated token in hand: prefill, first decode and sampling."),
     latency("prefillMs", "prefill time", 1, "llama.cpp's prompt-eval time for the request."),
-    speed("prefillTps", "prefill", "Prompt tokens per second: promptTokens / prefill time (pp tests: pp / timed pp)."),
+    speed("prefillTps", "prefill", "Prompt tokens per second: promptTokens / prefill time (pp tests: pp / timed pp; parallel levels: sequences × prompt / ppMs, S_PP)."),
     latency("decodeMs", "decode time", 1, "From the first to the last generated token."),
-    speed("decodeTps", "decode", "(genTokens − 1) / decodeMs for prompts; tg / timed tg for tests."),
+    speed("decodeTps", "decode", "(genTokens − 1) / decodeMs for prompts; tg / timed tg for tests; sequences × gen / tgMs for parallel levels (S_TG)."),
     latency("itlP50Ms", "ITL p50", 2, "Median gap between consecutive generated tokens (time to first token excluded)."),
     latency("itlP90Ms", "ITL p90", 2, "90th percentile gap between consecutive generated tokens."),
     latency("itlP99Ms", "ITL p99", 2, "99th percentile gap between consecutive generated tokens."),
@@ -62,7 +62,15 @@ const definitions: readonly MetricDef[] = [
     latency("ppMs", "pp time", 1, "Timed prompt processing of a pp or pg test."),
     latency("tgMs", "tg time", 1, "Timed generation of a tg or pg test."),
     latency("pgMs", "pg time", 1, "pp then tg, timed together as llama-bench does."),
-    speed("pgTps", "pg", "(pp + tg) / (ppMs + tgMs), as llama-bench reports pg."),
+    speed("pgTps", "pg", "(pp + tg) / (ppMs + tgMs), as llama-bench reports pg (parallel levels: × sequences, llama-batched-bench's S)."),
+    // per measurement: parallel (serving-load) levels; prefillTps / decodeTps / pgTps there are aggregates over the
+    // sequences (llama-batched-bench's S_PP, S_TG, S), ttftMs the median over sequences, ITL pooled over them
+    { name: "sequences", label: "sequences", unit: "", better: "none", group: "count", digits: 0, description: "Sequences evaluated together in one context (a parallel level)." },
+    count("kvCells", "KV cells", "Cells the level's sequences hold at its end (their state lengths, as node-llama-cpp counts them)."),
+    memory("levelRssBytes", "level RSS", "Resident memory at the end of a parallel level, its context of N sequences alive and filled."),
+    memory("levelPeakRssBytes", "level peak RSS", "The child's high-water mark after a parallel level (levels run ascending)."),
+    memory("levelVramBytes", "level VRAM", "Device memory a parallel level's context took, where the backend reports it."),
+    latency("engineMs", "engine time", 1, "llama.cpp's own decode time for a parallel level (prompt eval + eval counters): what is left of pgMs is node-llama-cpp's."),
     // per config
     latency("loadMs", "load", 0, "Model load time in the child."),
     latency("startMs", "child start", 0, "From forking the child to its ready message (Node, node-llama-cpp, backend)."),

@@ -1,13 +1,41 @@
 /** Estimate + what this machine has free → does the config fit? Used by --dry-run and by the child before loading. */
-import type { Llama } from "node-llama-cpp";
+import type { Llama, LlamaModel } from "node-llama-cpp";
 import type { Settings } from "../suite/types.ts";
-import { checkFit, estimateConfigMemory, type FitResult, type MemoryEstimate } from "./fit.ts";
+import { checkFit, estimateConfigMemory, kvGgmlType, type FitResult, type MemoryEstimate } from "./fit.ts";
+
+/** What this machine has free now, as checkFit reads it. */
+async function availableMemory(llama: Llama) {
+    const [ram, vram] = await Promise.all([llama.getRamState(), llama.getVramState()]);
+    const unifiedMemory = vram.unifiedSize > 0 || (process.platform === "darwin" && process.arch === "arm64" && llama.gpu === "metal");
+    return { freeRamBytes: ram.free, totalRamBytes: ram.total, freeVramBytes: vram.free, unifiedMemory };
+}
+
+/**
+ * Whether one more context of `sequences` sequences (each `params.context` cells) fits beside the loaded model: a
+ * parallel level, checked before it is made, from node-llama-cpp's estimate for that context alone against what is
+ * free now (the model is already counted there).
+ */
+export async function sequencesFit(model: LlamaModel, params: Settings, sequences: number): Promise<FitResult> {
+    const kvType = kvGgmlType(params.kvType);
+    const context = await model.fileInsights.estimateContextResourceRequirementsV2({
+        contextSize: params.context,
+        modelGpuLayers: model.gpuLayers,
+        batchSize: Math.min(params.batch, params.context),
+        sequences,
+        flashAttention: params.flashAttention,
+        kvCacheKeyType: kvType,
+        kvCacheValueType: kvType
+    });
+    const estimate: MemoryEstimate = {
+        gpuLayers: model.gpuLayers, problems: [], modelRamBytes: 0, modelVramBytes: 0,
+        contextRamBytes: context.cpuRam, contextVramBytes: context.gpuVram, totalRamBytes: context.cpuRam, totalVramBytes: context.gpuVram
+    };
+    return checkFit(estimate, await availableMemory(model.llama));
+}
 
 export async function configFit(modelPath: string, params: Settings, llama: Llama): Promise<{ estimate: MemoryEstimate; fit: FitResult }> {
     const estimate = await estimateConfigMemory(modelPath, params, llama);
-    const [ram, vram] = await Promise.all([llama.getRamState(), llama.getVramState()]);
-    const unifiedMemory = vram.unifiedSize > 0 || (process.platform === "darwin" && process.arch === "arm64" && llama.gpu === "metal");
-    const fit = checkFit(estimate, { freeRamBytes: ram.free, totalRamBytes: ram.total, freeVramBytes: vram.free, unifiedMemory });
+    const fit = checkFit(estimate, await availableMemory(llama));
     return { estimate, fit };
 }
 

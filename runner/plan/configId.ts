@@ -5,14 +5,14 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { defaultSettings, type BenchTest, type Prompt, type Settings } from "../suite/types.ts";
+import { defaultSettings, type BenchTest, type ParallelTest, type Prompt, type Settings } from "../suite/types.ts";
 import { canonicalJson } from "./canonicalJson.ts";
 import type { ModelRef, QualityPlan } from "./types.ts";
 
 /** Settings that change how long or how often a config runs, not what one measurement measures. */
 const notIdentity = ["repetitions", "warmup", "timeout"] as const satisfies readonly (keyof Settings)[];
 
-export function configId(config: { model: ModelRef; params: Settings; prompts: Prompt[]; tests: BenchTest[]; quality?: QualityPlan }): string {
+export function configId(config: { model: ModelRef; params: Settings; prompts: Prompt[]; tests: BenchTest[]; parallel?: ParallelTest[]; quality?: QualityPlan }): string {
     const params: Partial<Settings> = { ...config.params };
     for (const key of notIdentity) delete params[key];
     // the default engine is left out, so configs planned before the setting existed keep their ids
@@ -22,7 +22,11 @@ export function configId(config: { model: ModelRef; params: Settings; prompts: P
         params,
         prompts: config.prompts.map((p) => ({ id: p.id, kind: p.kind, sha256: sha256(p.text) })),
         tests: config.tests.map((t) => ({ id: t.id, pp: t.pp, tg: t.tg, depth: t.depth })),
-        // only when present: ids of configs without a quality pass stay what they were
+        // only when present: ids of configs without parallel tests or a quality pass stay what they were; the knee
+        // settings (rise, itlP90Ms) judge the numbers, they do not change them
+        ...(config.parallel != null && config.parallel.length > 0
+            ? { parallel: config.parallel.map((t) => ({ id: t.id, sequences: t.sequences, prompt: t.prompt, gen: t.gen, shared: t.shared })) }
+            : {}),
         ...(config.quality != null ? { quality: qualityIdentity(config.quality) } : {})
     };
     return sha256(canonicalJson(identity)).slice(0, 12);

@@ -30,6 +30,7 @@ export function planConfigs(suite: Suite, opts: PlanOptions = {}): Config[] {
             if (opts.repetitions !== undefined) params.repetitions = opts.repetitions;
             const base = {
                 model, params, prompts: suite.prompts, tests: suite.tests,
+                ...(suite.parallel != null && suite.parallel.length > 0 ? { parallel: suite.parallel } : {}),
                 ...(suite.quality != null ? { quality: qualityPlan(suite.quality, model) } : {})
             };
             const config: Config = { id: configId(base), label: [modelLabel(model), ...pointLabel(point)].join(" "), ...base };

@@ -1,4 +1,4 @@
-import type { BenchTest, LikeRef, Prompt, QualitySpec, Settings } from "../suite/types.ts";
+import type { BenchTest, LikeRef, ParallelTest, Prompt, QualitySpec, Settings } from "../suite/types.ts";
 
 /** One model after the plan expanded quant lists: what a config runs. Resolution to a file comes later. */
 export type ModelRef =
@@ -25,6 +25,8 @@ export interface Config {
     params: Settings;
     prompts: Prompt[];
     tests: BenchTest[];
+    /** Serving-load tests, run after the pp/tg tests; absent when the suite has none. */
+    parallel?: ParallelTest[];
     /** The quality pass after the prompts and tests, when the suite has a `quality:` block. */
     quality?: QualityPlan;
 }

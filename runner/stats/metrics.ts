@@ -93,3 +93,37 @@ export function benchTestMetrics({ pp, tg, ppMs, tgMs, depth }: { pp: number; tg
     }
     return metrics;
 }
+
+/**
+ * The figures of one repetition of a parallel level, from its raw samples: `sequenceTimesMs[i]` holds sequence i's
+ * token times (ms from the level's start; the first token comes from its prompt's last position, then one per decode
+ * step), as llama-batched-bench times the same work:
+ * - `ppMs`: until every prompt was evaluated (the last first token); `prefillTps` = sequences × prompt / ppMs (S_PP);
+ * - `tgMs`: from then until every sequence's last decode; `decodeTps` = sequences × gen / tgMs (S_TG);
+ * - `pgMs` / `pgTps`: the whole level, (prompt + gen) × sequences / pgMs (S);
+ * - `ttftMs`: the median over sequences of their first token's time; `itlP50Ms` … `itlP99Ms`: percentiles of every
+ *   sequence's gaps between consecutive tokens, pooled (the latency one user sees, whichever user).
+ */
+export function parallelLevelMetrics({ sequenceTimesMs, prompt, gen }: { sequenceTimesMs: readonly (readonly number[])[]; prompt: number; gen: number }): Metrics {
+    const sequences = sequenceTimesMs.length;
+    const metrics: Metrics = { sequences, promptTokens: prompt, genTokens: gen };
+    if (sequences === 0 || sequenceTimesMs.some((times) => times.length === 0)) return metrics;
+    const firsts = sequenceTimesMs.map((times) => times[0]!).sort((a, b) => a - b);
+    const ppMs = firsts.at(-1)!;
+    const pgMs = Math.max(...sequenceTimesMs.map((times) => times.at(-1)!));
+    metrics.ppMs = ppMs;
+    if (ppMs > 0) metrics.prefillTps = ((sequences * prompt) / ppMs) * 1000;
+    metrics.ttftMs = percentile(firsts, 50);
+    if (sequenceTimesMs.every((times) => times.length > 1)) {
+        const tgMs = pgMs - ppMs;
+        metrics.tgMs = tgMs;
+        if (tgMs > 0) metrics.decodeTps = ((sequences * gen) / tgMs) * 1000;
+        const gaps = sequenceTimesMs.flatMap((times) => interTokenGaps(times)).sort((a, b) => a - b);
+        metrics.itlP50Ms = percentile(gaps, 50);
+        metrics.itlP90Ms = percentile(gaps, 90);
+        metrics.itlP99Ms = percentile(gaps, 99);
+    }
+    metrics.pgMs = pgMs;
+    if (pgMs > 0) metrics.pgTps = ((sequences * (prompt + gen)) / pgMs) * 1000;
+    return metrics;
+}

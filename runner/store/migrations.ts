@@ -198,5 +198,37 @@ export const migrations: readonly string[] = [
     `
     ALTER TABLE configs ADD COLUMN engine TEXT CHECK (engine IS NULL OR json_valid(engine));
     UPDATE configs SET params = json_set(params, '$.engine', 'prebuilt') WHERE json_type(params, '$.engine') IS NULL;
+    `,
+    // 8 (issue #21): parallel (serving-load) tests: measurements of kind `parallel` (SQLite cannot alter a CHECK, so the
+    // table is rebuilt, ids kept for the metrics that point at them) with every sequence's token times, and a config's
+    // parallel tests as asked (their knee settings); null for configs without any
+    `
+    DROP VIEW samples;
+    CREATE TABLE measurements_new (
+        id                 INTEGER PRIMARY KEY,
+        run_id             TEXT NOT NULL,
+        config_id          TEXT NOT NULL,
+        kind               TEXT NOT NULL CHECK (kind IN ('prompt', 'pp', 'tg', 'pg', 'parallel')),
+        prompt             TEXT NOT NULL,
+        rep                INTEGER NOT NULL CHECK (rep >= 0),
+        token_times_ms     TEXT CHECK (token_times_ms IS NULL OR json_valid(token_times_ms)),
+        -- a parallel level: per sequence, ms from the level's start to each of its tokens (JSON list of lists)
+        sequence_times_ms  TEXT CHECK (sequence_times_ms IS NULL OR json_valid(sequence_times_ms)),
+        FOREIGN KEY (run_id, config_id) REFERENCES configs (run_id, id) ON DELETE CASCADE,
+        UNIQUE (run_id, config_id, prompt, rep)
+    ) STRICT;
+    INSERT INTO measurements_new (id, run_id, config_id, kind, prompt, rep, token_times_ms)
+    SELECT id, run_id, config_id, kind, prompt, rep, token_times_ms FROM measurements;
+    DROP TABLE measurements;
+    ALTER TABLE measurements_new RENAME TO measurements;
+
+    ALTER TABLE configs ADD COLUMN parallel TEXT CHECK (parallel IS NULL OR json_valid(parallel));
+
+    CREATE VIEW samples AS
+    SELECT m.run_id, m.config_id, c.label, c.status AS config_status, m.kind, m.prompt, m.rep,
+           x.name AS metric, x.value
+    FROM metrics x
+    JOIN measurements m ON m.id = x.measurement_id
+    JOIN configs c ON c.run_id = m.run_id AND c.id = m.config_id;
     `
 ];

@@ -10,7 +10,7 @@ import runFileSchemaJson from "../../run-file.schema.json" with { type: "json" }
 import { describeValue, InputError } from "../errors.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 import { SchemaChecker, type SchemaPath } from "../suite/checkSchema.ts";
-import { runFileSchema, type RunFile, type RunFileQuality } from "./runFile.ts";
+import { runFileSchema, withKnee, type RunFile, type RunFileQuality } from "./runFile.ts";
 import { qualityFigures } from "../stats/qualityFigures.ts";
 import { defaultSettings, reservedPromptId, type Settings } from "../suite/types.ts";
 import { warningText } from "../warnings.ts";
@@ -74,7 +74,8 @@ export function parseRunFile(text: string, source: string): ReadRunFile {
             fail(["schema"], `run file schema ${schema} is newer than this gguf-bench reads (1 to ${runFileSchema}): update gguf-bench`);
         fail(["schema"], `expected 1 or ${runFileSchema}, got ${describeValue(schema)}`);
     }
-    const upgraded = withAddedKeys(schema === 1 ? upgradeSchema1(raw) : raw);
+    const base = schema === 1 ? upgradeSchema1(raw) : raw;
+    const upgraded = withAddedKeys(base);
 
     const issue = checker.check(upgraded);
     if (issue != null) {
@@ -84,25 +85,29 @@ export function parseRunFile(text: string, source: string): ReadRunFile {
     const file = orderedRunFile(upgraded as unknown as RunFile);
     checkSense(file, schema === 1 ? 1 : 2, fail);
     const ignored: string[] = [];
-    unknownKeys(upgraded, file, [], ignored);
+    // against the file as written: an added key's "nothing recorded" value is not written back (runFileText.ts)
+    unknownKeys(base, file, [], ignored);
     return { file, schema: schema === 1 ? 1 : 2, ignored };
 }
 
 /**
  * Keys added to schema 2 after its first files were written are optional to the reader, with the value that means
- * "nothing recorded": `asked` (`{}`), `quality` (null), `machineLoad` (null), `engine` (null). A key added later goes
- * here too, so that every schema-2 file stays readable. A setting added later is filled with its default in `params`,
- * which is what those configs ran: `engine` (`prebuilt`).
+ * "nothing recorded": `asked` (`{}`), `quality` (null), `machineLoad` (null), `engine` (null), `parallel` (`[]`), a
+ * measurement's `sequenceTimesMs` (null). A key added later goes here too, so that every schema-2 file stays readable.
+ * A setting added later is filled with its default in `params`, which is what those configs ran: `engine` (`prebuilt`).
  */
 function withAddedKeys(raw: Record<string, unknown>): Record<string, unknown> {
     if (!Array.isArray(raw.configs)) return raw;
-    const added = { asked: {}, quality: null, machineLoad: null, engine: null };
+    const added = { asked: {}, quality: null, machineLoad: null, engine: null, parallel: [] };
+    const addedToMeasurement = { sequenceTimesMs: null };
     return {
         ...raw,
         configs: raw.configs.map((config: unknown) => {
             if (!isMapping(config)) return config;
             const params = isMapping(config.params) && !Object.hasOwn(config.params, "engine") ? { ...config.params, engine: defaultSettings.engine } : config.params;
-            return { ...added, ...config, params };
+            const measurements = Array.isArray(config.measurements)
+                ? config.measurements.map((m: unknown) => (isMapping(m) ? { ...addedToMeasurement, ...m } : m)) : config.measurements;
+            return { ...added, ...config, params, ...(measurements !== undefined ? { measurements } : {}) };
         })
     };
 }
@@ -151,8 +156,9 @@ export function schema1View(file: RunFile): RunFile {
             params: "threadsBatch" in config.params ? config.params : { ...config.params as Settings, threadsBatch: (config.params as Settings).threads },
             startedAt: null,
             finishedAt: null,
-            measurements: config.measurements.map((m) => ({ ...m, tokenTimesMs: null })),
+            measurements: config.measurements.map((m) => ({ ...m, tokenTimesMs: null, sequenceTimesMs: null })),
             summary: {},
+            parallel: [],
             quality: null,
             warnings: config.warnings.map((w) => (w.kind === "note" ? w : { kind: "note", text: warningText(w) })),
             rssTimeline: [],
@@ -183,6 +189,9 @@ function checkSense(file: RunFile, schema: 1 | 2, fail: (at: SchemaPath, message
             m.tokenTimesMs?.forEach((t, j) => {
                 if (j > 0 && t < m.tokenTimesMs![j - 1]!) fail(["configs", c, "measurements", i, "tokenTimesMs", j], `expected token times in order, got ${t} after ${m.tokenTimesMs![j - 1]}`);
             });
+            m.sequenceTimesMs?.forEach((times, k) => times.forEach((t, j) => {
+                if (j > 0 && t < times[j - 1]!) fail(["configs", c, "measurements", i, "sequenceTimesMs", k, j], `expected token times in order, got ${t} after ${times[j - 1]}`);
+            }));
         });
         if (file.run.shard != null && file.run.shard.index > file.run.shard.count)
             fail(["run", "shard", "index"], `expected a shard index from 1 to ${file.run.shard.count}, got ${file.run.shard.index}`);
@@ -196,6 +205,12 @@ function checkSense(file: RunFile, schema: 1 | 2, fail: (at: SchemaPath, message
         // schema 1 carried its summary under other keys (dropped on reading); from schema 2 the summary is always written
         checkSummary(config.summary, computed, ["configs", c, "summary"], schema, fail);
         if (config.quality != null) checkQuality(config.quality, ["configs", c, "quality"], fail);
+        config.parallel?.forEach((test, t) => {
+            const derived = withKnee(test, computed);
+            for (const key of ["knee", "stillRising", "overBudget"] as const)
+                if (test[key] !== derived[key])
+                    fail(["configs", c, "parallel", t, key], `expected ${String(derived[key])} (recomputed from the measurements), got ${String(test[key])}: the file no longer agrees with itself (edited by hand?)`);
+        });
     });
 }
 

@@ -5,9 +5,10 @@
  */
 import { homedir } from "node:os";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import type { ConfigRecord, EngineInfo, MachineLoad, Measurement, ModelInfo, QualityRecord, RunRecord } from "../results.ts";
+import type { ConfigRecord, EngineInfo, MachineLoad, Measurement, ModelInfo, QualityRecord, RunRecord, Summaries } from "../results.ts";
 import { qualityFigures, type QualityFigures } from "../stats/qualityFigures.ts";
-import type { Settings } from "../suite/types.ts";
+import { parallelOutcome } from "../stats/knee.ts";
+import type { ParallelTest, Settings } from "../suite/types.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 
 /** Version of the run file format; bump it when a reader would misread the new shape (new keys do not need one). */
@@ -18,9 +19,18 @@ export interface RunFileModel extends Omit<ModelInfo, "repo"> {
 }
 
 /** A measurement as the file holds it: every key present, `tokenTimesMs` null where tokens were not timed. */
-export interface RunFileMeasurement extends Omit<Measurement, "tokenTimesMs"> {
+export interface RunFileMeasurement extends Omit<Measurement, "tokenTimesMs" | "sequenceTimesMs"> {
     /** ms from submitting the prompt to each generated token (stream mode); null where tokens were not timed. */
     tokenTimesMs: number[] | null;
+    /** A parallel level: per sequence, ms from the level's start to each of its tokens; absent (null when read) for other measurements. */
+    sequenceTimesMs?: number[][] | null;
+}
+
+/** A parallel test as asked, with its knee (derived: recomputed from the summaries when written, checked when read). */
+export interface RunFileParallel extends ParallelTest {
+    knee: number | null;
+    stillRising: boolean;
+    overBudget: number | null;
 }
 
 /**
@@ -40,13 +50,15 @@ export interface RunFileQuality extends QualityRecord {
  * derived: recomputed from `measurements` whenever the file is written, checked against them when it is read.
  * `rssTimeline` is downsampled as stats/downsampleRss.ts says; the database holds the same samples.
  */
-export interface RunFileConfig extends Omit<ConfigRecord, "model" | "asked" | "measurements" | "quality" | "stderr" | "machineLoad" | "engine"> {
+export interface RunFileConfig extends Omit<ConfigRecord, "model" | "asked" | "measurements" | "parallel" | "quality" | "stderr" | "machineLoad" | "engine"> {
     model: RunFileModel | null;
     /** What was asked, for each setting where it differs from `params`; `{}` when everything ran as asked. */
     asked: Partial<Settings>;
     /** The llama.cpp binary the config ran on; null when not recorded (it never loaded, or the file is older). */
     engine: EngineInfo | null;
     measurements: RunFileMeasurement[];
+    /** The parallel tests as asked, with their knees; absent (`[]` when read) when the suite has none. */
+    parallel?: RunFileParallel[];
     /** The quality pass; null when the suite has none or the config did not get to it. */
     quality: RunFileQuality | null;
     /** The child's stderr tail (kept for configs that did not end ok); null when none was kept. */
@@ -84,7 +96,9 @@ export function toRunFile(run: RunRecord, configs: readonly ConfigRecord[], opts
             machine: run.machine,
             shard: run.shard
         },
-        configs: configs.map((config): RunFileConfig => ({
+        configs: configs.map((config): RunFileConfig => {
+            const summary = summarizeMeasurements(config.measurements);
+            return {
             id: config.id,
             label: config.label,
             status: config.status,
@@ -100,8 +114,12 @@ export function toRunFile(run: RunRecord, configs: readonly ConfigRecord[], opts
             warmupMs: config.warmupMs,
             peakRssBytes: config.peakRssBytes,
             vramBytes: config.vramBytes,
-            measurements: config.measurements.map((m) => ({ kind: m.kind, prompt: m.prompt, rep: m.rep, metrics: m.metrics, tokenTimesMs: m.tokenTimesMs ?? null })),
-            summary: summarizeMeasurements(config.measurements),
+            measurements: config.measurements.map((m) => ({
+                kind: m.kind, prompt: m.prompt, rep: m.rep, metrics: m.metrics, tokenTimesMs: m.tokenTimesMs ?? null,
+                ...(m.sequenceTimesMs != null ? { sequenceTimesMs: m.sequenceTimesMs } : {})
+            })),
+            summary,
+            ...(config.parallel != null && config.parallel.length > 0 ? { parallel: config.parallel.map((test) => withKnee(test, summary)) } : {}),
             quality: config.quality == null ? null : {
                 ...config.quality,
                 corpus: { ...config.quality.corpus, path: toPortable(config.quality.corpus.path) },
@@ -112,8 +130,15 @@ export function toRunFile(run: RunRecord, configs: readonly ConfigRecord[], opts
             rssTimeline: config.rssTimeline,
             stderr: config.stderr ?? null,
             machineLoad: config.machineLoad ?? null
-        }))
     };
+        })
+    };
+}
+
+/** A parallel test with the knee its levels' summaries give. */
+export function withKnee(test: ParallelTest, summary: Summaries): RunFileParallel {
+    const { knee, stillRising, overBudget } = parallelOutcome(test, summary);
+    return { ...test, knee, stillRising, overBudget };
 }
 
 /** The records a run file holds, as the store saves them (summaries recomputed). */
@@ -121,7 +146,9 @@ export function fromRunFile(file: RunFile): { run: RunRecord; configs: ConfigRec
     const run: RunRecord = { ...file.run, suite: { ...file.run.suite }, git: { ...file.run.git } };
     const configs = file.configs.map((c): ConfigRecord => {
         const { repo, ...model } = c.model ?? { repo: null };
-        const measurements = c.measurements.map(({ tokenTimesMs, ...m }) => (tokenTimesMs == null ? m : { ...m, tokenTimesMs }));
+        const measurements = c.measurements.map(({ tokenTimesMs, sequenceTimesMs, ...m }) => ({
+            ...m, ...(tokenTimesMs != null ? { tokenTimesMs } : {}), ...(sequenceTimesMs != null ? { sequenceTimesMs } : {})
+        }));
         return {
             id: c.id,
             label: c.label,
@@ -138,6 +165,7 @@ export function fromRunFile(file: RunFile): { run: RunRecord; configs: ConfigRec
             vramBytes: c.vramBytes,
             measurements,
             summary: summarizeMeasurements(measurements),
+            ...(c.parallel != null && c.parallel.length > 0 ? { parallel: c.parallel.map(withoutKnee) } : {}),
             quality: c.quality == null ? null : withoutFigures(c.quality),
             ...(c.machineLoad != null ? { machineLoad: c.machineLoad } : {}),
             outputs: c.outputs,
@@ -166,6 +194,10 @@ export function portablePath(path: string, baseDir: string, homeDir: string): st
     const fromHome = homeDir === "" ? null : inside(homeDir);
     if (fromHome != null) return `~/${fromHome}`;
     return path;
+}
+
+function withoutKnee({ knee: _knee, stillRising: _rising, overBudget: _over, ...test }: RunFileParallel): ParallelTest {
+    return test;
 }
 
 function withoutFigures({ figures: _derived, ...quality }: RunFileQuality): QualityRecord {

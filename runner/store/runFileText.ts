@@ -5,7 +5,7 @@
  * machine, shard, model, params, asked, outputs). A trailing newline. The same RunFile always gives the same bytes.
  */
 import { defaultSettings } from "../suite/types.ts";
-import type { RunFile, RunFileConfig, RunFileModel, RunFileQuality } from "./runFile.ts";
+import type { RunFile, RunFileConfig, RunFileModel, RunFileParallel, RunFileQuality } from "./runFile.ts";
 import { dict } from "../dict.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -14,6 +14,7 @@ const machineKeys = ["os", "arch", "cpu", "cores", "memoryBytes", "node", "nodeL
 const modelKeys = ["source", "repo", "file", "path", "sha256", "sizeBytes", "quant", "arch", "parameters", "clonedFrom"] as const satisfies readonly (keyof RunFileModel)[];
 const summaryKeys = ["n", "mean", "sd", "median", "min", "max"] as const;
 const qualityKeys = ["corpus", "context", "chunks", "corpusTokens", "reference", "ms", "peakRssBytes", "figures", "positions"] as const satisfies readonly (keyof RunFileQuality)[];
+const parallelKeys = ["id", "sequences", "prompt", "gen", "shared", "rise", "itlP90Ms", "knee", "stillRising", "overBudget"] as const satisfies readonly (keyof RunFileParallel)[];
 const referenceKeys = ["name", "file", "sha256", "topK", "cacheKey", "cacheBytes", "computeMs"] as const;
 const positionKeys = ["token", "nll", "top1", "nllRef", "top1Ref", "kld", "tailRef"] as const;
 /** Paths (array items as `[]`) of mappings written one key per line even when they hold only plain values. */
@@ -63,9 +64,15 @@ function orderedConfig(c: RunFileConfig): RunFileConfig {
         warmupMs: c.warmupMs,
         peakRssBytes: c.peakRssBytes,
         vramBytes: c.vramBytes,
-        measurements: c.measurements.map((m) => ({ kind: m.kind, prompt: m.prompt, rep: m.rep, metrics: sorted(m.metrics), tokenTimesMs: m.tokenTimesMs })),
+        // a measurement's `sequenceTimesMs` and the config's `parallel` only where there are some: files without parallel
+        // tests keep their bytes (read back, their "nothing recorded" values are null and [])
+        measurements: c.measurements.map((m) => ({
+            kind: m.kind, prompt: m.prompt, rep: m.rep, metrics: sorted(m.metrics), tokenTimesMs: m.tokenTimesMs,
+            ...(m.sequenceTimesMs != null ? { sequenceTimesMs: m.sequenceTimesMs } : {})
+        })),
         summary: Object.fromEntries(Object.keys(c.summary).sort().map((prompt) => [prompt, Object.fromEntries(
             Object.keys(c.summary[prompt]!).sort().map((metric) => [metric, withOrder(c.summary[prompt]![metric]!, summaryKeys, false)]))])) as unknown as RunFileConfig["summary"],
+        ...(c.parallel != null && c.parallel.length > 0 ? { parallel: c.parallel.map((t) => withOrder(t, parallelKeys, false) as unknown as RunFileParallel) } : {}),
         quality: c.quality == null ? null : orderedQuality(c.quality),
         outputs: { ...c.outputs },
         // `kind` first, then the kind's fields sorted

@@ -7,7 +7,7 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { ConfigRecord, ConfigStatus, EngineInfo, MachineLoad, Measurement, MeasurementKind, ModelInfo, Phase, QualityRecord, RssSample, RunRecord, Summaries } from "../results.ts";
 import { samplesByPrompt, summarizeMeasurements } from "../stats/summarize.ts";
-import type { Settings } from "../suite/types.ts";
+import type { ParallelTest, Settings } from "../suite/types.ts";
 import { storedWarning, type Warning } from "../warnings.ts";
 import { qualityReader } from "./qualityRows.ts";
 import type { RunFileMeasurement } from "./runFile.ts";
@@ -42,6 +42,8 @@ export interface StoredConfigSummary {
     quality: QualityRecord | null;
     /** What the machine was doing while the config ran (runner/exec/machineLoad.ts); null when not recorded. */
     machineLoad: MachineLoad | null;
+    /** The config's parallel (serving-load) tests as asked; their levels' figures are `summaries["np4:…"]`; absent or empty without any. */
+    parallel?: ParallelTest[];
 }
 
 /** One config's raw records. */
@@ -61,10 +63,10 @@ export function readRuns(db: Db): RunRecord[] {
 
 /** Every config of every run, newest run first, then by position. */
 export function readConfigSummaries(db: Db): StoredConfigSummary[] {
-    type Row = Pick<ConfigRow, "id" | "label" | "status" | "error" | "model" | "params" | "load_ms" | "peak_rss_bytes" | "vram_bytes" | "started_at" | "machine_load" | "engine"> & { run_id: string; position: number };
+    type Row = Pick<ConfigRow, "id" | "label" | "status" | "error" | "model" | "params" | "load_ms" | "peak_rss_bytes" | "vram_bytes" | "started_at" | "machine_load" | "engine" | "parallel"> & { run_id: string; position: number };
     const rows = db.prepare<[], Row>(`
         SELECT c.run_id, c.id, c.position, c.label, c.status, c.error, c.model, c.params, c.load_ms,
-               c.peak_rss_bytes, c.vram_bytes, c.started_at, c.machine_load, c.engine
+               c.peak_rss_bytes, c.vram_bytes, c.started_at, c.machine_load, c.engine, c.parallel
         FROM configs c JOIN runs r ON r.id = c.run_id
         ORDER BY r.started_at DESC, r.rowid DESC, c.position`).all();
     const samples = readSamples(db);
@@ -80,7 +82,8 @@ export function readConfigSummaries(db: Db): StoredConfigSummary[] {
             vramBytes: row.vram_bytes, startedAt: row.started_at,
             summaries: summarizeMeasurements(measured), prompts: [...samplesByPrompt(measured).keys()],
             quality: quality.get(key) ?? null,
-            machineLoad: row.machine_load == null ? null : JSON.parse(row.machine_load) as MachineLoad
+            machineLoad: row.machine_load == null ? null : JSON.parse(row.machine_load) as MachineLoad,
+            parallel: row.parallel == null ? [] : JSON.parse(row.parallel) as ParallelTest[]
         };
     });
 }

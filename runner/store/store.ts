@@ -1,7 +1,7 @@
 /** Reads and writes runs in SQLite: one transaction per finished config, summaries recomputed from raw samples. */
 import type BetterSqlite3 from "better-sqlite3";
 import type { ConfigRecord, ConfigStatus, EngineInfo, MachineLoad, Measurement, MeasurementKind, ModelInfo, Phase, QualityRecord, RssSample, RunRecord, RunStatus } from "../results.ts";
-import type { Settings } from "../suite/types.ts";
+import type { ParallelTest, Settings } from "../suite/types.ts";
 import { summarizeMeasurements } from "../stats/summarize.ts";
 import { openDatabase, type OpenDatabaseOptions } from "./db.ts";
 import { qualityStatements, type QualityStatements } from "./qualityRows.ts";
@@ -36,6 +36,7 @@ export interface ConfigRow {
     model: string | null;
     params: string;
     asked: string | null;
+    parallel: string | null;
     machine_load: string | null;
     engine: string | null;
     load_ms: number | null;
@@ -57,6 +58,7 @@ interface MeasurementRow {
     prompt: string;
     rep: number;
     token_times_ms: string | null;
+    sequence_times_ms: string | null;
 }
 
 interface MetricRow {
@@ -99,16 +101,16 @@ export class Store {
             deleteConfig: prepare("DELETE FROM configs WHERE run_id = ? AND id = ?"),
             insertConfig: prepare(`
                 INSERT INTO configs (run_id, id, position, label, status, error, model, params, load_ms, peak_rss_bytes,
-                                     vram_bytes, outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms, asked, machine_load, engine)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+                                     vram_bytes, outputs, warnings, stderr, started_at, finished_at, start_ms, warmup_ms, asked, machine_load, engine, parallel)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
             insertMeasurement: prepare(`
-                INSERT INTO measurements (run_id, config_id, kind, prompt, rep, token_times_ms) VALUES (?, ?, ?, ?, ?, ?)`),
+                INSERT INTO measurements (run_id, config_id, kind, prompt, rep, token_times_ms, sequence_times_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`),
             insertMetric: prepare("INSERT INTO metrics (measurement_id, name, value) VALUES (?, ?, ?)"),
             insertRss: prepare("INSERT INTO rss_samples (run_id, config_id, seq, t_ms, bytes, phase) VALUES (?, ?, ?, ?, ?, ?)"),
             configs: prepare<ConfigRow>("SELECT * FROM configs WHERE run_id = ? ORDER BY position"),
             configStatuses: prepare<Pick<ConfigRow, "id" | "status">>("SELECT id, status FROM configs WHERE run_id = ? ORDER BY position"),
             measurements: prepare<MeasurementRow>(`
-                SELECT id, config_id, kind, prompt, rep, token_times_ms FROM measurements WHERE run_id = ? ORDER BY id`),
+                SELECT id, config_id, kind, prompt, rep, token_times_ms, sequence_times_ms FROM measurements WHERE run_id = ? ORDER BY id`),
             metrics: prepare<MetricRow>(`
                 SELECT x.measurement_id, x.name, x.value
                 FROM metrics x JOIN measurements m ON m.id = x.measurement_id
@@ -185,6 +187,7 @@ export class Store {
         const measurementsByConfig = groupBy(this.statements.measurements.all(id), (m) => m.config_id, (m): Measurement => {
             const measurement: Measurement = { kind: m.kind, prompt: m.prompt, rep: m.rep, metrics: metricsByMeasurement.get(m.id) ?? dict() };
             if (m.token_times_ms != null) measurement.tokenTimesMs = JSON.parse(m.token_times_ms) as number[];
+            if (m.sequence_times_ms != null) measurement.sequenceTimesMs = JSON.parse(m.sequence_times_ms) as number[][];
             return measurement;
         });
         const rssByConfig = groupBy(this.statements.rssSamples.all(id), (r) => r.config_id,
@@ -218,6 +221,7 @@ export class Store {
             if (c.stderr != null) rec.stderr = c.stderr;
             if (c.asked != null) rec.asked = JSON.parse(c.asked) as Partial<Settings>;
             if (c.machine_load != null) rec.machineLoad = JSON.parse(c.machine_load) as MachineLoad;
+            if (c.parallel != null) rec.parallel = JSON.parse(c.parallel) as ParallelTest[];
             return rec;
         });
 
@@ -247,11 +251,13 @@ export class Store {
             JSON.stringify(rec.outputs), JSON.stringify(rec.warnings), rec.stderr ?? null,
             rec.startedAt, rec.finishedAt, rec.startMs, rec.warmupMs, rec.asked == null ? null : JSON.stringify(rec.asked),
             rec.machineLoad == null ? null : JSON.stringify(rec.machineLoad),
-            rec.engine == null ? null : JSON.stringify(rec.engine)
+            rec.engine == null ? null : JSON.stringify(rec.engine),
+            rec.parallel == null || rec.parallel.length === 0 ? null : JSON.stringify(rec.parallel)
         );
         for (const m of rec.measurements) {
             const { lastInsertRowid } = s.insertMeasurement.run(
-                runId, rec.id, m.kind, m.prompt, m.rep, m.tokenTimesMs == null ? null : JSON.stringify(m.tokenTimesMs)
+                runId, rec.id, m.kind, m.prompt, m.rep, m.tokenTimesMs == null ? null : JSON.stringify(m.tokenTimesMs),
+                m.sequenceTimesMs == null ? null : JSON.stringify(m.sequenceTimesMs)
             );
             for (const [name, value] of Object.entries(m.metrics)) s.insertMetric.run(lastInsertRowid, name, value);
         }

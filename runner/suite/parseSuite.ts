@@ -16,9 +16,10 @@ import { SchemaChecker, type SchemaPath } from "./checkSchema.ts";
 import { loadYamlFile } from "./loadYamlFile.ts";
 import { toQuality, type RawQuality } from "./parseQuality.ts";
 import { isFile, readTextFile, type Expected } from "./readTextFile.ts";
+import { parallelTestId } from "./parallelIds.ts";
 import { suitePath } from "./suitePath.ts";
 import { parseBytes } from "../format/parseBytes.ts";
-import { defaultSettings, reservedPromptId, type BenchTest, type RecommendSpec, type ModelSpec, type Prompt, type Settings, type Suite } from "./types.ts";
+import { defaultParallelRise, defaultSettings, reservedPromptId, type BenchTest, type RecommendSpec, type ModelSpec, type Indexed, type ParallelTest, type Prompt, type Settings, type Suite } from "./types.ts";
 
 /** The checker of suite.schema.json, also used for command-line flags that set a suite setting. */
 export const suiteSchemaChecker = new SchemaChecker(suiteSchema);
@@ -51,6 +52,7 @@ export function parseSuite(file: string): Suite {
     // From here on the shape is the schema's; the casts below only name it.
     const doc = raw as RawSuite;
     const models = doc.models.map((model, i) => toModelSpec(model, ["models", i], dir, fail, expected));
+    const { tests, parallel } = toTests(doc.tests ?? [], expected);
 
     const suite: Suite = {
         name: doc.name,
@@ -61,14 +63,15 @@ export function parseSuite(file: string): Suite {
         models,
         matrix: doc.matrix ?? {},
         prompts: toPrompts(doc.prompts ?? [], dir, expected),
-        tests: toTests(doc.tests ?? [], expected),
+        tests: tests.map(({ test }) => test),
+        ...(parallel.length > 0 ? { parallel: parallel.map(({ test }) => test) } : {}),
         ...(doc.quality !== undefined ? { quality: toQuality(doc.quality, models, dir, expected) } : {}),
         ...(doc.recommend !== undefined ? { recommend: doc.recommend } : {})
     };
     if (doc.recommend?.memory !== undefined && parseBytes(doc.recommend.memory) == null)
         expected(["recommend", "memory"], "a size such as `8GiB`, `512MiB` or a number of bytes", doc.recommend.memory);
     checkRunnable({
-        defaults: doc.defaults ?? {}, matrix: suite.matrix, effective: suite.defaults, hasPrompts: suite.prompts.length > 0, tests: suite.tests
+        defaults: doc.defaults ?? {}, matrix: suite.matrix, effective: suite.defaults, hasPrompts: suite.prompts.length > 0, tests, parallel
     }, fail);
     return suite;
 }
@@ -82,10 +85,14 @@ interface RawSuite {
     models: RawModel[];
     matrix?: Suite["matrix"];
     prompts?: { id: string; text?: string; file?: string; kind?: Prompt["kind"] }[];
-    tests?: { pp?: number; tg?: number; depth?: number }[];
+    tests?: RawTest[];
     quality?: RawQuality;
     recommend?: RecommendSpec;
 }
+
+type RawTest =
+    | { pp?: number; tg?: number; depth?: number }
+    | { parallel: { sequences: number[]; prompt: number; gen: number; shared?: boolean; rise?: number; itlP90Ms?: number } };
 
 type RawModel =
     | { path: string }
@@ -133,23 +140,48 @@ function toPrompts(prompts: NonNullable<RawSuite["prompts"]>, dir: string, expec
     return prompts.map((prompt, i) => {
         if (seen.has(prompt.id)) expected(["prompts", i, "id"], "a unique prompt id", prompt.id);
         if (reservedPromptId.test(prompt.id))
-            expected(["prompts", i, "id"], "a prompt id that is not `quality` (the quality pass) nor shaped like a test id (`pp512`, `tg128`, `pp512+tg128@d4096`)", prompt.id);
+            expected(["prompts", i, "id"], "a prompt id that is not `quality` (the quality pass) nor shaped like a test id (`pp512`, `tg128`, `pp512+tg128@d4096`, `np4:pp256+tg128`)", prompt.id);
         seen.add(prompt.id);
         const text = prompt.file !== undefined ? readTextFile(["prompts", i, "file"], prompt.file, dir, expected, maxPromptBytes).text : prompt.text!;
         return { id: prompt.id, text, kind: prompt.kind ?? "chat" };
     });
 }
 
-function toTests(tests: NonNullable<RawSuite["tests"]>, expected: Expected): BenchTest[] {
+function toTests(written: NonNullable<RawSuite["tests"]>, expected: Expected): { tests: Indexed<BenchTest>[]; parallel: Indexed<ParallelTest>[] } {
     const seen = new Map<string, number>();
-    return tests.map((written, i) => {
-        const test = { pp: written.pp ?? 0, tg: written.tg ?? 0, depth: written.depth ?? 0 };
-        const id = benchTestId(test);
+    const tests: Indexed<BenchTest>[] = [];
+    const parallel: Indexed<ParallelTest>[] = [];
+    const unique = (id: string, index: number, entry: RawTest) => {
         const first = seen.get(id);
-        if (first !== undefined) expected(["tests", i], `a test not already listed (same as tests[${first}], \`${id}\`)`, written);
-        seen.set(id, i);
-        return { id, ...test };
+        if (first !== undefined) expected(["tests", index], `a test not already listed (same as tests[${first}], \`${id}\`)`, entry);
+        seen.set(id, index);
+    };
+    written.forEach((entry, index) => {
+        if ("parallel" in entry) {
+            const test = toParallel(entry.parallel);
+            unique(test.id, index, entry);
+            parallel.push({ test, index });
+            return;
+        }
+        const sizes = { pp: entry.pp ?? 0, tg: entry.tg ?? 0, depth: entry.depth ?? 0 };
+        const id = benchTestId(sizes);
+        unique(id, index, entry);
+        tests.push({ test: { id, ...sizes }, index });
     });
+    return { tests, parallel };
+}
+
+function toParallel(block: Extract<RawTest, { parallel: unknown }>["parallel"]): ParallelTest {
+    const shared = block.shared ?? false;
+    return {
+        id: parallelTestId({ prompt: block.prompt, gen: block.gen, shared }),
+        sequences: [...block.sequences].sort((a, b) => a - b),
+        prompt: block.prompt,
+        gen: block.gen,
+        shared,
+        rise: block.rise ?? defaultParallelRise,
+        itlP90Ms: block.itlP90Ms ?? null
+    };
 }
 
 /** llama-bench style id: `pp512`, `tg128`, `pp512+tg128`, with `@d4096` when run at a depth. */

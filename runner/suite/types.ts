@@ -116,6 +116,37 @@ export interface BenchTest {
     depth: number;
 }
 
+/**
+ * A serving-load test (`tests: - parallel: {...}`): at each level of `sequences`, one context with that many
+ * sequences, each fed `prompt` random tokens and then `gen` single-token decodes, all evaluated together through
+ * node-llama-cpp's batching (llama-batched-bench's workload). The levels, ascending, make the throughput and latency
+ * curves; `rise` and `itlP90Ms` place the knee (runner/stats/knee.ts).
+ */
+export interface ParallelTest {
+    /** `par:pp256+tg128`, `:shared` appended when the sequences share one prompt. */
+    id: string;
+    /** Concurrency levels, ascending and unique. */
+    sequences: number[];
+    /** Prompt tokens per sequence. */
+    prompt: number;
+    /** Decode steps per sequence after its prompt. */
+    gen: number;
+    /** Every sequence gets the same prompt tokens (each still evaluates them: node-llama-cpp shares no cells). Defaults to `false`. */
+    shared: boolean;
+    /** The knee: the highest level whose aggregate decode throughput still rose by at least this fraction over the level before. Defaults to `0.1`. */
+    rise: number;
+    /** Latency budget: the first level whose per-sequence inter-token latency p90 exceeds it, in ms. Defaults to `null` (no budget). */
+    itlP90Ms: number | null;
+}
+
+export const defaultParallelRise = 0.1;
+
+/** A test with the index it has under `tests:` (validation names it there). */
+export interface Indexed<T> {
+    test: T;
+    index: number;
+}
+
 /** A model named by `quality.reference` directly (not as a quant of each entry). */
 export type ReferenceModelSpec =
     | { source: "path"; path: string }
@@ -186,6 +217,8 @@ export interface Suite {
     matrix: Partial<{ [K in SweepableKey]: Settings[K][] }>;
     prompts: Prompt[];
     tests: BenchTest[];
+    /** The `tests:` entries written as `parallel:` blocks; absent when there are none. */
+    parallel?: ParallelTest[];
     /** The `quality:` block, if any. */
     quality?: QualitySpec;
     /** The `recommend:` block, if any. */
@@ -194,7 +227,8 @@ export interface Suite {
 
 /**
  * Ids the results give a meaning of their own: the quality pass shows as the pseudo-prompt `quality`, and a
- * llama-bench test's id (`pp512`, `tg128`, `pp512+tg128@d4096`) names that test in every run. A prompt by one of these
- * names would merge with them in summaries, tables and comparisons.
+ * llama-bench test's id (`pp512`, `tg128`, `pp512+tg128@d4096`) names that test in every run, as a parallel test's
+ * (`par:pp256+tg128`) and its levels' (`np4:pp256+tg128`, parallelIds.ts) do. A prompt by one of these names would
+ * merge with them in summaries, tables and comparisons.
  */
-export const reservedPromptId = /^(quality|(pp\d+)?(\+?tg\d+)?(@d\d+)?)$/i;
+export const reservedPromptId = /^(quality|(pp\d+)?(\+?tg\d+)?(@d\d+)?|(par|np\d+):pp\d+\+tg\d+(:shared)?)$/i;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { directionText, formatMetricValue, metricCatalogue, metricDef, metricTitle } from "../../runner/metrics/catalogue.ts";
-import { batchMetrics, benchTestMetrics, engineMetrics, streamMetrics } from "../../runner/stats/metrics.ts";
+import { batchMetrics, benchTestMetrics, engineMetrics, parallelLevelMetrics, streamMetrics } from "../../runner/stats/metrics.ts";
 import { visible, visibleFormatting, visibleLines } from "../../runner/format/visible.ts";
 import { qualityFigures } from "../../runner/stats/qualityFigures.ts";
 
@@ -10,7 +10,10 @@ describe("metric catalogue", () => {
             ...Object.keys(streamMetrics({ promptTokens: 10, tokenTimesMs: [5, 7, 9, 12], e2eMs: 13, prefillMs: 4 })),
             ...Object.keys(batchMetrics({ promptTokens: 10, genTokens: 4, e2eMs: 13 })),
             ...Object.keys(benchTestMetrics({ pp: 512, tg: 128, ppMs: 100, tgMs: 200, depth: 0 })),
-            ...Object.keys(engineMetrics({ promptEvalMs: 1, promptEvalTokens: 2, evalMs: 3, evalRuns: 4 }))
+            ...Object.keys(engineMetrics({ promptEvalMs: 1, promptEvalTokens: 2, evalMs: 3, evalRuns: 4 })),
+            ...Object.keys(parallelLevelMetrics({ sequenceTimesMs: [[5, 7, 9], [6, 8, 10]], prompt: 4, gen: 2 })),
+            // what measureParallel.ts adds beside them
+            "kvCells", "levelRssBytes", "levelPeakRssBytes", "levelVramBytes", "engineMs"
         ]);
         expect([...produced].filter((name) => !metricCatalogue.has(name))).toEqual([]);
     });

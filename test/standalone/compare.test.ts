@@ -312,7 +312,7 @@ describe("the formats", () => {
         expect(parsed.counts).toEqual(c.counts);
         expect(Object.keys(parsed.counts)).toEqual(["regression", "improvement", "unchanged", "inconclusive", "not judged"]);
         expect(parsed.rows).toHaveLength(c.rows.length);
-        expect(Object.keys(parsed)).toEqual(["baseline", "candidate", "threshold", "level", "matchBy", "acrossMachines", "pool", "rows", "unmatched", "machines", "pairedDifferences", "busy", "counts"]);
+        expect(Object.keys(parsed)).toEqual(["baseline", "candidate", "threshold", "level", "matchBy", "acrossMachines", "pool", "rows", "unmatched", "machines", "pairedDifferences", "busy", "counts", "knees"]);
     });
 });
 

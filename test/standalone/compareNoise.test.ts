@@ -5,19 +5,18 @@
  * `scripts/compare-noise.sh aa` (commit 86c3ff5, under `flock -x /work/.measure.lock`, 2026-11-29 21:13–21:15 UTC),
  * trimmed to what compare reads: every measurement's metrics and the per-config figures exactly as recorded; RSS
  * timelines, token times, outputs, warnings and summaries (derived) left out to keep the fixture small; the summaries
- * are computed again here before reading, as the reader insists they agree with the measurements.
+ * are recomputed here before reading, as a written run file always holds them (readRunFile refuses an empty one).
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compareSides, type Comparison } from "../../runner/compare/compareSides.ts";
 import { parseRunFile } from "../../runner/store/readRunFile.ts";
 import { summarizeMeasurements } from "../../runner/stats/summarize.ts";
+import type { RunFile } from "../../runner/store/runFile.ts";
 
-// the fixture leaves summaries out (derived); the reader refuses a file whose summary disagrees with its measurements
-type TrimmedRun = { configs: { measurements: Parameters<typeof summarizeMeasurements>[0]; summary: unknown }[] };
-const withSummaries = (run: TrimmedRun) => ({ ...run, configs: run.configs.map((c) => ({ ...c, summary: summarizeMeasurements(c.measurements) })) });
-const runs = (JSON.parse(readFileSync(new URL("./fixtures/aa-runs.json", import.meta.url), "utf8")) as TrimmedRun[])
-    .map((run, i) => parseRunFile(JSON.stringify(withSummaries(run)), `aa-runs.json[${i}]`).file);
+const runs = (JSON.parse(readFileSync(new URL("./fixtures/aa-runs.json", import.meta.url), "utf8")) as RunFile[])
+    .map((run) => ({ ...run, configs: run.configs.map((c) => ({ ...c, summary: summarizeMeasurements(c.measurements) })) }))
+    .map((run, i) => parseRunFile(JSON.stringify(run), `aa-runs.json[${i}]`).file);
 const side = (spec: string, from: number, to: number) => ({ spec, description: spec, runs: runs.slice(from, to) });
 const flagged = (c: Comparison) => c.rows.filter((r) => r.verdict === "regression" || r.verdict === "improvement");
 const judged = (c: Comparison) => c.rows.filter((r) => r.verdict !== "not judged");

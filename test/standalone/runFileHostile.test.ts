@@ -158,6 +158,11 @@ describe("what db import accepts, db show --format json exports byte-identically
         file.configs[0].measurements[0].prompt = "tg128";
         put("a.json", file);
         expect((await cli("db", "import", "--db", db(), path.join(dir, "runs"))).errors[0]).toMatch(/measurements\[0\]\.prompt: expected a prompt id that is not `quality` nor shaped like a test id, got `tg128`/);
+        // a parallel test's level id (issue 21) names that level's measurements of kind `parallel`
+        const level = good();
+        level.configs[0].measurements[0].prompt = "np4:pp256+tg128";
+        put("a.json", level);
+        expect((await cli("db", "import", "--db", db(), path.join(dir, "runs"))).errors[0]).toMatch(/measurements\[0\]\.prompt: expected a prompt id that is not `quality` nor shaped like a test id, got `np4:pp256\+tg128`/);
         const mixed = good();
         mixed.configs[0].measurements[3].prompt = "explain";
         mixed.configs[0].measurements[3].rep = 7;

@@ -8,6 +8,7 @@ import { syntheticPresets, syntheticQuants } from "../../runner/suite/syntheticP
 import { fileTypeNames } from "../../runner/models/gguf/fileTypes.ts";
 import { SchemaChecker } from "../../runner/suite/checkSchema.ts";
 import { parseSuite } from "../../runner/suite/parseSuite.ts";
+import { planConfigs } from "../../runner/plan/plan.ts";
 import { defaultSettings, gpuBackends, kvTypes, sweepableKeys, type Suite } from "../../runner/suite/types.ts";
 
 const modelsDir = process.env.GGUF_BENCH_TEST_MODELS ?? path.resolve("../shared/models");
@@ -190,9 +191,9 @@ describe("parseSuite: errors name file:line:col, the key, what was expected and 
         ["prompt text blank", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n    text: '  '\n", "5:11 prompts[0].text: expected non-empty text, got `  ` (string)"],
         ["prompt without text or file", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n", "4:5 prompts[0]: expected a prompt with `id` and exactly one of `text` or `file`, got `{\"id\":\"a\"}` (object)"],
         ["prompt kind", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\nprompts:\n  - id: a\n    text: hi\n    kind: instruct\n", "6:11 prompts[0].kind: expected one of `chat`, `completion`, got `instruct` (string)"],
-        ["test with no work", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { depth: 5 }\n", "4:5 tests[0]: expected a test with `pp` or `tg` > 0, got `{\"depth\":5}` (object)"],
+        ["test with no work", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { depth: 5 }\n", "4:5 tests[0]: expected a test with `pp` or `tg` > 0, or a `parallel` block, got `{\"depth\":5}` (object)"],
         ["test negative", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { pp: -1 }\n", "4:11 tests[0].pp: expected an integer from 0 to 16777216, got `-1` (number)"],
-        ["test unknown key", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { pp: 8, n: 3 }\n", "4:14 tests[0].n: expected one of the keys `pp`, `tg`, `depth`, got `n` (unknown key)"],
+        ["test unknown key", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - { pp: 8, n: 3 }\n", "4:14 tests[0].n: expected one of the keys `pp`, `tg`, `depth`, `parallel`, got `n` (unknown key)"],
         ["test repeated", "name: x\nmodels: [{ synthetic: { preset: tiny, quant: Q8_0 } }]\ntests:\n  - pp: 512\n  - { pp: 512, tg: 0 }\n", "5:5 tests[1]: expected a test not already listed (same as tests[0], `pp512`), got `{\"pp\":512,\"tg\":0}` (object)"]
     ];
     it.each(cases)("%s", (_name, text, expected) => {
@@ -360,5 +361,73 @@ tests: [{ pp: 8 }]
         ["a seed past 32 bits", "{ like: fake.gguf, seed: 4294967296 }", /^3:41 models\[0\]\.synthetic\.seed: expected an integer from 0 to 4294967295, got `4294967296` \(number\)$/]
     ])("%s: one line naming where, what was expected and what was found", (_, model, message) => {
         expect(errorOf(`name: x\nmodels:\n  - synthetic: ${model}\ntests: [{ pp: 8 }]\n`).message.replace(/^.*?\.yaml:/, "")).toMatch(message);
+    });
+});
+
+// parallel (serving-load) tests: docs/serving.md
+const models = "models:\n  - synthetic: { preset: tiny, quant: Q8_0 }\n";
+
+/** The refusal without the file name in front. */
+function refusal(text: string): string {
+    const { file, message } = errorOf(text);
+    return message.slice(file.length + 1);
+}
+
+describe("parallel tests: parsing", () => {
+    it("reads a parallel block beside pp/tg tests, sorts its levels and fills the defaults", () => {
+        const suite = parseSuite(write(`name: p\n${models}tests:\n  - pp: 8\n  - parallel: { sequences: [4, 1, 2], prompt: 16, gen: 8 }\n  - tg: 4\n  - parallel: { sequences: [1, 8], prompt: 16, gen: 8, shared: true, rise: 0.2, itlP90Ms: 100 }\n`));
+        expect(suite.tests.map((t) => t.id)).toEqual(["pp8", "tg4"]);
+        expect(suite.parallel).toEqual([
+            { id: "par:pp16+tg8", sequences: [1, 2, 4], prompt: 16, gen: 8, shared: false, rise: 0.1, itlP90Ms: null },
+            { id: "par:pp16+tg8:shared", sequences: [1, 8], prompt: 16, gen: 8, shared: true, rise: 0.2, itlP90Ms: 100 }
+        ]);
+    });
+
+    it("is enough on its own, and a suite without one has no `parallel` key", () => {
+        expect(parseSuite(write(`name: p\n${models}tests:\n  - parallel: { sequences: [1], prompt: 4, gen: 4 }\n`)).parallel).toHaveLength(1);
+        expect(parseSuite(write(`name: p\n${models}tests:\n  - pp: 8\n`))).not.toHaveProperty("parallel");
+    });
+
+    it.each([
+        ["no levels", "parallel: { sequences: [], prompt: 4, gen: 4 }", /tests\[0\]\.parallel\.sequences: expected a non-empty list of unique values, got `\[\]` \(array\)/],
+        ["a level of 0", "parallel: { sequences: [0, 2], prompt: 4, gen: 4 }", /tests\[0\]\.parallel\.sequences\[0\]: expected an integer from 1 to 1024, got `0`/],
+        ["a level twice", "parallel: { sequences: [2, 2], prompt: 4, gen: 4 }", /tests\[0\]\.parallel\.sequences\[1\]: expected no duplicates in the list, got `2`/],
+        ["no gen", "parallel: { sequences: [1], prompt: 4 }", /tests\[0\]\.parallel\.gen: expected an integer from 1 to 16777216, got nothing \(key missing\)/],
+        ["a rise of 0", "parallel: { sequences: [1], prompt: 4, gen: 4, rise: 0 }", /tests\[0\]\.parallel\.rise: expected a number > 0 and <= 10, got `0`/],
+        ["a negative budget", "parallel: { sequences: [1], prompt: 4, gen: 4, itlP90Ms: -1 }", /tests\[0\]\.parallel\.itlP90Ms: expected a number > 0, got `-1`/],
+        ["an unknown key", "parallel: { sequences: [1], prompt: 4, gen: 4, users: 3 }", /tests\[0\]\.parallel\.users: expected one of the keys/],
+        ["pp beside parallel", "{ pp: 8, parallel: { sequences: [1], prompt: 4, gen: 4 } }", /tests\[0\]\.pp: expected no `pp` beside a `parallel` block \(its sizes are `prompt` and `gen` inside it\), got `8`/]
+    ])("refuses %s, naming the key", (_, entry, says) => {
+        expect(refusal(`name: p\n${models}tests:\n  - ${entry}\n`)).toMatch(says);
+    });
+
+    it("refuses the same parallel test twice", () => {
+        expect(refusal(`name: p\n${models}tests:\n  - parallel: { sequences: [1], prompt: 4, gen: 4 }\n  - parallel: { sequences: [2], prompt: 4, gen: 4 }\n`))
+            .toMatch(/tests\[1\]: expected a test not already listed \(same as tests\[0\], `par:pp4\+tg4`\)/);
+    });
+
+    it("refuses, with the numbers, sequences that do not each fit their context (the smallest of a sweep)", () => {
+        expect(refusal(`name: p\nmatrix: { context: [1024, 256] }\n${models}tests:\n  - pp: 8\n  - parallel: { sequences: [1, 4], prompt: 200, gen: 56 }\n`))
+            .toBe("7:15 tests[1].parallel: test par:pp200+tg56 needs 257 tokens of context in each sequence (prompt 200 + gen 56 + the cell node-llama-cpp keeps free), more than the context of 256 (matrix.context), which each of its up to 4 sequences gets: raise context or shorten the test");
+        // one cell less fits
+        expect(parseSuite(write(`name: p\ndefaults: { context: 256 }\n${models}tests:\n  - parallel: { sequences: [1, 4], prompt: 200, gen: 55 }\n`)).parallel).toHaveLength(1);
+    });
+});
+
+describe("parallel tests: planning", () => {
+    it("gives every config the parallel tests; the workload is in the config id, the knee settings are not", () => {
+        const id = (block: string) => {
+            const configs = planConfigs(parseSuite(write(`name: p\n${models}tests:\n  - pp: 8\n  - parallel: ${block}\n`)));
+            expect(configs[0]!.parallel).toHaveLength(1);
+            return configs[0]!.id;
+        };
+        const base = id("{ sequences: [1, 2], prompt: 16, gen: 8 }");
+        expect(id("{ sequences: [1, 2], prompt: 16, gen: 8, rise: 0.3, itlP90Ms: 50 }")).toBe(base);
+        expect(id("{ sequences: [2, 1], prompt: 16, gen: 8 }")).toBe(base);
+        expect(id("{ sequences: [1, 2, 4], prompt: 16, gen: 8 }")).not.toBe(base);
+        expect(id("{ sequences: [1, 2], prompt: 16, gen: 8, shared: true }")).not.toBe(base);
+        const plain = planConfigs(parseSuite(write(`name: p\n${models}tests:\n  - pp: 8\n`)))[0]!;
+        expect(plain).not.toHaveProperty("parallel");
+        expect(plain.id).not.toBe(base);
     });
 });

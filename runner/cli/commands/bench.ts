@@ -20,6 +20,7 @@ import { printDryRun } from "../dryRun.ts";
 import { ProgressLine } from "../progress.ts";
 import { formatResultsTable } from "../resultsTable.ts";
 import { formatQualityTable } from "../qualityTable.ts";
+import { formatServingTable } from "../servingTable.ts";
 import { formatBytes } from "../../format/bytes.ts";
 import { visible } from "../../format/visible.ts";
 import { warningLines } from "../warningLines.ts";
@@ -175,8 +176,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
         onInterrupt: () => console.error("\ninterrupted: saving what is done (Ctrl-C again to quit now)")
     });
 
-    // a suite with only a quality block has no speed figures: its table would be all blanks
-    if (saved.configs.some((record) => record.measurements.length > 0 || record.status !== "ok")) console.log(formatResultsTable(saved.configs));
+    // a suite with only a quality block (or only parallel tests, which have their own table) would print a blank table
+    if (saved.configs.some((record) => record.measurements.some((m) => m.kind !== "parallel") || record.status !== "ok")) console.log(formatResultsTable(saved.configs));
+    const serving = formatServingTable(saved.configs);
+    if (serving !== "") console.log(`\n${serving}`);
     const quality = formatQualityTable(saved.configs);
     if (quality.table !== "") console.log(`\n${quality.table}`);
     if (!adhoc) {

@@ -1,0 +1,73 @@
+/**
+ * Parallel (serving-load) levels on a real model: one context of N sequences per level, evaluated together through
+ * node-llama-cpp's batching, every figure traceable to the sequences' token times.
+ */
+import path from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import { measureConfig } from "../../runner/measure/measureConfig.ts";
+import { parallelLevelMetrics } from "../../runner/stats/metrics.ts";
+import type { Config } from "../../runner/plan/types.ts";
+import type { ChildResult } from "../../runner/results.ts";
+import { defaultSettings, type ParallelTest } from "../../runner/suite/types.ts";
+import { testModels } from "./testModels.ts";
+
+const models = await testModels();
+/** synthetic-llama-25m-q4_k_m.gguf, else synthetic small Q4_0. */
+const small = models.small.path;
+const parallel: ParallelTest = { id: "par:pp32+tg16", sequences: [1, 2], prompt: 32, gen: 16, shared: false, rise: 0.1, itlP90Ms: null };
+
+function config(params: Partial<Config["params"]>, tests: ParallelTest[]): Config {
+    return {
+        id: "parallel", label: path.basename(small), model: { source: "path", path: small },
+        params: { ...defaultSettings, context: 256, batch: 512, threads: 1, repetitions: 2, warmup: 1, ...params },
+        prompts: [], tests: [], parallel: tests
+    };
+}
+
+describe(`parallel levels on ${path.basename(small)}`, () => {
+    let result: ChildResult;
+    beforeAll(async () => {
+        result = await measureConfig(config({}, [parallel]), small);
+    });
+
+    test("one measurement per level and repetition, each sequence's token times kept, in order", () => {
+        expect(result.measurements.map((m) => `${m.kind} ${m.prompt} ${m.rep}`))
+            .toEqual(["parallel np1:pp32+tg16 0", "parallel np1:pp32+tg16 1", "parallel np2:pp32+tg16 0", "parallel np2:pp32+tg16 1"]);
+        for (const m of result.measurements) {
+            const sequences = m.metrics.sequences!;
+            expect(m.sequenceTimesMs).toHaveLength(sequences);
+            for (const times of m.sequenceTimesMs!) {
+                // the prompt's token, then one per decode step
+                expect(times).toHaveLength(parallel.gen + 1);
+                expect([...times].sort((a, b) => a - b)).toEqual(times);
+                expect(times[0]).toBeGreaterThan(0);
+            }
+        }
+    });
+
+    test("every timing figure is the one the token times give, and the KV cells are every sequence's tokens", () => {
+        for (const m of result.measurements) {
+            const sequences = m.sequenceTimesMs!.length;
+            expect(m.metrics).toMatchObject(parallelLevelMetrics({ sequenceTimesMs: m.sequenceTimesMs!, prompt: parallel.prompt, gen: parallel.gen }));
+            expect(m.metrics.decodeTps).toBeGreaterThan(0);
+            expect(m.metrics.prefillTps).toBeGreaterThan(0);
+            expect(m.metrics.kvCells).toBe(sequences * (parallel.prompt + parallel.gen));
+            expect(m.metrics.levelRssBytes).toBeGreaterThan(0);
+            expect(m.metrics.levelPeakRssBytes).toBeGreaterThanOrEqual(m.metrics.levelRssBytes! * 0.99);
+            // llama.cpp's own decode time lies inside the wall time of the level
+            expect(m.metrics.engineMs).toBeGreaterThan(0);
+            expect(m.metrics.engineMs).toBeLessThanOrEqual(m.metrics.pgMs!);
+        }
+        expect(result.warnings.filter((w) => w.kind === "parallelLevelSkipped" || w.kind === "threadSplit")).toEqual([]);
+    });
+
+    test("a level whose context cannot fit is skipped with the reason, and so is every level above it", async () => {
+        const huge: ParallelTest = { ...parallel, id: "par:pp8+tg4", prompt: 8, gen: 4, sequences: [1, 1_000_000, 2_000_000] };
+        const skipped = await measureConfig(config({ repetitions: 1, warmup: 0 }, [huge]), small);
+        expect(skipped.measurements.map((m) => m.prompt)).toEqual(["np1:pp8+tg4"]);
+        const warning = skipped.warnings.find((w) => w.kind === "parallelLevelSkipped");
+        expect(warning).toMatchObject({ kind: "parallelLevelSkipped", test: "par:pp8+tg4", sequences: 1_000_000 });
+        expect((warning as { reason: string }).reason).toMatch(/^a context of 1000000 × 256 cells needs ~.* (RAM|VRAM)/);
+        expect(skipped.warnings.filter((w) => w.kind === "parallelLevelSkipped")).toHaveLength(1);
+    });
+});
