@@ -1,4 +1,4 @@
-/** `bench --dry-run`: the plan, each model's size and node-llama-cpp's memory estimate; nothing is measured or stored. */
+/** `bench --dry-run`: the plan, each model's size and node-llama-cpp's memory estimate; nothing is measured, stored or written. */
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import { terminalLlamaLogger } from "../format/llamaLogger.ts";
 import type { Config } from "../plan/types.ts";
@@ -28,11 +28,9 @@ export async function printDryRun(configs: Config[], sources: ModelSources): Pro
             continue;
         }
         try {
-            // a synthetic clone is estimated from its header alone: a dry run writes no weights
-            const model = file.source === "synthetic" && "like" in file
-                ? { ...await sources.cloneHeader(file), file: "(clone, written when run)" }
-                : await sources.resolve(file);
-            const { estimate, fit } = await configFit(model.path, config.params, await llamaFor(config.params.gpu));
+            // a synthetic model or clone is estimated from its header, built in memory: a dry run writes nothing
+            const model = await sources.headerOf(file);
+            const { estimate, fit } = await configFit(model.header, config.params, await llamaFor(config.params.gpu));
             rows.push([
                 config.label, config.id, model.file, formatBytes(model.sizeBytes), formatBytes(estimate.totalRamBytes),
                 formatBytes(estimate.totalVramBytes), runtime == null ? "" : formatBytes(runtime + estimate.totalRamBytes), fit.fits ? "run" : `skip: ${fit.reason}`

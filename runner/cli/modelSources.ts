@@ -1,4 +1,5 @@
 /** How the bench command reaches models: an early check, download-only prefetch, and full resolution. */
+import path from "node:path";
 import type { ModelRef } from "../plan/types.ts";
 import { visible } from "../format/visible.ts";
 import type { ResolvedModel } from "../models/types.ts";
@@ -6,7 +7,9 @@ import { hubCacheDir, hubEndpoint, hubToken } from "../paths.ts";
 import { downloadHubFile } from "../models/hub/hub.ts";
 import { HubUnreachableError } from "../models/hub/hubErrors.ts";
 import { splitParts } from "../models/hub/hubQuants.ts";
-import { cloneHeaderFile, resolveModel, resolveModelFile, type CloneRef, type FileModelRef, type ResolveOptions } from "../models/resolve.ts";
+import { cloneHeaderBytes, resolveModel, resolveModelFile, type FileModelRef, type ResolveOptions } from "../models/resolve.ts";
+import { statModelParts } from "../models/localFile.ts";
+import { syntheticFileName, syntheticHeader, type SyntheticModelSpec } from "../models/synthetic/synthetic.ts";
 
 export interface ModelSources {
     /** Picks the file of every hf quant before anything runs: a missing quant is an InputError (exit 2). */
@@ -17,8 +20,11 @@ export interface ModelSources {
     resolve(ref: ModelRef, onProgress?: (done: number, total: number, activity: "downloading" | "writing") => void, signal?: AbortSignal): Promise<ResolvedModel>;
     /** The file a ref points at once resolved, without downloading (for --dry-run). */
     fileOf(ref: ModelRef): Promise<FileModelRef>;
-    /** A synthetic clone's header alone, for estimates without writing the clone (for --dry-run). */
-    cloneHeader(ref: CloneRef): Promise<{ path: string; sizeBytes: number }>;
+    /**
+     * For --dry-run, which writes nothing: a local file's path, or a synthetic model's or clone's header built in
+     * memory, with the name and size the plan shows (the size the model will have once written).
+     */
+    headerOf(ref: Exclude<FileModelRef, { source: "hf" }>): Promise<{ file: string; sizeBytes: number; header: string | Uint8Array }>;
 }
 
 export function modelSources(options: ResolveOptions = {}, warn: (line: string) => void = (line) => console.error(`warning: ${visible(line)}`)): ModelSources {
@@ -32,7 +38,15 @@ export function modelSources(options: ResolveOptions = {}, warn: (line: string) 
     const onWait = (owner: string, file: string) => warn(`${owner} is downloading ${file} into the same cache: waiting for it`);
     return {
         fileOf,
-        cloneHeader: (ref) => cloneHeaderFile(ref, options),
+        async headerOf(ref) {
+            if (ref.source === "path") {
+                const { absolute, stats } = await statModelParts(ref.path);
+                return { file: path.basename(absolute), sizeBytes: stats.reduce((sum, info) => sum + info.size, 0), header: absolute };
+            }
+            if ("like" in ref) return { ...await cloneHeaderBytes(ref, options), file: "(clone, written when run)" };
+            const spec = { preset: ref.preset, quant: ref.quant, seed: ref.seed } as SyntheticModelSpec;
+            return { ...syntheticHeader(spec), file: syntheticFileName(spec) };
+        },
         async checkAll(refs) {
             const warned = new Set<string>();
             for (const ref of refs) {

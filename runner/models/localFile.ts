@@ -1,6 +1,6 @@
 /** A GGUF file on disk → ResolvedModel: size, sha256 (cached), architecture, quant and parameter count from its header. */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, type Stats } from "node:fs";
 import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { GgmlType, GgufFileType, readGgufFileInfo, type GgufFileInfo } from "node-llama-cpp";
@@ -25,14 +25,7 @@ export interface DescribeExtra {
  * Missing file or unreadable header → InputError naming the file.
  */
 export async function describeLocalModel(filePath: string, extra: DescribeExtra, cacheDir: string): Promise<ResolvedModel> {
-    const absolute = path.resolve(filePath);
-    const parts = splitParts(absolute);
-    const stats = [];
-    for (const part of parts) {
-        const info = await stat(part).catch(() => undefined);
-        if (info == null || !info.isFile()) throw new InputError(`model file not found: ${part}`);
-        stats.push(info);
-    }
+    const { absolute, parts, stats } = await statModelParts(filePath);
 
     let header: GgufFileInfo;
     try {
@@ -58,6 +51,19 @@ export async function describeLocalModel(filePath: string, extra: DescribeExtra,
         arch: String(header.metadata.general?.architecture ?? "unknown"),
         parameters: parameterCount(header)
     };
+}
+
+/** The absolute path of a local model and its parts' stats (all parts of a split model); one missing → InputError. */
+export async function statModelParts(filePath: string): Promise<{ absolute: string; parts: string[]; stats: Stats[] }> {
+    const absolute = path.resolve(filePath);
+    const parts = splitParts(absolute);
+    const stats: Stats[] = [];
+    for (const part of parts) {
+        const info = await stat(part).catch(() => undefined);
+        if (info == null || !info.isFile()) throw new InputError(`model file not found: ${part}`);
+        stats.push(info);
+    }
+    return { absolute, parts, stats };
 }
 
 // ---------------------------------------------------------------- header facts

@@ -12,7 +12,7 @@ import { matchQuant, splitParts } from "./hub/hubQuants.ts";
 import { describeLocalModel } from "./localFile.ts";
 import { ensureSyntheticModel } from "./synthetic/synthetic.ts";
 import type { ResolvedModel } from "./types.ts";
-import { ensureClone, ensureCloneHeader, planClone, type CloneSpec } from "./synthetic/clone.ts";
+import { cloneHeader, ensureClone, planClone, type CloneSpec } from "./synthetic/clone.ts";
 import { readLikeHeader, type CloneOriginal } from "./synthetic/cloneSource.ts";
 import type { FileTypeName } from "./gguf/fileTypes.ts";
 import { InputError } from "../errors.ts";
@@ -31,6 +31,8 @@ export interface ResolveOptions {
     onWait?: (owner: string, file: string) => void;
     /** Aborts Hub requests and downloads (Ctrl-C). Defaults to none. */
     signal?: AbortSignal;
+    /** Write nothing (no Hub header cached): `--dry-run`. Defaults to false. */
+    readOnly?: boolean;
 }
 
 /** A synthetic clone's ref. */
@@ -98,10 +100,10 @@ export async function resolveModel(ref: ModelRef, opts: ResolveOptions = {}): Pr
     }
 }
 
-/** A clone's header alone (for --dry-run estimates: nothing big is written) and the size the clone will have. */
-export async function cloneHeaderFile(ref: CloneRef, opts: ResolveOptions = {}): Promise<{ path: string; sizeBytes: number }> {
-    const { path: file, plan } = await ensureCloneHeader(await cloneOriginal(ref, opts), cloneSpec(ref), opts.cacheDir ?? benchCacheDir());
-    return { path: file, sizeBytes: plan.sizeBytes };
+/** A clone's header alone, in memory (for --dry-run estimates: nothing is written), and the size the clone will have. */
+export async function cloneHeaderBytes(ref: CloneRef, opts: ResolveOptions = {}): Promise<{ header: Uint8Array; sizeBytes: number }> {
+    const { header, plan } = cloneHeader(await cloneOriginal(ref, opts), cloneSpec(ref));
+    return { header, sizeBytes: plan.sizeBytes };
 }
 
 export function cloneSpec(ref: CloneRef): CloneSpec {
@@ -111,7 +113,7 @@ export function cloneSpec(ref: CloneRef): CloneSpec {
 /** The header a clone copies; an unreadable one, or one with a type that cannot be written, is bad input. */
 export async function cloneOriginal(ref: CloneRef, opts: ResolveOptions = {}): Promise<CloneOriginal> {
     try {
-        const original = await readLikeHeader(ref.like, { ...hubOptions(opts), cacheDir: opts.cacheDir ?? benchCacheDir() });
+        const original = await readLikeHeader(ref.like, { ...hubOptions(opts), cacheDir: opts.cacheDir ?? benchCacheDir(), ...opts.readOnly === true ? { readOnly: true } : {} });
         planClone(original, cloneSpec(ref));
         return original;
     } catch (error) {

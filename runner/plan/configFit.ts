@@ -33,8 +33,9 @@ export async function sequencesFit(model: LlamaModel, params: Settings, sequence
     return checkFit(estimate, await availableMemory(model.llama));
 }
 
-export async function configFit(modelPath: string, params: Settings, llama: Llama): Promise<{ estimate: MemoryEstimate; fit: FitResult }> {
-    const estimate = await estimateConfigMemory(modelPath, params, llama);
+/** `model`: the GGUF file's path, or its header's bytes (see estimateConfigMemory). */
+export async function configFit(model: string | Uint8Array, params: Settings, llama: Llama): Promise<{ estimate: MemoryEstimate; fit: FitResult }> {
+    const estimate = await estimateConfigMemory(model, params, llama);
     const fit = checkFit(estimate, await availableMemory(llama));
     return { estimate, fit };
 }

@@ -6,6 +6,7 @@ import { GgmlType, GgufInsights, InsufficientMemoryError, readGgufFileInfo, type
 import { formatBytes } from "../format/bytes.ts";
 import { quantizedKvTypes, type KvType, type Settings } from "../suite/types.ts";
 import { repackBytes } from "./repack.ts";
+import { readGgufBuffer } from "./ggufBuffer.ts";
 
 export interface MemoryEstimate {
     /** Layers the config would offload, after resolving `max` / `auto` / a number against this model and backend. */
@@ -35,15 +36,18 @@ export type FitResult = { fits: true } | { fits: false; reason: string };
 
 /**
  * Estimates the memory one config needs, the way node-llama-cpp sizes a model load and a one-sequence context.
+ * `model` is the GGUF file's path, or its header's bytes in memory (a dry run writes no file: plan/ggufBuffer.ts).
  * `llama` decides the backend: with no GPU offloading every byte lands in RAM.
  */
-export async function estimateConfigMemory(modelPath: string, params: Settings, llama: Llama): Promise<MemoryEstimate> {
-    const fileInfo = await readGgufFileInfo(modelPath, { sourceType: "filesystem", logWarnings: false });
+export async function estimateConfigMemory(model: string | Uint8Array, params: Settings, llama: Llama): Promise<MemoryEstimate> {
+    const fileInfo = typeof model === "string"
+        ? await readGgufFileInfo(model, { sourceType: "filesystem", logWarnings: false })
+        : await readGgufBuffer(model);
     const insights = await GgufInsights.from(fileInfo, llama);
     const kvType = kvGgmlType(params.kvType);
     const gpuLayers = await resolveGpuLayers(insights, params, llama, kvType);
 
-    const model = await insights.estimateModelResourceRequirementsV2({ gpuLayers });
+    const weights = await insights.estimateModelResourceRequirementsV2({ gpuLayers });
     const context = await insights.estimateContextResourceRequirementsV2({
         contextSize: params.context,
         modelGpuLayers: gpuLayers,
@@ -67,12 +71,12 @@ export async function estimateConfigMemory(modelPath: string, params: Settings, 
         gpuLayers,
         repackRamBytes: repack,
         problems: kvCacheProblems(params.kvType, params.flashAttention, attention?.key_length ?? headDim, attention?.value_length ?? headDim),
-        modelRamBytes: model.cpuRam,
-        modelVramBytes: model.gpuVram,
+        modelRamBytes: weights.cpuRam,
+        modelVramBytes: weights.gpuVram,
         contextRamBytes: context.cpuRam,
         contextVramBytes: context.gpuVram,
-        totalRamBytes: model.cpuRam + context.cpuRam + repack,
-        totalVramBytes: model.gpuVram + context.gpuVram
+        totalRamBytes: weights.cpuRam + context.cpuRam + repack,
+        totalVramBytes: weights.gpuVram + context.gpuVram
     };
 }
 

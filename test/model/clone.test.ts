@@ -3,7 +3,7 @@
  * llama.cpp's own tensor validation) and produces finite logits for 128 generated tokens; clones of four
  * architectures' layouts run; and `bench` runs clones from a suite, from the fake Hub and ad hoc, labelled as such.
  */
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -17,6 +17,12 @@ import { archHeader, writeHeaderFile, type ArchLayout } from "../standalone/fixt
 import { ggufHeaderBytes } from "../../runner/models/gguf/ggufWriter.ts";
 import { startFakeHub, type FakeHub } from "../standalone/fakeHub.ts";
 import { killLeftovers, onlyRunFile, runBench, suiteYaml } from "./cliHarness.ts";
+import { modelSources } from "../../runner/cli/modelSources.ts";
+import { resolveModel } from "../../runner/models/resolve.ts";
+import { estimateConfigMemory } from "../../runner/plan/fit.ts";
+import { planConfigs } from "../../runner/plan/plan.ts";
+import { parseSuite } from "../../runner/suite/parseSuite.ts";
+import { formatBytes } from "../../runner/format/bytes.ts";
 
 let dir: string;
 let llama: Llama;
@@ -139,15 +145,48 @@ describe("bench runs synthetic clones", () => {
         expect(run.stdout).toMatch(/^synthetic clone of adhoc\.header\.gguf Q6_K\s+prompt\s+ok/m);
     });
 
-    test("--dry-run estimates a clone from its header and writes no weights", async () => {
+    test("--dry-run writes nothing (no cache, no database, no run file) and shows the estimates a real run's files give", async () => {
         const like = path.join(dir, "dry.header.gguf");
         await writeHeaderFile(like, { layout: "llama", dim: 256, layers: 2, ffn: 512, heads: 4, kvHeads: 2 });
         const suite = path.join(dir, "dry.yaml");
-        await writeFile(suite, suiteYaml({ name: "dry", models: [{ synthetic: { like: "dry.header.gguf", quants: ["Q4_0"] } }], tests: [{ pp: 8 }] }));
+        await writeFile(suite, suiteYaml({
+            name: "dry",
+            defaults: { gpu: false, context: 256 },
+            models: [
+                { synthetic: { preset: "tiny", quant: "Q8_0" } },
+                { synthetic: { like: "dry.header.gguf", quants: ["Q4_0"] } },
+                { synthetic: { like: "acme/Mini-GGUF/mini-f16.gguf", quants: ["Q4_K_M"] } }
+            ],
+            tests: [{ pp: 8 }]
+        }));
         const cache = path.join(dir, "dry-cache");
-        const run = await runBench([suite, "--dry-run", "--db", path.join(dir, "dry.db")], { GGUF_BENCH_CACHE: cache });
+        const db = path.join(dir, "dry-db", "bench.db");
+        const results = path.join(dir, "dry-runs");
+        const before = (await readdir(dir)).sort();
+        const run = await runBench([suite, "--dry-run", "--db", db, "--results", results], { GGUF_BENCH_CACHE: cache, HF_ENDPOINT: hub.endpoint });
         expect(run.code, run.stderr).toBe(0);
-        expect(run.stdout).toMatch(/^synthetic clone of dry\.header\.gguf Q4_0\s+\S+\s+\(clone, written when run\)\s+[\d.]+ [KM]iB\s+[\d.]+ MiB\s+0 B\s+run$/m);
-        expect((await readdir(path.join(cache, "clones"))).every((name) => name.endsWith(".header-only.gguf"))).toBe(true);
+        // nothing at all: no synthetic model, no clone header, no Hub header, no lock, no database, no run file
+        expect((await readdir(dir)).sort()).toEqual(before);
+        for (const place of [cache, path.dirname(db), results]) await expect(stat(place)).rejects.toThrow(/ENOENT/);
+
+        // what a real run writes and estimates from (the child's check before loading): the same figures
+        const configs = planConfigs(parseSuite(suite));
+        expect(configs).toHaveLength(3);
+        const sources = modelSources({ readOnly: true, endpoint: hub.endpoint, cacheDir: path.join(dir, "never-written") });
+        const realCache = path.join(dir, "dry-real-cache");
+        for (const config of configs) {
+            const model = await resolveModel(config.model, { cacheDir: realCache, endpoint: hub.endpoint });
+            const fromFile = await estimateConfigMemory(model.path, config.params, llama);
+            const inMemory = await sources.headerOf(config.model as Parameters<typeof sources.headerOf>[0]);
+            expect(inMemory.sizeBytes).toBe(model.sizeBytes);
+            expect(await estimateConfigMemory(inMemory.header, config.params, llama)).toEqual(fromFile);
+            const row = run.stdout.split("\n").find((line) => line.startsWith(`${config.label}  `));
+            expect(row, `a row for ${config.label} in\n${run.stdout}`).toBeDefined();
+            // id, model file, size, est. RAM, est. VRAM, est. peak RSS, plan
+            const cells = row!.slice(config.label.length).trim().split(/\s{2,}/);
+            expect(cells.slice(2, 5)).toEqual([formatBytes(model.sizeBytes), formatBytes(fromFile.totalRamBytes), formatBytes(fromFile.totalVramBytes)]);
+            expect(cells[6]).toBe("run");
+        }
+        await expect(stat(path.join(dir, "never-written"))).rejects.toThrow(/ENOENT/);
     });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -6,7 +6,7 @@ import { InputError } from "../../runner/errors.ts";
 import { modelInfo } from "../../runner/exec/configRecord.ts";
 import { GgmlTypeId } from "../../runner/models/gguf/ggmlTypes.ts";
 import { HubUnreachableError } from "../../runner/models/hub/hubErrors.ts";
-import { cloneHeaderFile, resolveModel, resolveModelFile, type CloneRef } from "../../runner/models/resolve.ts";
+import { cloneHeaderBytes, resolveModel, resolveModelFile, type CloneRef } from "../../runner/models/resolve.ts";
 import type { ModelRef } from "../../runner/plan/types.ts";
 import type { ConfigRecord } from "../../runner/results.ts";
 import { toRunFile } from "../../runner/store/runFile.ts";
@@ -44,11 +44,15 @@ describe("resolving a synthetic clone", () => {
         expect(modelInfo(model).clonedFrom).toBe("qwen-mini-f16.gguf");
     });
 
-    test("a dry run gets the clone's header alone and the size the clone will have", async () => {
-        const header = await cloneHeaderFile(clone("Q8_0"), { cacheDir: dir });
+    test("a dry run gets the clone's header alone, in memory, and the size the clone will have", async () => {
+        const untouched = path.join(dir, "dry-cache");
+        const header = await cloneHeaderBytes(clone("Q8_0"), { cacheDir: untouched, readOnly: true });
+        await expect(stat(untouched)).rejects.toThrow(/ENOENT/);
         const full = await resolveModel(clone("Q8_0"), { cacheDir: dir });
         expect(header.sizeBytes).toBe(full.sizeBytes);
-        expect((await stat(header.path)).size).toBeLessThan(full.sizeBytes / 10);
+        expect(header.header.length).toBeLessThan(full.sizeBytes / 10);
+        // the very bytes the written clone starts with
+        expect(Buffer.from(header.header).equals((await readFile(full.path)).subarray(0, header.header.length))).toBe(true);
     });
 
     test("a file that is not GGUF, or a Hub file that is not there, is bad input found before anything runs", async () => {

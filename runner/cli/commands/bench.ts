@@ -95,7 +95,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         return exitCodes.ok;
     }
     const adhoc = args.model != null;
-    const sources = modelSources();
+    // a dry run writes nothing, not even a Hub header into the cache
+    const sources = modelSources(args.dryRun ? { readOnly: true } : {});
 
     // Everything that can be wrong with the input is found here, before the database is opened.
     let resumeOf: ResumedRun | undefined;

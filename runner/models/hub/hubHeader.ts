@@ -18,6 +18,8 @@ export interface HubHeaderOptions extends HubOptions {
     cacheDir: string;
     /** Called with the bytes of each range response, as they are counted. Defaults to none. */
     onBytes?: (bytes: number) => void;
+    /** Read the cache but never write it (a header fetched stays in memory): `--dry-run`. Defaults to false. */
+    readOnly?: boolean;
 }
 
 export interface HubFileRef {
@@ -50,6 +52,7 @@ export async function readHubHeader(ref: HubFileRef, opts: HubHeaderOptions): Pr
     let fetched: GgufHeader | undefined;
     if (!await exists(file)) {
         const header = fetched = await readGgufHeader(rangeSource(meta.url, `${ref.repo}/${ref.file}`, ref, opts));
+        if (opts.readOnly === true) return header;
         await makeDir(dir);
         const temp = `${file}.${process.pid}.tmp`;
         await writeFile(temp, header.bytes);
@@ -58,7 +61,7 @@ export async function readHubHeader(ref: HubFileRef, opts: HubHeaderOptions): Pr
             throw error;
         });
     }
-    if (ref.revision !== meta.commit) {
+    if (ref.revision !== meta.commit && opts.readOnly !== true) {
         await makeDir(path.dirname(refFile));
         await writeFile(refFile, meta.commit);
     }

@@ -7,7 +7,7 @@
  * Written streamed (a bounded chunk of rows at a time), deterministic by seed, and cached in gguf-bench's cache under
  * a name made of (header sha256, file type, seed, generator version), so a second run does not write it again.
  */
-import { rename, rm, stat, statfs, writeFile } from "node:fs/promises";
+import { rename, rm, stat, statfs } from "node:fs/promises";
 import path from "node:path";
 import { formatBytes } from "../../format/bytes.ts";
 import type { CloneOriginal } from "./cloneSource.ts";
@@ -114,23 +114,12 @@ export async function ensureClone(original: CloneOriginal, spec: CloneSpec, opts
 }
 
 /**
- * The clone's header alone (no tensor data) in the cache, for memory estimates without writing the weights:
- * node-llama-cpp's estimates read only the header. Returns its path.
+ * The clone's header alone (no tensor data), built in memory, and its plan (the size the clone will have): for
+ * `--dry-run` estimates, which write nothing (node-llama-cpp's estimates read only the header).
  */
-export async function ensureCloneHeader(original: CloneOriginal, spec: CloneSpec, cacheDir: string): Promise<{ path: string; plan: ClonePlan }> {
+export function cloneHeader(original: CloneOriginal, spec: CloneSpec): { header: Uint8Array; plan: ClonePlan } {
     const plan = planClone(original, spec);
-    const file = path.join(cacheDir, "clones", plan.fileName.replace(/\.gguf$/, ".header-only.gguf"));
-    if (!await stat(file).then(() => true, () => false)) {
-        await makeDir(path.dirname(file));
-        const header = ggufHeaderBytes(plan.metadata, plan.tensors).header;
-        const free = await freeDiskBytes(path.dirname(file));
-        if (free < header.length + 64 * 1024 * 1024)
-            throw new Error(`not enough disk space for the header of the clone of ${spec.source}: it takes ${formatBytes(header.length)} in ${path.dirname(file)} and ${formatBytes(free)} are free`);
-        const temp = `${file}.${process.pid}.tmp`;
-        await writeFile(temp, header);
-        await rename(temp, file);
-    }
-    return { path: file, plan };
+    return { header: ggufHeaderBytes(plan.metadata, plan.tensors).header, plan };
 }
 
 /** Bytes an unprivileged process may still write on the disk holding `dir`. */

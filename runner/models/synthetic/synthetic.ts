@@ -6,7 +6,7 @@ import { access, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { syntheticPresets, type SyntheticPreset, type SyntheticQuant } from "../../suite/syntheticPresets.ts";
 import { GgmlType, encodeTensorData } from "../gguf/quantize.ts";
-import { GGUFValueType, writeGgufFile, type GgufMetadataEntry, type GgufTensorSpec } from "../gguf/ggufWriter.ts";
+import { GGUFValueType, ggufFileSize, ggufHeaderBytes, writeGgufFile, type GgufMetadataEntry, type GgufTensorSpec } from "../gguf/ggufWriter.ts";
 import { SYNTHETIC_CHAT_TEMPLATE, syntheticVocab } from "./syntheticVocab.ts";
 import { Random, streamSeed } from "./random.ts";
 import { makeDir } from "../../makeDir.ts";
@@ -38,11 +38,26 @@ export async function writeSyntheticModel(spec: SyntheticModelSpec, outPath: str
         tensorChunks(tensor, streamSeed(spec.seed, index)));
 }
 
+/** The name of the model of `spec` in the cache's `synthetic/` folder. */
+export function syntheticFileName(spec: SyntheticModelSpec): string {
+    return `${spec.preset}-${spec.quant.toLowerCase()}-s${spec.seed}-g${GENERATOR_VERSION}.gguf`;
+}
+
+/**
+ * The header the model of `spec` would have (its first bytes, up to the tensor data) and the size of the whole
+ * file, built in memory: for `--dry-run` estimates, which write nothing.
+ */
+export function syntheticHeader(spec: SyntheticModelSpec): { header: Uint8Array; sizeBytes: number } {
+    validateSpec(spec);
+    const tensors = syntheticTensors(spec);
+    const metadata = syntheticMetadata(spec, tensors);
+    return { header: ggufHeaderBytes(metadata, tensors).header, sizeBytes: ggufFileSize(metadata, tensors) };
+}
+
 /** Path of the cached model of `spec` under `cacheDir`, written (atomically) when missing. */
 export async function ensureSyntheticModel(spec: SyntheticModelSpec, cacheDir: string): Promise<string> {
     validateSpec(spec);
-    const file = path.resolve(cacheDir, "synthetic",
-        `${spec.preset}-${spec.quant.toLowerCase()}-s${spec.seed}-g${GENERATOR_VERSION}.gguf`);
+    const file = path.resolve(cacheDir, "synthetic", syntheticFileName(spec));
     if (await exists(file))
         return file;
     await makeDir(path.dirname(file));
