@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -138,4 +138,19 @@ describe("a server that ignores Range", () => {
         await expect(readHubHeader({ repo: "acme/Tiny-GGUF", revision: "main", file: "tiny.gguf" }, await options({ endpoint })))
             .rejects.toThrow(/ignored the Range header while reading the header of acme\/Tiny-GGUF\/tiny\.gguf; refusing to download the whole file/);
     });
+});
+
+test("readOnly (--dry-run) fetches the header into memory and writes nothing; a header cached earlier is read, not fetched", async () => {
+    const base = await options();
+    const untouched = path.join(base.cacheDir, "dry");
+    const ref = { repo: "acme/Tiny-GGUF", revision: "main", file: "tiny-q4_k_m.gguf" };
+    const fetched = await readHubHeader(ref, { ...base, cacheDir: untouched, readOnly: true });
+    expect(Buffer.from(fetched.bytes).equals(model.subarray(0, fetched.bytes.length))).toBe(true);
+    await expect(stat(untouched)).rejects.toThrow(/ENOENT/);
+
+    await readHubHeader(ref, base); // a real run caches it
+    hub.requests.length = 0;
+    const cached = await readHubHeader(ref, { ...base, readOnly: true });
+    expect(Buffer.from(cached.bytes).equals(Buffer.from(fetched.bytes))).toBe(true);
+    expect(rangedBytes().total).toBe(0);
 });
