@@ -29,7 +29,7 @@ describe("estimateConfigMemory", () => {
             const small = await estimateConfigMemory(modelPath, settings({ context: 512 }), llama);
             const large = await estimateConfigMemory(modelPath, settings({ context: 4096 }), llama);
             for (const e of [small, large]) {
-                expect(e.totalRamBytes).toBe(e.modelRamBytes + e.contextRamBytes);
+                expect(e.totalRamBytes).toBe(e.modelRamBytes + e.contextRamBytes + (e.repackRamBytes ?? 0));
                 expect(e.totalVramBytes).toBe(e.modelVramBytes + e.contextVramBytes);
             }
             expect(large.contextRamBytes + large.contextVramBytes).toBeGreaterThan(small.contextRamBytes + small.contextVramBytes);
