@@ -214,7 +214,9 @@ function percentDifference(c: Speed, pick: Speed): string {
 }
 
 function slowerReason(c: Candidate, pick: Candidate, qualityRanked: boolean): string {
-    const speed = `${percentDifference(c.speed!, pick.speed!)} beyond the intervals`;
+    // one repetition gives no interval: the difference is a single measurement, which may be noise
+    const single = c.speed!.n < 2 || pick.speed!.n < 2;
+    const speed = `${percentDifference(c.speed!, pick.speed!)} ${single ? "in a single repetition (no interval: raise `repetitions` to tell it from noise)" : "beyond the intervals"}`;
     if (!qualityRanked || c.quality == null || pick.quality == null || c.quality.metric !== pick.quality.metric) return speed;
     const label = c.quality.metric === "kldMean" ? "KLD" : "PPL ratio";
     const better = c.quality.value + z95 * c.quality.unc < pick.quality.value - z95 * pick.quality.unc;

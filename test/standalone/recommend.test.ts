@@ -37,6 +37,12 @@ describe("recommend", () => {
         expect(a!.candidates[1]!.reason).toBe("12 % slower beyond the intervals");
     });
 
+    it("says a difference from one repetition has no interval instead of calling it beyond the intervals", () => {
+        const [a] = recommend([run("r1", [{ quant: "Q8_0", decode: [88] }, { quant: "Q4_0", decode: [100] }])], defaultConstraints, noBudget).answers;
+        expect(a!.picks.map((c) => c.quant)).toEqual(["Q4_0"]);
+        expect(a!.candidates[1]!.reason).toBe("12 % slower in a single repetition (no interval: raise `repetitions` to tell it from noise)");
+    });
+
     it("rules out what does not fit the budget with headroom at the measured peak", () => {
         const [a] = recommend([run("r1", [
             { quant: "F16", decode: rep(200), peak: 7.5 * GiB },
