@@ -3,6 +3,7 @@ import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import { terminalLlamaLogger } from "../format/llamaLogger.ts";
 import type { Config } from "../plan/types.ts";
 import { configFit } from "../plan/configFit.ts";
+import { readGgufBuffer } from "../plan/ggufBuffer.ts";
 import { formatBytes } from "../format/bytes.ts";
 import type { GpuBackend } from "../suite/types.ts";
 import type { ModelSources } from "./modelSources.ts";
@@ -30,7 +31,8 @@ export async function printDryRun(configs: Config[], sources: ModelSources): Pro
         try {
             // a synthetic model or clone is estimated from its header, built in memory: a dry run writes nothing
             const model = await sources.headerOf(file);
-            const { estimate, fit } = await configFit(model.header, config.params, await llamaFor(config.params.gpu));
+            const header = typeof model.header === "string" ? model.header : await readGgufBuffer(model.header);
+            const { estimate, fit } = await configFit(header, config.params, await llamaFor(config.params.gpu));
             rows.push([
                 config.label, config.id, model.file, formatBytes(model.sizeBytes), formatBytes(estimate.totalRamBytes),
                 formatBytes(estimate.totalVramBytes), runtime == null ? "" : formatBytes(runtime + estimate.totalRamBytes), fit.fits ? "run" : `skip: ${fit.reason}`

@@ -12,7 +12,7 @@ import { oversubscriptionWarning, resolveThreads, resolveThreadsBatch } from "./
 import { makeThreadSwitch, type ThreadSwitch } from "./threadSwitch.ts";
 import { configFit, WillNotFitError } from "../plan/configFit.ts";
 import type { Warning } from "../warnings.ts";
-import { kvGgmlType } from "../plan/fit.ts";
+import { kvGgmlType } from "../plan/kvGgmlType.ts";
 
 export interface OpenModel {
     llama: Llama;

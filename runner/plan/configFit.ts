@@ -1,5 +1,5 @@
 /** Estimate + what this machine has free → does the config fit? Used by --dry-run and by the child before loading. */
-import type { Llama, LlamaModel } from "node-llama-cpp";
+import type { GgufFileInfo, Llama, LlamaModel } from "node-llama-cpp";
 import type { Settings } from "../suite/types.ts";
 import { checkFit, estimateConfigMemory, kvGgmlType, type FitResult, type MemoryEstimate } from "./fit.ts";
 
@@ -33,8 +33,8 @@ export async function sequencesFit(model: LlamaModel, params: Settings, sequence
     return checkFit(estimate, await availableMemory(model.llama));
 }
 
-/** `model`: the GGUF file's path, or its header's bytes (see estimateConfigMemory). */
-export async function configFit(model: string | Uint8Array, params: Settings, llama: Llama): Promise<{ estimate: MemoryEstimate; fit: FitResult }> {
+/** `model`: the GGUF file's path, or its header parsed (see estimateConfigMemory). */
+export async function configFit(model: string | GgufFileInfo, params: Settings, llama: Llama): Promise<{ estimate: MemoryEstimate; fit: FitResult }> {
     const estimate = await estimateConfigMemory(model, params, llama);
     const fit = checkFit(estimate, await availableMemory(llama));
     return { estimate, fit };

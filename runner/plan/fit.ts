@@ -2,11 +2,13 @@
  * Memory-fit estimates for `--dry-run`: what a config would take in RAM and VRAM, from the GGUF header alone
  * (node-llama-cpp's `GgufInsights`), and whether that fits what the machine has free.
  */
-import { GgmlType, GgufInsights, InsufficientMemoryError, readGgufFileInfo, type Llama } from "node-llama-cpp";
+import { GgmlType, GgufInsights, InsufficientMemoryError, readGgufFileInfo, type GgufFileInfo, type Llama } from "node-llama-cpp";
 import { formatBytes } from "../format/bytes.ts";
 import { quantizedKvTypes, type KvType, type Settings } from "../suite/types.ts";
 import { repackBytes } from "./repack.ts";
-import { readGgufBuffer } from "./ggufBuffer.ts";
+import { kvGgmlType } from "./kvGgmlType.ts";
+
+export { kvGgmlType };
 
 export interface MemoryEstimate {
     /** Layers the config would offload, after resolving `max` / `auto` / a number against this model and backend. */
@@ -36,13 +38,12 @@ export type FitResult = { fits: true } | { fits: false; reason: string };
 
 /**
  * Estimates the memory one config needs, the way node-llama-cpp sizes a model load and a one-sequence context.
- * `model` is the GGUF file's path, or its header's bytes in memory (a dry run writes no file: plan/ggufBuffer.ts).
+ * `model` is the GGUF file's path, or its header already parsed (a dry run writes no file: it parses the header's
+ * bytes in memory with plan/ggufBuffer.ts, which only the dry run imports).
  * `llama` decides the backend: with no GPU offloading every byte lands in RAM.
  */
-export async function estimateConfigMemory(model: string | Uint8Array, params: Settings, llama: Llama): Promise<MemoryEstimate> {
-    const fileInfo = typeof model === "string"
-        ? await readGgufFileInfo(model, { sourceType: "filesystem", logWarnings: false })
-        : await readGgufBuffer(model);
+export async function estimateConfigMemory(model: string | GgufFileInfo, params: Settings, llama: Llama): Promise<MemoryEstimate> {
+    const fileInfo = typeof model === "string" ? await readGgufFileInfo(model, { sourceType: "filesystem", logWarnings: false }) : model;
     const insights = await GgufInsights.from(fileInfo, llama);
     const kvType = kvGgmlType(params.kvType);
     const gpuLayers = await resolveGpuLayers(insights, params, llama, kvType);
@@ -102,13 +103,6 @@ async function resolveGpuLayers(insights: GgufInsights, params: Settings, llama:
     }
 }
 
-/** The one mapping of a suite's `kvType` to node-llama-cpp's GgmlType (estimates here, the context in measure/openModel.ts). */
-export function kvGgmlType(kvType: KvType): GgmlType {
-    const key = kvType.toUpperCase() as keyof typeof GgmlType;
-    const type = GgmlType[key];
-    if (typeof type !== "number") throw new Error(`Unknown KV cache type \`${kvType}\``);
-    return type;
-}
 
 const quantizedKvBlockSize: Partial<Record<KvType, number>> = Object.fromEntries(quantizedKvTypes.map((type) => [type, 32]));
 

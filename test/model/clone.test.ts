@@ -20,6 +20,7 @@ import { killLeftovers, onlyRunFile, runBench, suiteYaml } from "./cliHarness.ts
 import { modelSources } from "../../runner/cli/modelSources.ts";
 import { resolveModel } from "../../runner/models/resolve.ts";
 import { estimateConfigMemory } from "../../runner/plan/fit.ts";
+import { readGgufBuffer } from "../../runner/plan/ggufBuffer.ts";
 import { planConfigs } from "../../runner/plan/plan.ts";
 import { parseSuite } from "../../runner/suite/parseSuite.ts";
 import { formatBytes } from "../../runner/format/bytes.ts";
@@ -179,7 +180,8 @@ describe("bench runs synthetic clones", () => {
             const fromFile = await estimateConfigMemory(model.path, config.params, llama);
             const inMemory = await sources.headerOf(config.model as Parameters<typeof sources.headerOf>[0]);
             expect(inMemory.sizeBytes).toBe(model.sizeBytes);
-            expect(await estimateConfigMemory(inMemory.header, config.params, llama)).toEqual(fromFile);
+            const header = typeof inMemory.header === "string" ? inMemory.header : await readGgufBuffer(inMemory.header);
+            expect(await estimateConfigMemory(header, config.params, llama)).toEqual(fromFile);
             const row = run.stdout.split("\n").find((line) => line.startsWith(`${config.label}  `));
             expect(row, `a row for ${config.label} in\n${run.stdout}`).toBeDefined();
             // id, model file, size, est. RAM, est. VRAM, est. peak RSS, plan
