@@ -5,7 +5,7 @@
  *
  *   npx tsx scripts/report-screenshot.ts DIST PAGE SELECTOR OUT.png [--index N] [--width PX]
  *
- * e.g. `npx tsx scripts/report-screenshot.ts report/dist tradeoff/ "figure.chart" docs/report-tradeoff.png`.
+ * e.g. `npx tsx scripts/report-screenshot.ts report/dist tradeoff/ "figure.chart" docs/report-tradeoff-1400.png`.
  * PAGE is relative to the site's root (built with the default base `/`).
  */
 import { parseArgs } from "node:util";
