@@ -3,7 +3,7 @@ import type { Direction } from "../metrics/catalogue.ts";
 import type { Verdict } from "./verdict.ts";
 
 /** Which noise judged a row (compareSides.ts' file comment); `none` for a row with no interval. */
-export type NoiseModel = "repetitions" | "history" | "paired positions" | "none";
+export type NoiseModel = "repetitions" | "history" | "machine history" | "paired positions" | "none";
 
 export interface MetricRow {
     machine: string;
@@ -28,8 +28,10 @@ export interface MetricRow {
     p: number | null;
     verdict: Verdict;
     noise: NoiseModel;
-    /** With `history`: how many earlier runs gave the spread. */
+    /** With `history`: how many earlier runs gave the spread; with `machine history`: the most runs of one pooled figure. */
     historyRuns?: number;
+    /** With `machine history`: how many figures (configs × prompts/tests of the metric) the spread was pooled over. */
+    historyFigures?: number;
     /** Why a row is not judged. */
     note?: string;
     /** Either side's config was measured while the machine was busy (see `Comparison.busy`). */

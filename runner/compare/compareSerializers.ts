@@ -40,7 +40,7 @@ const sections: readonly { verdict: Verdict; title: string }[] = [
 export function methodLine(c: Comparison): string {
     const quality = c.rows.some((r) => r.item === qualityItem) ? `, ${qualityItem} by the paired t on per-position differences` : "";
     return `values are geometric means of the repetitions${c.pool ? " (runs pooled)" : ""} and the change their ratio; ${Math.round(c.level * 100)} % intervals ` +
-        `from the noise model named on each row (repetitions: Welch's t on their logs; history: the spread of earlier runs of the config on this machine, when wider)${quality}; ` +
+        `from the noise model named on each row (repetitions: Welch's t on their logs; history: the spread of earlier runs of the config on this machine, or machine history: of every config's earlier runs on it pooled, when wider)${quality}; ` +
         `regression or improvement when the whole interval lies beyond ±${c.threshold} %, unchanged when it lies inside, inconclusive otherwise`;
 }
 
@@ -114,7 +114,9 @@ function valueCell(metric: string, value: number): string {
 }
 
 function noiseCell(row: MetricRow): string {
-    const model = row.noise === "history" ? `history (${row.historyRuns} runs)` : row.noise === "none" ? "–" : row.noise;
+    const model = row.noise === "history" ? `history (${row.historyRuns} runs)`
+        : row.noise === "machine history" ? `machine history (${row.historyFigures} figures)`
+        : row.noise === "none" ? "–" : row.noise;
     return row.busy === true ? `${model}, busy machine` : model;
 }
 

@@ -10,13 +10,17 @@
  * - `history`: the spread of the same figure's means over earlier runs of the config on the same machine (the
  *   baseline's config, or the candidate's when it has more), stats/runToRun.ts, used when there are enough of them
  *   and it is wider than the repetitions' interval;
+ * - `machine history`: with too little of the config's own history, the run-to-run spread of the same metric pooled
+ *   over every config and prompt/test earlier runs measured on the machine (each against its own mean), used the
+ *   same way: the first runs after a setting change (new ids) are judged by the machine's drift, not their
+ *   repetitions alone;
  * - `paired positions`: quality passes, position by position (compareQuality.ts).
  * The verdict (verdict.ts): regression or improvement when the whole interval lies beyond ±threshold, unchanged
  * when it lies inside, inconclusive otherwise; rows with no interval are shown, not judged.
  */
 import { metricCatalogue, metricDef } from "../metrics/catalogue.ts";
 import { logRatio } from "../stats/logRatio.ts";
-import { logMean, runToRunInterval } from "../stats/runToRun.ts";
+import { logMean, pooledRunToRunInterval, runToRunInterval } from "../stats/runToRun.ts";
 import { parallelOutcome, type Knee } from "../stats/knee.ts";
 import { samplesByPrompt, summarizeMeasurements } from "../stats/summarize.ts";
 import { machineKey } from "../store/machineKey.ts";
@@ -148,16 +152,22 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
             // yet), whichever has more: the spread of one config, never two configs' runs mixed
             const earlier = (item: string, metric: string) => {
                 if (history == null) return null;
-                const of = (e: Entry) => (history.get(historyKey(e.machine, e.config.id, item, metric)) ?? [])
+                const of = (e: Entry) => (history.figures.get(historyKey(e.machine, e.config.id, item, metric)) ?? [])
                     .filter((h) => !compared.has(h.run) && h.startedAt < candidateStart).map((h) => h.logMean);
                 const [fromBase, fromCand] = [of(b), b.config.id === c.config.id && b.machine === c.machine ? [] : of(c)];
                 return fromCand.length > fromBase.length ? fromCand : fromBase;
+            };
+            // the machine's drift: every earlier figure of this metric on the candidate's machine, each its own series
+            const machineEarlier = (metric: string) => {
+                if (history == null) return null;
+                return [...(history.machine.get(machineHistoryKey(c.machine, metric))?.values() ?? [])]
+                    .map((points) => points.filter((h) => !compared.has(h.run) && h.startedAt < candidateStart).map((h) => h.logMean));
             };
             const row = (item: string, metric: string, a: number[], z: number[]) => {
                 const def = metricDef(metric);
                 if (def == null || def.better === "none" || (wanted != null && !wanted.has(metric))) return;
                 const at = { machine, config: c.config.id, label, item, metric, better: def.better };
-                const judged = judge(at, a, z, { runsA: b.pooled.length, runsB: c.pooled.length, history: earlier(item, metric), threshold, level });
+                const judged = judge(at, a, z, { runsA: b.pooled.length, runsB: c.pooled.length, history: earlier(item, metric), machineHistory: machineEarlier(metric), threshold, level });
                 rows.push(busyNow.length > 0 ? { ...judged, busy: true } : judged);
             };
 
@@ -235,6 +245,8 @@ interface JudgeInput {
     runsB: number;
     /** Earlier runs' log means of this figure; null when history is off. */
     history: number[] | null;
+    /** Earlier runs' log means of every figure of this metric on the machine, one array per figure; null when off. */
+    machineHistory: number[][] | null;
     threshold: number;
     level: number;
 }
@@ -251,16 +263,22 @@ function judge(
     }
     const base = { ...at, baseline: { n: a.length, value: Math.exp(la) }, candidate: { n: z.length, value: Math.exp(lz) }, ratio: Math.exp(lz - la) };
     const welch = logRatio(a, z, input.level);
-    const history = input.history == null ? null : runToRunInterval(lz - la, input.history, input.runsA, input.runsB, input.level);
+    // the config's own history when it has enough; else the machine's, pooled over its figures of this metric
+    const own = input.history == null ? null : runToRunInterval(lz - la, input.history, input.runsA, input.runsB, input.level);
+    const pooled = own != null || input.machineHistory == null ? null : pooledRunToRunInterval(lz - la, input.machineHistory, input.runsA, input.runsB, input.level);
+    const history = own ?? pooled;
     const width = (i: { low: number; high: number }) => Math.log(i.high / i.low);
     if (history != null && (welch == null || width(history) > width(welch))) {
         const verdict = verdictOf(history.low, history.high, at.better, input.threshold);
-        return { ...base, low: history.low, high: history.high, p: history.p, verdict, noise: "history", historyRuns: history.runs };
+        const judgedBy = own != null
+            ? { noise: "history" as const, historyRuns: history.runs }
+            : { noise: "machine history" as const, historyRuns: history.runs, historyFigures: history.figures ?? 0 };
+        return { ...base, low: history.low, high: history.high, p: history.p, verdict, ...judgedBy };
     }
     if (welch != null)
         return { ...base, low: welch.low, high: welch.high, p: welch.p, verdict: verdictOf(welch.low, welch.high, at.better, input.threshold), noise: "repetitions" };
     const have = input.history?.length ?? 0;
-    const note = `one value a side and ${have} earlier run(s) of it on this machine: no interval (it gets one from 5 earlier runs, or pool several runs a side with --pool)`;
+    const note = `one value a side and ${have} earlier run(s) of it on this machine: no interval (it gets one from 5 earlier runs of it, from 2–3 earlier runs of the suite on this machine, or pool several runs a side with --pool)`;
     return { ...base, low: null, high: null, p: null, verdict: "not judged", noise: "none", note };
 }
 
@@ -274,27 +292,45 @@ function historyKey(machine: string, config: string, item: string, metric: strin
     return `${machine}\n${config}\n${item}\n${metric}`;
 }
 
-/** Every ok config's per-run log mean of every figure, by machine, config, item and metric; each run once. */
-function historyIndex(runs: readonly RunFile[]): Map<string, HistoryPoint[]> {
-    const index = new Map<string, HistoryPoint[]>();
+function machineHistoryKey(machine: string, metric: string): string {
+    return `${machine}\n${metric}`;
+}
+
+interface HistoryIndex {
+    /** By machine, config, item and metric (historyKey). */
+    figures: Map<string, HistoryPoint[]>;
+    /** By machine and metric (machineHistoryKey): each figure's series, keyed by config and item. */
+    machine: Map<string, Map<string, HistoryPoint[]>>;
+}
+
+/** Every ok config's per-run log mean of every figure, each run once, by figure and by machine and metric. */
+function historyIndex(runs: readonly RunFile[]): HistoryIndex {
+    const index: HistoryIndex = { figures: new Map(), machine: new Map() };
     const seen = new Set<string>();
-    const add = (key: string, point: HistoryPoint) => index.set(key, [...(index.get(key) ?? []), point]);
+    const add = (machine: string, config: string, item: string, metric: string, point: HistoryPoint) => {
+        const key = historyKey(machine, config, item, metric);
+        index.figures.set(key, [...(index.figures.get(key) ?? []), point]);
+        const figure = `${config}\n${item}`;
+        const series = index.machine.get(machineHistoryKey(machine, metric)) ?? new Map<string, HistoryPoint[]>();
+        series.set(figure, [...(series.get(figure) ?? []), point]);
+        index.machine.set(machineHistoryKey(machine, metric), series);
+    };
     for (const run of runs) {
         if (seen.has(run.run.id)) continue;
         seen.add(run.run.id);
         const machine = machineKey(run.run.machine);
+        const at = { run: run.run.id, startedAt: run.run.startedAt };
         for (const config of run.configs) {
             if (config.status !== "ok") continue;
-            const point = (values: number[]) => logMean(values);
             for (const [item, metrics] of samplesByPrompt(config.measurements))
                 for (const [metric, values] of metrics) {
-                    const m = point(values);
-                    if (m != null) add(historyKey(machine, config.id, item, metric), { run: run.run.id, startedAt: run.run.startedAt, logMean: m });
+                    const m = logMean(values);
+                    if (m != null) add(machine, config.id, item, metric, { ...at, logMean: m });
                 }
             for (const metric of configMetrics) {
                 const value = config[metric];
-                const m = value == null ? null : point([value]);
-                if (m != null) add(historyKey(machine, config.id, configItem, metric), { run: run.run.id, startedAt: run.run.startedAt, logMean: m });
+                const m = value == null ? null : logMean([value]);
+                if (m != null) add(machine, config.id, configItem, metric, { ...at, logMean: m });
             }
         }
     }

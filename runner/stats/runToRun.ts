@@ -20,8 +20,10 @@ export interface RunToRunInterval {
     high: number;
     p: number;
     df: number;
-    /** Earlier runs the spread came from. */
+    /** Earlier runs the spread came from (pooled: the most runs any one pooled figure has). */
     runs: number;
+    /** Pooled only: how many figures (configs × prompts/tests) the spread was pooled over. */
+    figures?: number;
 }
 
 /**
@@ -40,6 +42,41 @@ export function runToRunInterval(logDiff: number, history: readonly number[], ru
     if (se === 0) return { ratio, low: ratio, high: ratio, p: logDiff === 0 ? 1 : 0, df, runs: k };
     const t = tQuantile(1 - (1 - level) / 2, df);
     return { ratio, low: Math.exp(logDiff - t * se), high: Math.exp(logDiff + t * se), p: tTwoSidedP(logDiff / se, df), df, runs: k };
+}
+
+/** Fewer pooled degrees of freedom than this and the machine's pooled spread is not used. */
+export const minPooledDf = 4;
+
+/**
+ * The interval of exp(logDiff) from the machine's between-run spread pooled over many figures: `series` holds, for
+ * each other config and prompt/test of the same metric on the same machine, its earlier runs' log means. Each series
+ * contributes its squared deviations from its own mean (never one config's runs against another's) and k − 1 degrees
+ * of freedom, so the pooled variance is Σ Σ (x − x̄ᵢ)² / Σ (kᵢ − 1), the one-way ANOVA's within-group variance.
+ *
+ * Why: a VM's drift between runs (its speed level, its neighbours) is mostly a factor on every config alike, so the
+ * spread of all configs' run-to-run moves estimates it after two or three runs of a suite, where one config's own
+ * history needs five. Null below `minPooledDf` degrees of freedom.
+ */
+export function pooledRunToRunInterval(logDiff: number, series: readonly (readonly number[])[], runsA: number, runsB: number, level = 0.95): RunToRunInterval | null {
+    let squares = 0;
+    let df = 0;
+    let runs = 0;
+    let figures = 0;
+    for (const raw of series) {
+        const values = raw.filter(Number.isFinite);
+        if (values.length < 2) continue;
+        const mean = values.reduce((s, x) => s + x, 0) / values.length;
+        squares += values.reduce((s, x) => s + (x - mean) ** 2, 0);
+        df += values.length - 1;
+        figures++;
+        runs = Math.max(runs, values.length);
+    }
+    if (df < minPooledDf) return null;
+    const se = Math.sqrt((squares / df) * (1 / runsA + 1 / runsB));
+    const ratio = Math.exp(logDiff);
+    if (se === 0) return { ratio, low: ratio, high: ratio, p: logDiff === 0 ? 1 : 0, df, runs, figures };
+    const t = tQuantile(1 - (1 - level) / 2, df);
+    return { ratio, low: Math.exp(logDiff - t * se), high: Math.exp(logDiff + t * se), p: tTwoSidedP(logDiff / se, df), df, runs, figures };
 }
 
 /** The mean of ln(values): a run's figure on the log scale (ln of the geometric mean). Null when a value is not > 0. */

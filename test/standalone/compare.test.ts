@@ -217,6 +217,28 @@ describe("the history noise model", () => {
         expect(c.rows[0]).toMatchObject({ config: "a2", verdict: "inconclusive", noise: "history", historyRuns: 6 });
     });
 
+    it("with too little of a config's own history, the machine's drift pooled over its other configs judges, and says so", () => {
+        // three earlier runs of two other configs (x, y) drifting ±8 % from run to run: a's new id has no history
+        const others = [100, 92, 108].map((m, i) => run(`m${i}`, `2025-12-0${i + 1}T00:00:00.000Z`, [
+            config("x", [m, m + 0.5, m - 0.5], steadyTtft), config("y", [m * 2, m * 2 + 1, m * 2 - 1], steadyTtft)]));
+        const cand = run("r2", "2026-01-02T00:00:00.000Z", [config("a", [92, 92.5, 91.5], steadyTtft)]);
+        const c = compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: others });
+        // decodeTps of x and y at explain and tg64: 4 figures of 3 runs, 8 degrees of freedom
+        expect(c.rows[0]).toMatchObject({ verdict: "inconclusive", noise: "machine history", historyRuns: 3, historyFigures: 4 });
+        expect(compareSerializers.text(c)).toContain("machine history (4 figures)");
+        // a 40 % slowdown is still a regression under the machine's drift
+        const slow = run("r3", "2026-01-02T00:00:00.000Z", [config("a", [60, 60.5, 59.5], steadyTtft)]);
+        expect(compareSides(side("b", base), side("c", slow), { metrics: ["decodeTps"], history: others }).rows[0]).toMatchObject({ verdict: "regression", noise: "machine history" });
+        // two earlier runs of one config (2 figures, 2 degrees of freedom) are too few: the repetitions judge
+        const two = others.slice(0, 2).map((r) => ({ ...r, configs: r.configs.slice(0, 1) }));
+        expect(compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: two }).rows[0]).toMatchObject({ verdict: "regression", noise: "repetitions" });
+        // the config's own history, once it has 5 runs, judges before the machine's
+        expect(compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: [...others, ...earlier] }).rows[0]).toMatchObject({ noise: "history", historyRuns: 6 });
+        // another machine's runs never count
+        const elsewhere = others.map((r) => ({ ...r, run: { ...r.run, machine: { ...r.run.machine, cpu: "another CPU" } } }));
+        expect(compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: elsewhere }).rows[0]).toMatchObject({ noise: "repetitions" });
+    });
+
     it("gives figures measured once per config an interval", () => {
         const cand = run("r2", "2026-01-02T00:00:00.000Z", [config("a", steady, steadyTtft, 400e6)]);
         const rss = compareSides(side("b", base), side("c", cand), { history: earlier }).rows.find((r) => r.metric === "peakRssBytes")!;

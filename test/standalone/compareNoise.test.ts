@@ -37,7 +37,7 @@ describe("compare on real A/A runs (default suite, this VM)", () => {
     it("one run a side, each against the next, with the history of the earlier runs: every row names its noise model; at most 5 % flagged once 5 earlier runs exist", () => {
         const pairs = runs.slice(1).map((_, i) => compareSides(side("a", i, i + 1), side("b", i + 1, i + 2), { history: runs }));
         for (const c of pairs) {
-            for (const row of c.rows) expect(["repetitions", "history", "paired positions", "none"]).toContain(row.noise);
+            for (const row of c.rows) expect(["repetitions", "history", "machine history", "paired positions", "none"]).toContain(row.noise);
             expect(c.counts.regression + c.counts.improvement + c.counts.unchanged + c.counts.inconclusive + c.counts["not judged"]).toBe(c.rows.length);
         }
         // pairs 6 and 7 have 5 and 6 earlier runs: history judges where it is wider than the repetitions
@@ -47,5 +47,18 @@ describe("compare on real A/A runs (default suite, this VM)", () => {
         expect(rows.filter((r) => r.verdict === "regression" || r.verdict === "improvement").length / rows.length).toBeLessThanOrEqual(0.05);
         // figures measured once per config get an interval from history
         expect(withHistory[1]!.rows.find((r) => r.metric === "peakRssBytes")).toMatchObject({ noise: "history", low: expect.any(Number) });
+    });
+
+    it("pairs with 2–4 earlier runs are judged by the machine's drift pooled over configs, where it is wider: at most 5 % flagged", () => {
+        const pairs = runs.slice(1).map((_, i) => compareSides(side("a", i, i + 1), side("b", i + 1, i + 2), { history: runs }));
+        // pairs 3–5 have 2, 3 and 4 earlier runs of the 3 configs
+        const machine = pairs.slice(2, 5);
+        expect(machine.every((c) => c.rows.some((r) => r.noise === "machine history") && !c.rows.some((r) => r.noise === "history"))).toBe(true);
+        const rows = machine.flatMap((c) => c.rows);
+        expect(rows.filter((r) => r.verdict === "regression" || r.verdict === "improvement").length / rows.length).toBeLessThanOrEqual(0.05);
+        // the same pairs by repetitions alone flag more
+        const alone = runs.slice(3, 6).map((_, j) => compareSides(side("a", j + 2, j + 3), side("b", j + 3, j + 4), { useHistory: false })).flatMap((c) => c.rows);
+        expect(alone.filter((r) => r.verdict === "regression" || r.verdict === "improvement").length)
+            .toBeGreaterThan(rows.filter((r) => r.verdict === "regression" || r.verdict === "improvement").length);
     });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { logRatio } from "../../runner/stats/logRatio.ts";
-import { logMean, minHistoryRuns, runToRunInterval } from "../../runner/stats/runToRun.ts";
+import { logMean, minHistoryRuns, minPooledDf, pooledRunToRunInterval, runToRunInterval } from "../../runner/stats/runToRun.ts";
 import { tQuantile, tTwoSidedP } from "../../runner/stats/studentT.ts";
 
 describe("Student's t", () => {
@@ -86,5 +86,27 @@ describe("runToRunInterval (between-run noise from history)", () => {
         expect(runToRunInterval(0, [0, 0.1, -0.1, 0.05, Number.NaN], 1, 1)).toBeNull();
         expect(logMean([1, Math.E * Math.E])).toBeCloseTo(1, 12);
         expect(logMean([1, 0])).toBeNull();
+    });
+});
+
+describe("pooledRunToRunInterval (the machine's drift, pooled over figures)", () => {
+    it("pools each figure's squared deviations from its own mean over Σ(k − 1) degrees of freedom", () => {
+        // two figures at different levels (never mixed): deviations ±0.1 around 1 and ±0.05, 0 around 5
+        const series = [[0.9, 1.1], [4.95, 5, 5.05]];
+        const squares = 0.02 + 0.005;
+        const df = 1 + 2;
+        const r = pooledRunToRunInterval(Math.log(0.9), [...series, [7, 7]], 1, 1);
+        // with minPooledDf at 4, 3 df are not enough; a third figure of two runs makes 4
+        expect(minPooledDf).toBe(4);
+        expect(pooledRunToRunInterval(Math.log(0.9), series, 1, 1)).toBeNull();
+        const se = Math.sqrt(((squares + 0) / (df + 1)) * 2);
+        expect(Math.log(r!.high)).toBeCloseTo(Math.log(0.9) + tQuantile(0.975, 4) * se, 9);
+        expect(Math.log(r!.low)).toBeCloseTo(Math.log(0.9) - tQuantile(0.975, 4) * se, 9);
+        expect(r).toMatchObject({ df: 4, runs: 3, figures: 3 });
+    });
+
+    it("skips figures of one run and values that are not finite", () => {
+        expect(pooledRunToRunInterval(0, [[1], [2], [3], [4], [5], [6]], 1, 1)).toBeNull();
+        expect(pooledRunToRunInterval(0, [[1, 1.1, Number.NaN], [2, 2.1], [3, 3.1], [4, 4.1]], 1, 1)).toMatchObject({ df: 4, figures: 4 });
     });
 });

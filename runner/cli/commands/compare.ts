@@ -79,7 +79,7 @@ options:
   --across-machines     pair runs and configs of different machines too
   --pool                every run of a side together (their repetitions pooled) instead of the newest
   --same-run            allow the same run on both sides
-  --no-history          judge by the repetitions alone, not by earlier runs
+  --no-history          judge by the repetitions alone, not by earlier runs (of the config, or of the machine)
   --db PATH             SQLite database for run ids and latest (default: $GGUF_BENCH_DB or results/bench.db)
   --results DIR         folder of run files, here and at git refs (default: $GGUF_BENCH_RESULTS or results/runs)
   -h, --help            this text
