@@ -140,6 +140,12 @@ export interface EngineInfo {
     systemInfo: string;
     /** The features of `systemInfo`: flags set to 1 by name (`OPENMP`, `AVX2`), others as `NAME=value`, backends as `backend:NAME`. */
     features: string[];
+    /**
+     * Threads in libuv's pool in the child (`UV_THREADPOOL_SIZE`): node-llama-cpp runs every `llama_decode` on one of
+     * them. Measure children get 1 unless the variable is set (docs/engine.md). Absent in files written before it was
+     * recorded (those children had libuv's default, 4).
+     */
+    uvThreadpoolSize?: number;
 }
 
 /** What the child measured for one config. */

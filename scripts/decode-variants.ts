@@ -1,7 +1,8 @@
 /**
  * The decode-gap experiment of docs/engine.md: tg128 through gguf-bench's runner (its own child per sample, one
  * warm-up, as `bench` runs it) under environment variants that change how OpenMP's and libuv's threads meet, against
- * llama-bench in the same round (`-` for none). Rounds interleave every variant; the raw samples go to the JSON file.
+ * llama-bench in the same round (`-` for none). `default` is the measure child's environment (runChild.ts'
+ * measureChildEnv: libuv's pool at one thread); the others add to it. Rounds interleave every variant; the raw samples go to the JSON file.
  *
  *   npx tsx scripts/decode-variants.ts LLAMA_BENCH MODEL.gguf OUT_JSON [rounds=3] [engine=local] [threads=1,2]
  */
@@ -16,10 +17,12 @@ const engine = engineText as Engine;
 const test = { id: "tg128", pp: 0, tg: 128, depth: 0 };
 /** Each variant: the environment the runner's child gets on top of this one's. */
 const variants: Record<string, Record<string, string>> = {
+    // the measure child's own default since this experiment: libuv's pool at one thread (runChild.ts' measureChildEnv)
     default: {},
-    "UV_THREADPOOL_SIZE=1": { UV_THREADPOOL_SIZE: "1" },
+    "UV_THREADPOOL_SIZE=4 (libuv's default)": { UV_THREADPOOL_SIZE: "4" },
     "OMP_WAIT_POLICY=passive": { OMP_WAIT_POLICY: "passive" },
-    "GOMP_SPINCOUNT=0": { GOMP_SPINCOUNT: "0" }
+    "GOMP_SPINCOUNT=0": { GOMP_SPINCOUNT: "0" },
+    "OMP_WAIT_POLICY=active": { OMP_WAIT_POLICY: "active" }
 };
 const samples: { round: number; threads: number; side: string; app: number; engine: number | null }[] = [];
 for (let round = 0; round < Number(roundsText); round++)

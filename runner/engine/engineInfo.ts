@@ -45,6 +45,18 @@ export function systemInfoFeatures(systemInfo: string): string[] {
     return [...new Set(features)];
 }
 
+/**
+ * The size of libuv's thread pool a process with this environment gets, as libuv 1.x reads `UV_THREADPOOL_SIZE`
+ * (src/threadpool.c): unset → 4; else its leading integer (`atoi`), 0 → 1, above 1024 → 1024, a negative number
+ * wrapping to a huge unsigned one → 1024. Pure.
+ */
+export function uvThreadpoolSize(value: string | undefined): number {
+    if (value == null) return 4;
+    const parsed = Number.parseInt(value.trim(), 10);
+    if (!Number.isFinite(parsed) || parsed === 0) return 1;
+    return parsed < 0 || parsed > 1024 ? 1024 : parsed;
+}
+
 /** One line for terminals and tables: `localBuild v0.5.0 (OPENMP, AVX512, …)`. Pure. */
 export function engineLine(engine: EngineInfo): string {
     const flags = engine.features.filter((feature) => !feature.startsWith("backend:"));
@@ -54,7 +66,8 @@ export function engineLine(engine: EngineInfo): string {
 /** Whether two records ran the same engine: build type, llama.cpp repo and release, and features. Pure. */
 export function sameEngine(a: EngineInfo, b: EngineInfo): boolean {
     return a.build === b.build && a.llamaCpp.repo === b.llamaCpp.repo && a.llamaCpp.release === b.llamaCpp.release &&
-        a.features.length === b.features.length && a.features.every((feature, i) => feature === b.features[i]);
+        a.features.length === b.features.length && a.features.every((feature, i) => feature === b.features[i]) &&
+        a.uvThreadpoolSize === b.uvThreadpoolSize;
 }
 
 /**
@@ -70,5 +83,8 @@ export function engineDifferences(b: EngineInfo | null | undefined, c: EngineInf
     const added = c.features.filter((feature) => !b.features.includes(feature));
     const removed = b.features.filter((feature) => !c.features.includes(feature));
     if (added.length + removed.length > 0) out.push(`engine features: ${[...added.map((f) => `+${f}`), ...removed.map((f) => `−${f}`)].join(" ")}`);
+    // not the binary, but it moves decode speed at two threads or more by up to 2× (docs/engine.md): said too
+    if (b.uvThreadpoolSize !== c.uvThreadpoolSize && (b.uvThreadpoolSize != null || c.uvThreadpoolSize != null))
+        out.push(`libuv pool threads: ${b.uvThreadpoolSize ?? "4 (not recorded)"} → ${c.uvThreadpoolSize ?? "4 (not recorded)"}`);
     return out;
 }

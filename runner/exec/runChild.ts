@@ -49,6 +49,19 @@ process.on("exit", () => {
     for (const child of liveChildren) child.kill("SIGKILL");
 });
 
+/**
+ * What a measure child's environment adds to this one's: libuv's pool at one thread unless `UV_THREADPOOL_SIZE` is
+ * set. node-llama-cpp runs each `llama_decode` on a libuv pool thread; with the default four, consecutive decodes land
+ * on different threads, and at two threads on the project's 2-vCPU machine that halved decode speed with either
+ * binary (OpenMP teams, or ggml's per-graph threads, started anew on each): 360M Q4_K_M tg128 at t=2, prebuilt
+ * 52–58 → 103–106 tok/s, local build 90–110 → 118–142, llama-bench 123–150 in the same rounds (docs/engine.md).
+ * The child runs one decode at a time, so one pool thread takes nothing from it. Recorded per config as
+ * `engine.uvThreadpoolSize`.
+ */
+export function measureChildEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    return env.UV_THREADPOOL_SIZE != null ? {} : { UV_THREADPOOL_SIZE: "1" };
+}
+
 /** Measures `config` in a child: the ok outcome carries what it measured. */
 export function runChild(config: Config, modelPath: string, options: RunChildOptions = {}): Promise<ChildOutcome> {
     const start: ParentToChild = {
@@ -94,7 +107,7 @@ async function forkChild<R>(config: Config, startMessage: ParentToChild, options
             // too); set NODE_OPTIONS=--enable-source-maps to get the bundle's inline maps in stacks when debugging
             execArgv: [],
             stdio: ["ignore", "ignore", "pipe", "ipc"],
-            env: { ...process.env, ...options.env },
+            env: { ...process.env, ...measureChildEnv(process.env), ...options.env },
             serialization: "advanced"
         });
         liveChildren.add(child);

@@ -23,7 +23,7 @@
  * switch to decode threads happens once the first token is in hand, so in stream mode and pg tests it falls inside
  * the timed request (one property store and one native getter for the check: microseconds, against a decode step).
  */
-import { describeEngine } from "../engine/engineInfo.ts";
+import { describeEngine, uvThreadpoolSize } from "../engine/engineInfo.ts";
 import type { LlamaContextSequence, Token } from "node-llama-cpp";
 import type { ReferenceInput } from "../protocol/protocol.ts";
 import type { Config, QualityPlan } from "../plan/types.ts";
@@ -173,7 +173,7 @@ export async function measureConfig(config: Config, modelPath: string, hooks: Me
             threads: opened.threads,
             threadsBatch: opened.threadsBatch,
             backend: opened.backend,
-            engine: describeEngine(opened.llama),
+            engine: { ...describeEngine(opened.llama), uvThreadpoolSize: uvThreadpoolSize(process.env.UV_THREADPOOL_SIZE) },
             ran: opened.ran,
             measurements,
             ...(quality != null ? { quality } : {}),

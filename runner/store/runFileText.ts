@@ -55,7 +55,8 @@ function orderedConfig(c: RunFileConfig): RunFileConfig {
             build: c.engine.build,
             llamaCpp: { repo: c.engine.llamaCpp.repo, release: c.engine.llamaCpp.release },
             systemInfo: c.engine.systemInfo,
-            features: [...c.engine.features]
+            features: [...c.engine.features],
+            ...(c.engine.uvThreadpoolSize != null ? { uvThreadpoolSize: c.engine.uvThreadpoolSize } : {})
         },
         startedAt: c.startedAt,
         finishedAt: c.finishedAt,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { describeEngine, engineLine, sameEngine, systemInfoFeatures } from "../../runner/engine/engineInfo.ts";
+import { describeEngine, engineDifferences, engineLine, sameEngine, systemInfoFeatures, uvThreadpoolSize } from "../../runner/engine/engineInfo.ts";
+import { measureChildEnv } from "../../runner/exec/runChild.ts";
+import { parseRunFile } from "../../runner/store/readRunFile.ts";
+import { runFileText } from "../../runner/store/runFileText.ts";
+import { toRunFile } from "../../runner/store/runFile.ts";
+import { makeConfig, makeRun } from "./fixtures/records.ts";
 import { checkLoadedEngine, engineLlamaOptions, noLocalBuildAdvice, prebuiltMarkerOption } from "../../runner/engine/engineOptions.ts";
 import { checkEngines } from "../../runner/engine/checkEngines.ts";
 import { InputError } from "../../runner/errors.ts";
@@ -27,6 +32,36 @@ describe("systemInfoFeatures: llama.cpp's system-info string", () => {
         expect(sameEngine(local, { ...local, build: "prebuilt" })).toBe(false);
         expect(sameEngine(local, { ...local, features: ["backend:CPU", "AVX2"] })).toBe(false);
         expect(sameEngine(local, { ...local, llamaCpp: { ...local.llamaCpp, release: "b7000" } })).toBe(false);
+    });
+});
+
+describe("libuv's pool in the measure child", () => {
+    it("is one thread unless UV_THREADPOOL_SIZE is set, which is then left as it is", () => {
+        expect(measureChildEnv({})).toEqual({ UV_THREADPOOL_SIZE: "1" });
+        expect(measureChildEnv({ UV_THREADPOOL_SIZE: "4" })).toEqual({});
+        expect(measureChildEnv({ UV_THREADPOOL_SIZE: "" })).toEqual({});
+    });
+
+    it("is read as libuv reads the variable", () => {
+        expect([undefined, "1", "4", " 8", "16x", "0", "", "abc", "2000", "-3"].map(uvThreadpoolSize)).toEqual([4, 1, 4, 8, 16, 1, 1, 1, 1024, 1024]);
+    });
+
+    it("is recorded with the engine, said by compare when it differs, and kept by the run file (absent in older files)", () => {
+        const engine = describeEngine({ buildType: "prebuilt", llamaCppRelease: { repo: "ggml-org/llama.cpp", release: "v0.5.0" }, systemInfo: "CPU : AVX2 = 1 |" });
+        const one = { ...engine, uvThreadpoolSize: 1 };
+        expect(sameEngine(engine, one)).toBe(false);
+        expect(engineDifferences(engine, one)).toEqual(["libuv pool threads: 4 (not recorded) → 1"]);
+        expect(engineDifferences({ ...engine, uvThreadpoolSize: 4 }, one)).toEqual(["libuv pool threads: 4 → 1"]);
+        expect(engineDifferences(one, { ...one })).toEqual([]);
+        for (const recorded of [one, engine]) {
+            const text = runFileText(toRunFile(makeRun(), [{ ...makeConfig("a"), engine: recorded }]));
+            expect(text.includes("uvThreadpoolSize")).toBe(recorded === one);
+            const back = parseRunFile(text, "a.json").file;
+            expect(back.configs[0]!.engine).toEqual(recorded);
+            expect(runFileText(back)).toBe(text);
+        }
+        const bad = runFileText(toRunFile(makeRun(), [{ ...makeConfig("a"), engine: one }])).replace('"uvThreadpoolSize": 1', '"uvThreadpoolSize": 0');
+        expect(() => parseRunFile(bad, "bad.json")).toThrow(/bad\.json: .*uvThreadpoolSize.*expected/);
     });
 });
 
