@@ -1,12 +1,23 @@
 // Decode-loop probe against node-llama-cpp's prebuilt libllama/libggml.
-// usage: dprobe MODEL BINDIR REPS MODES   (MODES e.g. "a1,a,b,c")
+// usage: dprobe MODEL BINDIR REPS MODES   (MODES e.g. "a1,a,b,c" or "p1:1,p4:1,p1:2,p4:2")
+//  BINDIR: directory to load dynamic ggml backends from ("-": ggml's default search,
+//          "none": load nothing, for builds with the CPU backend linked in, GGML_BACKEND_DL=OFF)
+//  any mode may end in ":T" to set the thread count (default 1 for a1, 2 otherwise)
 //  a1: main thread, threads=1, no threadpool
 //  a : main thread, threads=2, no threadpool
 //  b : persistent worker pthread sleeping on a condvar, woken by main per token (libuv-like), threads=2
 //  c : like b + persistent ggml threadpool attached (ggml_threadpool_new + llama_attach_threadpool)
 //  am: like a + persistent threadpool attached (main thread)
+//  pN: a libuv-like pool of N worker threads sharing one job queue (one mutex, one condvar the idle
+//      workers wait on); main hands each token's decode to the pool and sleeps on a condvar until done
+//  pNs: like pN, then a second hand-off per token for "sampling" (copy the last logits row into a
+//      buffer of n_vocab floats, argmax), as node-llama-cpp's decode worker + sample worker do
+//  pNi: like pN, decode and the same sampling inside one hand-off
+//  a trailing 'x' on a pool mode (p1x, p1sx, ...) makes main spin on an atomic instead of sleeping
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +40,8 @@ static void main_ctxsw(long *vol, long *invol) {
 }
 
 static long long sys_busy_jiffies(void) {
-    FILE *f = fopen("/proc/stat", "r"); long long u,n,s,i,w,irq,sirq,st; fscanf(f, "cpu %lld %lld %lld %lld %lld %lld %lld %lld", &u,&n,&s,&i,&w,&irq,&sirq,&st); fclose(f);
+    FILE *f = fopen("/proc/stat", "r"); long long u,n,s,i,w,irq,sirq,st; if (fscanf(f, "cpu %lld %lld %lld %lld %lld %lld %lld %lld", &u,&n,&s,&i,&w,&irq,&sirq,&st) != 8) u = n = s = irq = sirq = st = 0;
+    fclose(f);
     return u+n+s+irq+sirq+st;
 }
 #define NTOK 128
@@ -42,6 +54,64 @@ static void decode_one(void) {
     struct llama_batch b = llama_batch_get_one(&t, 1);
     if (llama_decode(g_ctx, b) != 0) { fprintf(stderr, "decode failed\n"); exit(1); }
     g_pos++;
+}
+
+// sampling as in node-llama-cpp's sample worker, reduced to greedy: copy the logits row, argmax
+static float *g_logits_buf;
+static int g_n_vocab;
+static volatile int g_sink;
+static void sample_one(void) {
+    const float *row = llama_get_logits_ith(g_ctx, -1);
+    if (!row) { fprintf(stderr, "no logits\n"); exit(1); }
+    memcpy(g_logits_buf, row, sizeof(float) * (size_t)g_n_vocab);
+    int best = 0;
+    for (int i = 1; i < g_n_vocab; i++) if (g_logits_buf[i] > g_logits_buf[best]) best = i;
+    g_sink = best;
+}
+
+// libuv-like pool: N workers wait on one condvar for a shared queue (depth 1 suffices: main waits)
+#define MAXPOOL 16
+enum { JOB_DECODE = 1, JOB_SAMPLE = 2 };
+static pthread_mutex_t pmu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pcv_work = PTHREAD_COND_INITIALIZER, pcv_done = PTHREAD_COND_INITIALIZER;
+static int p_job = 0, p_quit = 0, p_last_worker = -1;
+static long p_done = 0;
+static atomic_long p_done_a;
+static void *pool_worker(void *arg) {
+    int id = (int)(intptr_t)arg;
+    pthread_mutex_lock(&pmu);
+    for (;;) {
+        while (!p_job && !p_quit) pthread_cond_wait(&pcv_work, &pmu);
+        if (!p_job) break;
+        int job = p_job; p_job = 0;
+        pthread_mutex_unlock(&pmu);
+        if (job & JOB_DECODE) decode_one();
+        if (job & JOB_SAMPLE) sample_one();
+        pthread_mutex_lock(&pmu);
+        p_last_worker = id;
+        p_done++;
+        atomic_store(&p_done_a, p_done);
+        pthread_cond_signal(&pcv_done);
+    }
+    pthread_mutex_unlock(&pmu);
+    return NULL;
+}
+// hand one job to the pool and wait for it; returns the id of the worker that ran it
+static int pool_run(int job, int spin) {
+    pthread_mutex_lock(&pmu);
+    long target = p_done + 1;
+    p_job = job;
+    pthread_cond_signal(&pcv_work);
+    if (spin) {
+        pthread_mutex_unlock(&pmu);
+        while (atomic_load_explicit(&p_done_a, memory_order_acquire) < target) __builtin_ia32_pause();
+        pthread_mutex_lock(&pmu);
+    } else {
+        while (p_done < target) pthread_cond_wait(&pcv_done, &pmu);
+    }
+    int w = p_last_worker;
+    pthread_mutex_unlock(&pmu);
+    return w;
 }
 
 // worker (libuv-like)
@@ -72,18 +142,33 @@ static void submit_and_wait(void) {
     pthread_mutex_unlock(&mu);
 }
 
+// one token: decode (+ sampling) by the chosen route; counts decodes that ran on another pool worker
+// than the previous decode (hops) and sampling jobs that ran on another worker than their decode (shops)
+static void step(int npool, int pjob_mode, int spin, int use_worker, int *prev_w, int *hops, int *shops) {
+    if (npool) {
+        int w = pool_run(JOB_DECODE | (pjob_mode == 2 ? JOB_SAMPLE : 0), spin);
+        if (*prev_w >= 0 && w != *prev_w) (*hops)++;
+        *prev_w = w;
+        if (pjob_mode == 1 && pool_run(JOB_SAMPLE, spin) != w) (*shops)++;
+    } else if (use_worker) submit_and_wait(); else decode_one();
+}
+
 int main(int argc, char **argv) {
+    if (argc < 5) { fprintf(stderr, "usage: dprobe MODEL BINDIR|-|none REPS MODES\n"); return 2; }
     const char *model_path = argv[1], *bindir = argv[2];
     int reps = atoi(argv[3]);
     const char *modes = argv[4];
     llama_log_set(quiet, NULL);
-    if (bindir && strcmp(bindir, "-")) ggml_backend_load_all_from_path(bindir); else ggml_backend_load_all();
+    if (!strcmp(bindir, "none")) { /* CPU backend linked in */ }
+    else if (strcmp(bindir, "-")) ggml_backend_load_all_from_path(bindir); else ggml_backend_load_all();
     llama_backend_init();
     void (*noop)(enum ggml_log_level, const char *, void *) = NULL; (void)noop;
     struct llama_model_params mp = llama_model_default_params();
     mp.n_gpu_layers = 0;
     struct llama_model *model = llama_model_load_from_file(model_path, mp);
     if (!model) { fprintf(stderr, "load failed\n"); return 1; }
+    g_n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(model));
+    g_logits_buf = malloc(sizeof(float) * (size_t)g_n_vocab);
     ggml_backend_reg_t cpu_reg = ggml_backend_reg_by_name("CPU");
     typedef struct ggml_threadpool *(*tp_new_t)(struct ggml_threadpool_params *);
     typedef void (*tp_free_t)(struct ggml_threadpool *);
@@ -91,28 +176,40 @@ int main(int argc, char **argv) {
     tp_free_t tp_free = (tp_free_t)ggml_backend_reg_get_proc_address(cpu_reg, "ggml_threadpool_free");
 
     for (int r = 0; r < reps; r++) {
-        char buf[64]; strncpy(buf, modes, sizeof buf - 1); buf[63] = 0;
-        for (char *m = strtok(buf, ","); m; m = strtok(NULL, ",")) {
+        char buf[512]; strncpy(buf, modes, sizeof buf - 1); buf[sizeof buf - 1] = 0;
+        char *save = NULL;
+        for (char *m = strtok_r(buf, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
             int threads = strcmp(m, "a1") == 0 ? 1 : 2;
+            char *colon = strchr(m, ':');
+            if (colon) { *colon = 0; threads = atoi(colon + 1); }
             int use_worker = m[0] == 'b' || m[0] == 'c';
+            int npool = 0, pjob_mode = 0 /* 0 decode only, 1 separate sample hop, 2 inline sample */, spin = 0;
+            if (m[0] == 'p') {
+                char *e; npool = (int)strtol(m + 1, &e, 10);
+                if (npool < 1 || npool > MAXPOOL) { fprintf(stderr, "bad pool size in %s\n", m); return 2; }
+                for (; *e; e++) { if (*e == 's') pjob_mode = 1; else if (*e == 'i') pjob_mode = 2; else if (*e == 'x') spin = 1; }
+            }
             int use_tp = m[0] == 'c' || strcmp(m, "am") == 0;
             struct llama_context_params cp = llama_context_default_params();
             cp.n_ctx = 512; cp.n_batch = 512; cp.n_threads = threads; cp.n_threads_batch = threads;
             g_ctx = llama_init_from_model(model, cp);
             struct ggml_threadpool *tp = NULL;
             if (use_tp) { struct ggml_threadpool_params tpp = ggml_threadpool_params_default(threads); tp = tp_new(&tpp); llama_attach_threadpool(g_ctx, tp, NULL); }
-            pthread_t th;
+            pthread_t th, pth[MAXPOOL];
             if (use_worker) { quit = 0; pthread_create(&th, NULL, worker, NULL); }
+            if (npool) { p_quit = 0; p_job = 0; for (int k = 0; k < npool; k++) pthread_create(&pth[k], NULL, pool_worker, (void *)(intptr_t)k); }
+            int hops = 0, prev_w = -1, shops = 0;
             // warm-up: 4 tokens
             g_pos = 0;
-            for (int i = 0; i < 4; i++) { g_tok = 1 + i; if (use_worker) submit_and_wait(); else decode_one(); }
+            for (int i = 0; i < 4; i++) { g_tok = 1 + i; step(npool, pjob_mode, spin, use_worker, &prev_w, &hops, &shops); }
+            hops = 0; shops = 0;
             double times[NTOK]; long v0, iv0, v1, iv1; struct rusage ru0, ru1;
             long long j0 = sys_busy_jiffies(); main_ctxsw(&v0, &iv0); getrusage(RUSAGE_SELF, &ru0);
             double t0 = now_ms();
             for (int i = 0; i < NTOK; i++) {
                 double s = now_ms();
                 g_tok = 100 + (i % 50);
-                if (use_worker) submit_and_wait(); else decode_one();
+                step(npool, pjob_mode, spin, use_worker, &prev_w, &hops, &shops);
                 times[i] = now_ms() - s;
             }
             double wall = now_ms() - t0;
@@ -120,16 +217,21 @@ int main(int argc, char **argv) {
             double cpu = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) * 1e3 + (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e3
                        + (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) * 1e3 + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e3;
             qsort(times, NTOK, sizeof(double), cmpd);
-            printf("rep=%d mode=%-3s threads=%d tok/s=%6.0f p50=%.3f p90=%.3f max=%.2f busy=%.2f proc_invol=%ld proc_vol=%ld main_invol=%ld others=%.2f\n",
-                   r, m, threads, NTOK / wall * 1e3, times[64], times[115], times[127], cpu / wall,
-                   ru1.ru_nivcsw - ru0.ru_nivcsw, ru1.ru_nvcsw - ru0.ru_nvcsw, iv1 - iv0, (j1 - j0) * 10.0 / wall - cpu / wall);
+            printf("rep=%d mode=%-4s threads=%d tok/s=%6.1f ms/tok=%.3f p50=%.3f p90=%.3f max=%.2f busy=%.2f proc_invol=%ld proc_vol=%ld main_invol=%ld others=%.2f hops=%d shops=%d\n",
+                   r, m, threads, NTOK / wall * 1e3, wall / NTOK, times[64], times[115], times[127], cpu / wall,
+                   ru1.ru_nivcsw - ru0.ru_nivcsw, ru1.ru_nvcsw - ru0.ru_nvcsw, iv1 - iv0, (j1 - j0) * 10.0 / wall - cpu / wall, hops, shops);
             fflush(stdout);
             if (use_worker) { pthread_mutex_lock(&mu); quit = 1; pthread_cond_signal(&cv_work); pthread_mutex_unlock(&mu); pthread_join(th, NULL); }
+            if (npool) {
+                pthread_mutex_lock(&pmu); p_quit = 1; pthread_cond_broadcast(&pcv_work); pthread_mutex_unlock(&pmu);
+                for (int k = 0; k < npool; k++) pthread_join(pth[k], NULL);
+            }
             if (tp) { llama_detach_threadpool(g_ctx); }
             llama_free(g_ctx);
             if (tp) tp_free(tp);
         }
     }
     llama_model_free(model);
+    free(g_logits_buf);
     return 0;
 }
