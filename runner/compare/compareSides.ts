@@ -10,10 +10,11 @@
  * - `history`: the spread of the same figure's means over earlier runs of the config on the same machine (the
  *   baseline's config, or the candidate's when it has more), stats/runToRun.ts, used when there are enough of them
  *   and it is wider than the repetitions' interval;
- * - `machine history`: with too little of the config's own history, the run-to-run spread of the same metric pooled
- *   over every config and prompt/test earlier runs measured on the machine (each against its own mean), used the
- *   same way: the first runs after a setting change (new ids) are judged by the machine's drift, not their
- *   repetitions alone;
+ * - `machine history`: the run-to-run spread of the same metric pooled over every config and prompt/test earlier runs
+ *   measured on the machine (each against its own mean), used the same way: the first runs after a setting change
+ *   (new ids) are judged by the machine's drift, not their repetitions alone, and a config whose own few runs
+ *   happened to agree is not judged by them alone;
+ * whichever of these gives the widest interval judges the row (history widens an interval, never narrows one);
  * - `paired positions`: quality passes, position by position (compareQuality.ts).
  * The verdict (verdict.ts): regression or improvement when the whole interval lies beyond ±threshold, unchanged
  * when it lies inside, inconclusive otherwise; rows with no interval are shown, not judged.
@@ -263,14 +264,15 @@ function judge(
     }
     const base = { ...at, baseline: { n: a.length, value: Math.exp(la) }, candidate: { n: z.length, value: Math.exp(lz) }, ratio: Math.exp(lz - la) };
     const welch = logRatio(a, z, input.level);
-    // the config's own history when it has enough; else the machine's, pooled over its figures of this metric
+    // the config's own history (5 runs or more) and the machine's, pooled over its figures of this metric: the wider
     const own = input.history == null ? null : runToRunInterval(lz - la, input.history, input.runsA, input.runsB, input.level);
-    const pooled = own != null || input.machineHistory == null ? null : pooledRunToRunInterval(lz - la, input.machineHistory, input.runsA, input.runsB, input.level);
-    const history = own ?? pooled;
+    const pooledAll = input.machineHistory == null ? null : pooledRunToRunInterval(lz - la, input.machineHistory, input.runsA, input.runsB, input.level);
     const width = (i: { low: number; high: number }) => Math.log(i.high / i.low);
+    const pooled = pooledAll != null && (own == null || width(pooledAll) > width(own)) ? pooledAll : null;
+    const history = pooled ?? own;
     if (history != null && (welch == null || width(history) > width(welch))) {
         const verdict = verdictOf(history.low, history.high, at.better, input.threshold);
-        const judgedBy = own != null
+        const judgedBy = pooled == null
             ? { noise: "history" as const, historyRuns: history.runs }
             : { noise: "machine history" as const, historyRuns: history.runs, historyFigures: history.figures ?? 0 };
         return { ...base, low: history.low, high: history.high, p: history.p, verdict, ...judgedBy };

@@ -44,8 +44,8 @@ export function runToRunInterval(logDiff: number, history: readonly number[], ru
     return { ratio, low: Math.exp(logDiff - t * se), high: Math.exp(logDiff + t * se), p: tTwoSidedP(logDiff / se, df), df, runs: k };
 }
 
-/** Fewer pooled degrees of freedom than this and the machine's pooled spread is not used. */
-export const minPooledDf = 4;
+/** Fewer pooled degrees of freedom than this and the machine's pooled spread is not used (t on 2 df is 4.30). */
+export const minPooledDf = 2;
 
 /**
  * The interval of exp(logDiff) from the machine's between-run spread pooled over many figures: `series` holds, for
@@ -55,7 +55,9 @@ export const minPooledDf = 4;
  *
  * Why: a VM's drift between runs (its speed level, its neighbours) is mostly a factor on every config alike, so the
  * spread of all configs' run-to-run moves estimates it after two or three runs of a suite, where one config's own
- * history needs five. Null below `minPooledDf` degrees of freedom.
+ * history needs five; and it holds the rare run of one config that ran far slower than its neighbours, which five
+ * runs of one config often miss. Null below `minPooledDf` degrees of freedom (Student's t then widens the interval
+ * for how few there are; compare uses it only where it is wider than the other intervals).
  */
 export function pooledRunToRunInterval(logDiff: number, series: readonly (readonly number[])[], runsA: number, runsB: number, level = 0.95): RunToRunInterval | null {
     let squares = 0;

@@ -229,11 +229,16 @@ describe("the history noise model", () => {
         // a 40 % slowdown is still a regression under the machine's drift
         const slow = run("r3", "2026-01-02T00:00:00.000Z", [config("a", [60, 60.5, 59.5], steadyTtft)]);
         expect(compareSides(side("b", base), side("c", slow), { metrics: ["decodeTps"], history: others }).rows[0]).toMatchObject({ verdict: "regression", noise: "machine history" });
-        // two earlier runs of one config (2 figures, 2 degrees of freedom) are too few: the repetitions judge
+        // two earlier runs of one config (2 figures, 2 degrees of freedom) are enough; one earlier run gives no spread
         const two = others.slice(0, 2).map((r) => ({ ...r, configs: r.configs.slice(0, 1) }));
-        expect(compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: two }).rows[0]).toMatchObject({ verdict: "regression", noise: "repetitions" });
-        // the config's own history, once it has 5 runs, judges before the machine's
-        expect(compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: [...others, ...earlier] }).rows[0]).toMatchObject({ noise: "history", historyRuns: 6 });
+        expect(compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: two }).rows[0]).toMatchObject({ noise: "machine history", historyFigures: 2 });
+        expect(compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: others.slice(0, 1) }).rows[0]).toMatchObject({ verdict: "regression", noise: "repetitions" });
+        // with 5 runs of its own, the config's history and the machine's both give an interval: the wider judges
+        const withOwn = compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: [...others, ...earlier] }).rows[0]!;
+        expect(withOwn).toMatchObject({ noise: "history", historyRuns: 6 });
+        // the machine's spread, wider than a's own (±2 %), judges instead
+        const steadyOwn = [100, 101, 99, 100.5, 99.5, 100].map((m, i) => run(`s${i}`, `2025-11-0${i + 1}T00:00:00.000Z`, [config("a", [m, m + 0.5, m - 0.5], steadyTtft)]));
+        expect(compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: [...others, ...steadyOwn] }).rows[0]).toMatchObject({ noise: "machine history" });
         // another machine's runs never count
         const elsewhere = others.map((r) => ({ ...r, run: { ...r.run, machine: { ...r.run.machine, cpu: "another CPU" } } }));
         expect(compareSides(side("b", base), side("c", cand), { metrics: ["decodeTps"], history: elsewhere }).rows[0]).toMatchObject({ noise: "repetitions" });

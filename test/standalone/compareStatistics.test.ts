@@ -91,22 +91,25 @@ describe("runToRunInterval (between-run noise from history)", () => {
 
 describe("pooledRunToRunInterval (the machine's drift, pooled over figures)", () => {
     it("pools each figure's squared deviations from its own mean over Σ(k − 1) degrees of freedom", () => {
-        // two figures at different levels (never mixed): deviations ±0.1 around 1 and ±0.05, 0 around 5
-        const series = [[0.9, 1.1], [4.95, 5, 5.05]];
+        // two figures at different levels (never mixed): deviations ±0.1 around 1, and ±0.05, 0 around 5; a third of
+        // two equal runs adds a degree of freedom and no square
+        const series = [[0.9, 1.1], [4.95, 5, 5.05], [7, 7]];
         const squares = 0.02 + 0.005;
-        const df = 1 + 2;
-        const r = pooledRunToRunInterval(Math.log(0.9), [...series, [7, 7]], 1, 1);
-        // with minPooledDf at 4, 3 df are not enough; a third figure of two runs makes 4
-        expect(minPooledDf).toBe(4);
-        expect(pooledRunToRunInterval(Math.log(0.9), series, 1, 1)).toBeNull();
-        const se = Math.sqrt(((squares + 0) / (df + 1)) * 2);
-        expect(Math.log(r!.high)).toBeCloseTo(Math.log(0.9) + tQuantile(0.975, 4) * se, 9);
-        expect(Math.log(r!.low)).toBeCloseTo(Math.log(0.9) - tQuantile(0.975, 4) * se, 9);
+        const df = 1 + 2 + 1;
+        const r = pooledRunToRunInterval(Math.log(0.9), series, 1, 1)!;
+        const se = Math.sqrt((squares / df) * 2);
+        expect(Math.log(r.high)).toBeCloseTo(Math.log(0.9) + tQuantile(0.975, df) * se, 9);
+        expect(Math.log(r.low)).toBeCloseTo(Math.log(0.9) - tQuantile(0.975, df) * se, 9);
         expect(r).toMatchObject({ df: 4, runs: 3, figures: 3 });
+        // at least minPooledDf (2) degrees of freedom: one figure of two runs is too few, two of them enough
+        expect(minPooledDf).toBe(2);
+        expect(pooledRunToRunInterval(0, [[0.9, 1.1]], 1, 1)).toBeNull();
+        expect(pooledRunToRunInterval(0, [[0.9, 1.1], [2, 2.2]], 1, 1)).toMatchObject({ df: 2 });
     });
 
     it("skips figures of one run and values that are not finite", () => {
         expect(pooledRunToRunInterval(0, [[1], [2], [3], [4], [5], [6]], 1, 1)).toBeNull();
         expect(pooledRunToRunInterval(0, [[1, 1.1, Number.NaN], [2, 2.1], [3, 3.1], [4, 4.1]], 1, 1)).toMatchObject({ df: 4, figures: 4 });
+        expect(pooledRunToRunInterval(0, [[1, Number.NaN], [2]], 1, 1)).toBeNull();
     });
 });
