@@ -37,7 +37,9 @@ export type Warning =
 export function warningText(w: Warning): string {
     switch (w.kind) {
         case "threadsOversubscribed":
-            return `threads=${w.threads} on ${w.logicalCores} logical cores leaves none for Node's event loop: llama.cpp's spin-waiting workers get preempted and decode stalls; try threads: ${Math.max(1, w.logicalCores - 1)} (or threads: auto)`;
+            // measured on 2 vCPUs (docs/threads-and-fidelity.md): decode at 2 threads was 0.4× its 1-thread speed on a 25M
+            // model and 1.5× on a 360M one, so the advice is to compare, not to drop a thread blindly
+            return `threads=${w.threads} on ${w.logicalCores} logical cores leaves none for Node's event loop: on small models decode can stall when llama.cpp's spinning workers get preempted; compare with threads: ${Math.max(1, w.logicalCores - 1)}, which threads: auto picks`;
         case "flashAttentionUnsupported":
             return "flashAttention: true, but llama.cpp does not support flash attention for this model: it ran without";
         case "kvTypeMismatch":

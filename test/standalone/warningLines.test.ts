@@ -30,7 +30,7 @@ test("no warnings, no lines", () => {
 
 test("each kind has its sentence with the advice", () => {
     expect(warningText(oversubscribed)).toBe(
-        "threads=2 on 2 logical cores leaves none for Node's event loop: llama.cpp's spin-waiting workers get preempted and decode stalls; try threads: 1 (or threads: auto)");
+        "threads=2 on 2 logical cores leaves none for Node's event loop: on small models decode can stall when llama.cpp's spinning workers get preempted; compare with threads: 1, which threads: auto picks");
     expect(warningText({ kind: "highVariance", prompt: "explain", metric: "decodeTps", variation: 0.174 }))
         .toBe("explain.decodeTps varies 17 % (sd/mean): close other programs, or raise `repetitions`");
     expect(warningText({ kind: "llamaCpp", message: "n_ctx_per_seq < n_ctx_train" })).toBe("llama.cpp: n_ctx_per_seq < n_ctx_train");
