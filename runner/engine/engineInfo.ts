@@ -63,7 +63,7 @@ export function engineLine(engine: EngineInfo): string {
     return `${engine.build} ${engine.llamaCpp.release}${flags.length > 0 ? ` (${flags.join(", ")})` : ""}`;
 }
 
-/** Whether two records ran the same engine: build type, llama.cpp repo and release, and features. Pure. */
+/** Whether two records ran the same engine: build type, llama.cpp repo and release, features, and libuv pool size. Pure. */
 export function sameEngine(a: EngineInfo, b: EngineInfo): boolean {
     return a.build === b.build && a.llamaCpp.repo === b.llamaCpp.repo && a.llamaCpp.release === b.llamaCpp.release &&
         a.features.length === b.features.length && a.features.every((feature, i) => feature === b.features[i]) &&
