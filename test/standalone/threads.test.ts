@@ -22,8 +22,8 @@ test("oversubscription warns only when no logical core is left, and says what to
     const warning = oversubscriptionWarning(2, 2)!;
     expect(warning).toEqual({ kind: "threadsOversubscribed", threads: 2, logicalCores: 2 });
     expect(warningText(warning)).toContain("threads=2 on 2 logical cores");
-    expect(warningText(warning)).toContain("try threads: 1");
-    expect(warningText(oversubscriptionWarning(8, 8)!)).toContain("try threads: 7");
+    expect(warningText(warning)).toContain("compare with threads: 1");
+    expect(warningText(oversubscriptionWarning(8, 8)!)).toContain("compare with threads: 7");
 });
 
 test("threadsBatch: auto follows an explicit threads, else takes every math core", () => {
