@@ -149,6 +149,9 @@ describe.skipIf(executable == null)("the report site in chromium", () => {
         expect(shown).toEqual(Object.values(JSON.parse(outputs) as Record<string, string>));
         expect(await page.locator(".tag.synthetic").count()).toBeGreaterThan(0);
         expect(await page.locator("dl.params").innerText()).toMatch(/threads\s+[12]/);
+        // the engine line names the libuv pool the child ran with: one thread unless the variable was set (runChild.ts)
+        const engine = await page.locator("main").innerText();
+        expect(engine).toMatch(process.env.UV_THREADPOOL_SIZE == null ? /libuv pool: 1 thread(?!s)/ : /libuv pool: \d+ threads?/);
     });
 
     it("keeps markup from the results inert: suite names, labels, outputs and errors show as text", async () => {
