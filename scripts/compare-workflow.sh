@@ -6,7 +6,7 @@
 #   bash scripts/compare-workflow.sh [SUITE.yaml]     (default: a two-config suite of the 25M test models)
 #
 # The clone lives in a new folder under ${TMPDIR:-/tmp} and borrows this checkout's node_modules (a link);
-# nothing here is touched. Needs git, taskset (util-linux) and the test models (../shared/models, or
+# nothing here is touched. Linux only (taskset from util-linux, GNU sed); needs git and the test models (../shared/models, or
 # $GGUF_BENCH_TEST_MODELS).
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
