@@ -1,5 +1,5 @@
 // Decode-loop probe against node-llama-cpp's prebuilt libllama/libggml.
-// usage: dprobe MODEL BINDIR REPS MODES   (MODES e.g. "a1,a,b,c" or "p1:1,p4:1,p1:2,p4:2")
+// usage: dprobe MODEL BINDIR REPS MODES   (MODES e.g. "a1,a,b,c", "p1:1,p4:1,p1:2,p4:2" or "s4:2,s4p:2,s4/3p:2,s4:2:bb")
 //  BINDIR: directory to load dynamic ggml backends from ("-": ggml's default search,
 //          "none": load nothing, for builds with the CPU backend linked in, GGML_BACKEND_DL=OFF)
 //  any mode may end in ":T" to set the thread count (default 1 for a1, 2 otherwise)
@@ -14,6 +14,14 @@
 //      buffer of n_vocab floats, argmax), as node-llama-cpp's decode worker + sample worker do
 //  pNi: like pN, decode and the same sampling inside one hand-off
 //  a trailing 'x' on a pool mode (p1x, p1sx, ...) makes main spin on an atomic instead of sleeping
+//  sN : N sequences decoded together from the main thread, context made as node-llama-cpp makes it
+//       (n_ctx = 512*N, n_batch = n_ubatch = 512, n_seq_max = N, kv_unified/swa_full off, flash attention
+//       off, perf on): one N*64-token prompt batch, then 32 steps of N tokens (seq 0..N-1, logits on each),
+//       each step llama_decode + llama_synchronize as node-llama-cpp's decode worker does
+//  sNp: like sN, every decode handed to one pool worker (node with UV_THREADPOOL_SIZE=1)
+//  sN/K (s4/3, s4/3p): the same N*32 tokens in the same order (step-major, then sequence), decoded K per
+//       llama_decode, as node-llama-cpp's batching ends up doing when not every sequence is queued in time
+//  a ":bb" suffix (s4:2:bb) makes the context as llama-batched-bench does (common_context_params_to_llama)
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdatomic.h>
@@ -153,6 +161,97 @@ static void step(int npool, int pjob_mode, int spin, int use_worker, int *prev_w
     } else if (use_worker) submit_and_wait(); else decode_one();
 }
 
+// sN / sNp: N sequences per step
+#define SPROMPT 64
+#define SSTEPS 32
+static struct llama_batch g_sb;
+static void sbatch_add(llama_token t, llama_pos pos, llama_seq_id seq, int logits) {
+    int i = g_sb.n_tokens++;
+    g_sb.token[i] = t; g_sb.pos[i] = pos; g_sb.n_seq_id[i] = 1; g_sb.seq_id[i][0] = seq; g_sb.logits[i] = (int8_t)logits;
+}
+static void decode_sbatch(void) {
+    if (llama_decode(g_ctx, g_sb) != 0) { fprintf(stderr, "batch decode failed\n"); exit(1); }
+    llama_synchronize(g_ctx);
+}
+static void *sworker(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&mu);
+    for (;;) {
+        while (!have_work && !quit) pthread_cond_wait(&cv_work, &mu);
+        if (quit) break;
+        have_work = 0;
+        pthread_mutex_unlock(&mu);
+        decode_sbatch();
+        pthread_mutex_lock(&mu);
+        work_done = 1;
+        pthread_cond_signal(&cv_done);
+    }
+    pthread_mutex_unlock(&mu);
+    return NULL;
+}
+static void run_seqs(struct llama_model *model, int nseq, int chunk, int on_pool, int bb, int threads, int rep, const char *name) {
+    struct llama_context_params cp = llama_context_default_params();
+    cp.n_ctx = 512u * (uint32_t)nseq; cp.n_batch = 512; cp.n_ubatch = 512; cp.n_seq_max = (uint32_t)nseq;
+    cp.n_threads = threads; cp.n_threads_batch = threads;
+    cp.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    cp.no_perf = false;
+    if (bb) { // common_context_params_to_llama with common_params' defaults
+        cp.rope_scaling_type = LLAMA_ROPE_SCALING_TYPE_UNSPECIFIED; cp.rope_freq_base = 0.0f; cp.rope_freq_scale = 0.0f;
+        cp.yarn_ext_factor = -1.0f; cp.yarn_attn_factor = -1.0f; cp.yarn_beta_fast = -1.0f; cp.yarn_beta_slow = -1.0f;
+        cp.yarn_orig_ctx = 0; cp.pooling_type = LLAMA_POOLING_TYPE_UNSPECIFIED; cp.attention_type = LLAMA_ATTENTION_TYPE_UNSPECIFIED;
+        cp.offload_kqv = true; cp.op_offload = true; cp.swa_full = false; cp.kv_unified = false;
+        cp.type_k = GGML_TYPE_F16; cp.type_v = GGML_TYPE_F16; cp.n_outputs_max = 0; cp.n_outputs_max_per_seq = 1;
+    } else {  // AddonContext's constructor
+        cp.swa_full = false; cp.kv_unified = false;
+    }
+    g_ctx = llama_init_from_model(model, cp);
+    if (!g_ctx) { fprintf(stderr, "context failed\n"); exit(1); }
+    // node-llama-cpp: llama_batch_init(batch size, 0, 1); batched-bench: llama_batch_init(n_ctx, 0, 1)
+    g_sb = llama_batch_init(bb ? (int32_t)cp.n_ctx : 512, 0, 1);
+    pthread_t th;
+    if (on_pool) { quit = 0; have_work = 0; pthread_create(&th, NULL, sworker, NULL); }
+    if (bb) { // batched-bench's warm-up: 16 tokens of seq 0, then clear
+        g_sb.n_tokens = 0;
+        for (int i = 0; i < 16; i++) sbatch_add(1 + i, i, 0, 0);
+        if (on_pool) submit_and_wait(); else decode_sbatch();
+        llama_memory_clear(llama_get_memory(g_ctx), false);
+    }
+    g_sb.n_tokens = 0;
+    for (int j = 0; j < nseq; j++) for (int i = 0; i < SPROMPT; i++) sbatch_add(100 + i, i, j, i == SPROMPT - 1);
+    if (on_pool) submit_and_wait(); else decode_sbatch();
+    llama_perf_context_reset(g_ctx);
+    if (chunk < 1 || chunk > nseq) chunk = nseq;
+    const int ntok = nseq * SSTEPS, ndec = (ntok + chunk - 1) / chunk;
+    double times[64 * SSTEPS]; struct rusage ru0, ru1; long long j0 = sys_busy_jiffies(); getrusage(RUSAGE_SELF, &ru0);
+    double t0 = now_ms();
+    for (int d = 0; d < ndec; d++) {
+        g_sb.n_tokens = 0;
+        for (int k = d * chunk; k < ntok && k < (d + 1) * chunk; k++) {
+            int i = k / nseq, j = k % nseq;
+            sbatch_add(200 + i + 7 * j, SPROMPT + i, j, 1);
+        }
+        double s = now_ms();
+        if (on_pool) submit_and_wait(); else decode_sbatch();
+        times[d] = now_ms() - s;
+    }
+    double wall = now_ms() - t0;
+    getrusage(RUSAGE_SELF, &ru1); long long j1 = sys_busy_jiffies();
+    double cpu = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) * 1e3 + (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e3
+               + (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) * 1e3 + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e3;
+    struct llama_perf_context_data pd = llama_perf_context(g_ctx);
+    qsort(times, (size_t)ndec, sizeof(double), cmpd);
+    // decodes of more than one token are booked by llama.cpp as prompt eval (t_p_eval, n_p_eval), single
+    // tokens as eval; ms/step and perf_ms/step are per N tokens (one token of each sequence)
+    printf("rep=%d mode=%-6s ctx=%s threads=%d ndec=%d ms/dec p50=%.3f p90=%.3f max=%.2f ms/step=%.3f tok/s=%.1f perf_ms/step=%.3f perf_n=%d+%d busy=%.2f proc_invol=%ld proc_vol=%ld others=%.2f\n",
+           rep, name, bb ? "bb" : "nlc", threads, ndec, times[ndec / 2], times[(ndec * 9) / 10], times[ndec - 1], wall / SSTEPS,
+           ntok / wall * 1e3, (pd.t_p_eval_ms + (pd.n_eval > 1 || pd.t_eval_ms > 0 ? pd.t_eval_ms : 0)) / SSTEPS, pd.t_p_eval_ms > 0 ? pd.n_p_eval : 0, pd.t_eval_ms > 0 ? pd.n_eval : 0, cpu / wall,
+           ru1.ru_nivcsw - ru0.ru_nivcsw, ru1.ru_nvcsw - ru0.ru_nvcsw, (j1 - j0) * 10.0 / wall - cpu / wall);
+    fflush(stdout);
+    if (on_pool) { pthread_mutex_lock(&mu); quit = 1; pthread_cond_signal(&cv_work); pthread_mutex_unlock(&mu); pthread_join(th, NULL); }
+    llama_batch_free(g_sb);
+    llama_free(g_ctx);
+}
+
 int main(int argc, char **argv) {
     if (argc < 5) { fprintf(stderr, "usage: dprobe MODEL BINDIR|-|none REPS MODES\n"); return 2; }
     const char *model_path = argv[1], *bindir = argv[2];
@@ -179,9 +278,19 @@ int main(int argc, char **argv) {
         char buf[512]; strncpy(buf, modes, sizeof buf - 1); buf[sizeof buf - 1] = 0;
         char *save = NULL;
         for (char *m = strtok_r(buf, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
+            int bb = 0;
+            char *bbs = strstr(m, ":bb");
+            if (bbs) { bb = 1; *bbs = 0; }
             int threads = strcmp(m, "a1") == 0 ? 1 : 2;
             char *colon = strchr(m, ':');
             if (colon) { *colon = 0; threads = atoi(colon + 1); }
+            if (m[0] == 's') {
+                char *e; int nseq = (int)strtol(m + 1, &e, 10), chunk = 0;
+                if (nseq < 1 || nseq > 64) { fprintf(stderr, "bad sequence count in %s\n", m); return 2; }
+                if (*e == '/') chunk = (int)strtol(e + 1, &e, 10);
+                run_seqs(model, nseq, chunk, *e == 'p', bb, threads, r, m);
+                continue;
+            }
             int use_worker = m[0] == 'b' || m[0] == 'c';
             int npool = 0, pjob_mode = 0 /* 0 decode only, 1 separate sample hop, 2 inline sample */, spin = 0;
             if (m[0] == 'p') {
