@@ -4,12 +4,15 @@
  * position's logits computed and its greedy token taken, then `gen` single-token decodes of random tokens, each
  * computing its token's logits (llama-batched-bench's workload: tools/batched-bench/batched-bench.cpp).
  *
- * All sequences run at once, each awaiting only its own calls, and node-llama-cpp batches what they queue: its
- * LlamaContext collects the decodes queued by every sequence and dispatches one `llama_decode` batch as soon as
- * every sequence has queued (else on the next event-loop turn, `batching.dispatchSchedule: "nextCycle"`), the batch
- * slots shared out by its `maximumParallelism` strategy up to the context's `batchSize`. So a level's prompts go
- * through in batches of up to `batch` tokens mixing every sequence, and each decode step is one batch holding one
- * token of every sequence, as llama-batched-bench's is.
+ * The sequences run in lockstep, as llama-batched-bench's do and as a server's continuous batching steps them: every
+ * prompt is queued at once, then each decode step queues one token of every sequence in the same tick and waits for
+ * all of them. node-llama-cpp's LlamaContext collects what is queued and dispatches one `llama_decode` batch once
+ * every sequence has queued (the batch slots shared out by its `maximumParallelism` strategy up to the context's
+ * `batchSize`), so a level's prompts go through in batches of up to `batch` tokens mixing every sequence, and each
+ * decode step is one batch holding one token of every sequence. Left to run each at its own pace, the sequences fall
+ * out of phase: node-llama-cpp's dispatch loop re-checks its queue the moment a batch ends, before the sequence whose
+ * result came back last has queued its next token, so four sequences decoded 3 tokens per batch (43 decodes for
+ * 128 tokens instead of 32: a third more work; tools/decode-probe/README.md, "Four sequences per step").
  *
  * Timing: `performance.now()` on this thread as each sequence's token is in hand, from the level's start: the raw
  * samples every figure of the level is computed from (metrics.ts, parallelLevelMetrics).
@@ -40,23 +43,18 @@ export async function runParallelLevel(sequences: readonly LlamaContextSequence[
     const prompts = sequences.map(() => sharedPrompt ?? randomTokens(random, test.prompt, vocabSize, bos));
     const decodes = sequences.map(() => randomTokens(random, test.gen, vocabSize));
     const times = sequences.map((): number[] => []);
-    let decoding = false;
 
     env.onPhase?.("prefill");
     const start = performance.now();
-    await Promise.all(sequences.map(async (sequence, i) => {
-        const prompt = prompts[i]!;
-        await sequence.controlledEvaluate([...prompt.slice(0, -1), [prompt.at(-1)!, { generateNext: { token: true } }]]);
-        times[i]!.push(performance.now() - start);
-        for (const token of decodes[i]!) {
-            if (!decoding) {
-                decoding = true;
-                env.onPhase?.("decode");
-            }
-            await sequence.controlledEvaluate([[token, { generateNext: { token: true } }]]);
+    // each call's token is timed as it comes back; a step waits for every sequence before the next is queued
+    const evaluateAll = (items: (i: number) => Parameters<LlamaContextSequence["controlledEvaluate"]>[0]) =>
+        Promise.all(sequences.map(async (sequence, i) => {
+            await sequence.controlledEvaluate(items(i));
             times[i]!.push(performance.now() - start);
-        }
-    }));
+        }));
+    await evaluateAll((i) => [...prompts[i]!.slice(0, -1), [prompts[i]!.at(-1)!, { generateNext: { token: true } }]]);
+    if (test.gen > 0) env.onPhase?.("decode");
+    for (let step = 0; step < test.gen; step++) await evaluateAll((i) => [[decodes[i]![step]!, { generateNext: { token: true } }]]);
     const kvCells = sequences.reduce((sum, sequence) => sum + sequence.nextTokenIndex, 0);
     return { sequenceTimesMs: times, kvCells };
 }

@@ -61,6 +61,17 @@ describe(`parallel levels on ${path.basename(small)}`, () => {
         expect(result.warnings.filter((w) => w.kind === "parallelLevelSkipped" || w.kind === "threadSplit")).toEqual([]);
     });
 
+    test("sequences decode in lockstep: each step's tokens come back from one batch, not out of phase", () => {
+        for (const m of result.measurements.filter((x) => x.sequenceTimesMs!.length === 2)) {
+            const [a, b] = m.sequenceTimesMs! as [number[], number[]];
+            // per decode step: how far apart the two sequences' tokens came back, against the step's length; out of
+            // phase (each sequence's token in its own decode, one after the other) that share is about one half
+            const shares = a.slice(1).map((t, k) => Math.abs(t - b[k + 1]!) / Math.max(a[k + 1]! - a[k]!, b[k + 1]! - b[k]!));
+            const median = [...shares].sort((x, y) => x - y)[Math.floor(shares.length / 2)]!;
+            expect(median).toBeLessThan(0.25);
+        }
+    });
+
     test("a level whose context cannot fit is skipped with the reason, and so is every level above it", async () => {
         const huge: ParallelTest = { ...parallel, id: "par:pp8+tg4", prompt: 8, gen: 4, sequences: [1, 1_000_000, 2_000_000] };
         const skipped = await measureConfig(config({ repetitions: 1, warmup: 0 }, [huge]), small);
