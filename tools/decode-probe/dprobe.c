@@ -122,19 +122,21 @@ static int pool_run(int job, int spin) {
     return w;
 }
 
-// worker (libuv-like)
+// worker (libuv-like): runs the job it was started with (arg: a void (*)(void)) each time work is handed over
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv_work = PTHREAD_COND_INITIALIZER, cv_done = PTHREAD_COND_INITIALIZER;
 static int have_work = 0, work_done = 0, quit = 0;
+typedef void (*job_fn)(void);
+struct job { job_fn run; };
 static void *worker(void *arg) {
-    (void)arg;
+    job_fn run = ((struct job *)arg)->run;
     pthread_mutex_lock(&mu);
     for (;;) {
         while (!have_work && !quit) pthread_cond_wait(&cv_work, &mu);
         if (quit) break;
         have_work = 0;
         pthread_mutex_unlock(&mu);
-        decode_one();
+        run();
         pthread_mutex_lock(&mu);
         work_done = 1;
         pthread_cond_signal(&cv_done);
@@ -173,22 +175,6 @@ static void decode_sbatch(void) {
     if (llama_decode(g_ctx, g_sb) != 0) { fprintf(stderr, "batch decode failed\n"); exit(1); }
     llama_synchronize(g_ctx);
 }
-static void *sworker(void *arg) {
-    (void)arg;
-    pthread_mutex_lock(&mu);
-    for (;;) {
-        while (!have_work && !quit) pthread_cond_wait(&cv_work, &mu);
-        if (quit) break;
-        have_work = 0;
-        pthread_mutex_unlock(&mu);
-        decode_sbatch();
-        pthread_mutex_lock(&mu);
-        work_done = 1;
-        pthread_cond_signal(&cv_done);
-    }
-    pthread_mutex_unlock(&mu);
-    return NULL;
-}
 static void run_seqs(struct llama_model *model, int nseq, int chunk, int on_pool, int bb, int threads, int rep, const char *name) {
     struct llama_context_params cp = llama_context_default_params();
     cp.n_ctx = 512u * (uint32_t)nseq; cp.n_batch = 512; cp.n_ubatch = 512; cp.n_seq_max = (uint32_t)nseq;
@@ -209,7 +195,7 @@ static void run_seqs(struct llama_model *model, int nseq, int chunk, int on_pool
     // node-llama-cpp: llama_batch_init(batch size, 0, 1); batched-bench: llama_batch_init(n_ctx, 0, 1)
     g_sb = llama_batch_init(bb ? (int32_t)cp.n_ctx : 512, 0, 1);
     pthread_t th;
-    if (on_pool) { quit = 0; have_work = 0; pthread_create(&th, NULL, sworker, NULL); }
+    if (on_pool) { quit = 0; have_work = 0; static struct job sjob = { decode_sbatch }; pthread_create(&th, NULL, worker, &sjob); }
     if (bb) { // batched-bench's warm-up: 16 tokens of seq 0, then clear
         g_sb.n_tokens = 0;
         for (int i = 0; i < 16; i++) sbatch_add(1 + i, i, 0, 0);
@@ -305,7 +291,7 @@ int main(int argc, char **argv) {
             struct ggml_threadpool *tp = NULL;
             if (use_tp) { struct ggml_threadpool_params tpp = ggml_threadpool_params_default(threads); tp = tp_new(&tpp); llama_attach_threadpool(g_ctx, tp, NULL); }
             pthread_t th, pth[MAXPOOL];
-            if (use_worker) { quit = 0; pthread_create(&th, NULL, worker, NULL); }
+            if (use_worker) { quit = 0; static struct job djob = { decode_one }; pthread_create(&th, NULL, worker, &djob); }
             if (npool) { p_quit = 0; p_job = 0; for (int k = 0; k < npool; k++) pthread_create(&pth[k], NULL, pool_worker, (void *)(intptr_t)k); }
             int hops = 0, prev_w = -1, shops = 0;
             // warm-up: 4 tokens
