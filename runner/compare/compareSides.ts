@@ -151,18 +151,17 @@ export function compareSides(baseline: Side, candidate: Side, opts: CompareOptio
             // history: earlier runs of the pair's config on its machine, not the two compared, older than the candidate;
             // of the baseline's config or the candidate's (a changed setting gives the candidate a new id: no history
             // yet), whichever has more: the spread of one config, never two configs' runs mixed
+            const usable = (points: readonly HistoryPoint[]) => points.filter((h) => !compared.has(h.run) && h.startedAt < candidateStart).map((h) => h.logMean);
             const earlier = (item: string, metric: string) => {
                 if (history == null) return null;
-                const of = (e: Entry) => (history.figures.get(historyKey(e.machine, e.config.id, item, metric)) ?? [])
-                    .filter((h) => !compared.has(h.run) && h.startedAt < candidateStart).map((h) => h.logMean);
+                const of = (e: Entry) => usable(history.figures.get(historyKey(e.machine, e.config.id, item, metric)) ?? []);
                 const [fromBase, fromCand] = [of(b), b.config.id === c.config.id && b.machine === c.machine ? [] : of(c)];
                 return fromCand.length > fromBase.length ? fromCand : fromBase;
             };
             // the machine's drift: every earlier figure of this metric on the candidate's machine, each its own series
             const machineEarlier = (metric: string) => {
                 if (history == null) return null;
-                return [...(history.machine.get(machineHistoryKey(c.machine, metric))?.values() ?? [])]
-                    .map((points) => points.filter((h) => !compared.has(h.run) && h.startedAt < candidateStart).map((h) => h.logMean));
+                return [...(history.machine.get(machineHistoryKey(c.machine, metric))?.values() ?? [])].map(usable);
             };
             const row = (item: string, metric: string, a: number[], z: number[]) => {
                 const def = metricDef(metric);
