@@ -379,7 +379,7 @@ describe("parallel tests: parsing", () => {
         expect(suite.tests.map((t) => t.id)).toEqual(["pp8", "tg4"]);
         expect(suite.parallel).toEqual([
             { id: "par:pp16+tg8", sequences: [1, 2, 4], prompt: 16, gen: 8, shared: false, rise: 0.1, itlP90Ms: null },
-            { id: "par:pp16+tg8:shared", sequences: [1, 8], prompt: 16, gen: 8, shared: true, rise: 0.2, itlP90Ms: 100 }
+            { id: "par:pp16+tg8:pps", sequences: [1, 8], prompt: 16, gen: 8, shared: true, rise: 0.2, itlP90Ms: 100 }
         ]);
     });
 
@@ -390,7 +390,8 @@ describe("parallel tests: parsing", () => {
 
     it.each([
         ["no levels", "parallel: { sequences: [], prompt: 4, gen: 4 }", /tests\[0\]\.parallel\.sequences: expected a non-empty list of unique values, got `\[\]` \(array\)/],
-        ["a level of 0", "parallel: { sequences: [0, 2], prompt: 4, gen: 4 }", /tests\[0\]\.parallel\.sequences\[0\]: expected an integer from 1 to 1024, got `0`/],
+        ["a level of 0", "parallel: { sequences: [0, 2], prompt: 4, gen: 4 }", /tests\[0\]\.parallel\.sequences\[0\]: expected an integer from 1 to 256, got `0`/],
+        ["a level over llama.cpp's 256 sequences", "parallel: { sequences: [1, 257], prompt: 4, gen: 4 }", /tests\[0\]\.parallel\.sequences\[1\]: expected an integer from 1 to 256, got `257`/],
         ["a level twice", "parallel: { sequences: [2, 2], prompt: 4, gen: 4 }", /tests\[0\]\.parallel\.sequences\[1\]: expected no duplicates in the list, got `2`/],
         ["no gen", "parallel: { sequences: [1], prompt: 4 }", /tests\[0\]\.parallel\.gen: expected an integer from 1 to 16777216, got nothing \(key missing\)/],
         ["a rise of 0", "parallel: { sequences: [1], prompt: 4, gen: 4, rise: 0 }", /tests\[0\]\.parallel\.rise: expected a number > 0 and <= 10, got `0`/],
