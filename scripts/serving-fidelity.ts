@@ -7,7 +7,7 @@
  *
  *   npx tsx scripts/serving-fidelity.ts --bench PATH/llama-batched-bench MODEL.gguf [--rounds 4] [--levels 1,2,4,8]
  *       [--pp 256] [--tg 128] [--threads 1] [--batch 512] [--context 512] [--flash-attention] [--engine prebuilt|local]
- *       [--json FILE]
+ *       [--shared] [--json FILE]
  *
  * Both sides are timed warm. Ours discards one warm-up repetition per level. batched-bench times each level once,
  * and its only warm-up is a 16-token decode at start, so its first batch of each new size pays for first-touching the
@@ -19,7 +19,8 @@
  * Matched: random tokens, prompt and decode sizes, one context of N sequences each with `context` cells (batched-bench
  * gets -c levels.max × context; both keep the KV cache split per sequence, llama.cpp's default), batch and ubatch,
  * threads (-t and -tb), flash attention, no GPU layers, the file mapped. Ours computes the prompt's last logits and
- * each decode's logits and takes the greedy token, as batched-bench computes them (it never samples).
+ * each decode's logits and takes the greedy token, as batched-bench computes them (it never samples). `--shared`: one
+ * prompt evaluated once and copied to every sequence on both sides (ours: a `shared` test; batched-bench: `-pps`).
  */
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -37,7 +38,7 @@ const { values, positionals } = parseArgs({
     options: {
         bench: { type: "string" }, rounds: { type: "string", default: "4" }, levels: { type: "string", default: "1,2,4,8" },
         pp: { type: "string", default: "256" }, tg: { type: "string", default: "128" }, threads: { type: "string", default: "1" },
-        batch: { type: "string", default: "512" }, context: { type: "string", default: "512" }, "flash-attention": { type: "boolean", default: false },
+        batch: { type: "string", default: "512" }, context: { type: "string", default: "512" }, "flash-attention": { type: "boolean", default: false }, shared: { type: "boolean", default: false },
         engine: { type: "string", default: "prebuilt" }, json: { type: "string" }, "ours-child": { type: "boolean", default: false }
     }
 });
@@ -56,7 +57,7 @@ function native(): Side {
     const out = execFileSync(values.bench!, [
         "-m", model!, "-c", String(Math.max(...levels) * context), "-b", String(batch), "-ub", String(batch),
         "-npp", String(pp), "-ntg", String(tg), "-npl", levels.flatMap((n) => [n, n]).join(","), "-t", String(threads), "-tb", String(threads),
-        "-fa", fa ? "on" : "off", "-ngl", "0", "--output-format", "jsonl"
+        "-fa", fa ? "on" : "off", "-ngl", "0", "--output-format", "jsonl", ...(values.shared ? ["-pps"] : [])
     ], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 26 });
     const side: Side = new Map();
     for (const line of out.split("\n")) {
@@ -78,7 +79,7 @@ function ours(): Side {
 }
 
 async function oursHere(): Promise<Side> {
-    const test: ParallelTest = { id: "par", sequences: levels, prompt: pp, gen: tg, shared: false, rise: 0.1, itlP90Ms: null };
+    const test: ParallelTest = { id: "par", sequences: levels, prompt: pp, gen: tg, shared: values.shared, rise: 0.1, itlP90Ms: null };
     const result = await measureConfig({
         id: "serving-fidelity", label: "ours", model: { source: "path", path: model! },
         params: { ...defaultSettings, context, batch, threads, threadsBatch: threads, flashAttention: fa, warmup: 1, repetitions: 1, gpu: false, engine },
@@ -127,7 +128,7 @@ for (const n of levels) {
     lines.push(`| ${n} | ${cell(get("native", "sPp"))} | ${cell(get("ours", "sPp"))} | ${cell(ratio("sPp"))} % | ${cell(get("native", "sTg"))} | ${cell(get("ours", "sTg"))} | ${cell(ratio("sTg"))} % | ${cell(share)} |`);
 }
 console.log(lines.join("\n"));
-if (values.json != null) writeFileSync(values.json, `${JSON.stringify({ settings: { model, levels, pp, tg, threads, batch, context, fa, rounds, engine }, results }, null, 2)}\n`);
+if (values.json != null) writeFileSync(values.json, `${JSON.stringify({ settings: { model, levels, pp, tg, threads, batch, context, fa, shared: values.shared, rounds, engine }, results }, null, 2)}\n`);
 
 /** The 1-, 5- and 15-minute load averages (zeros on Windows). */
 function readLoad(): string {

@@ -92,7 +92,7 @@ export async function measureParallel(run: ParallelRun, tests: readonly Parallel
                     run.units.done++;
                     run.checkThreads(context, test.gen > 0 ? decodeKind : "batch");
                     const engine = await takeEngineTimings(context, log);
-                    const metrics = parallelLevelMetrics({ sequenceTimesMs: result.sequenceTimesMs, prompt: test.prompt, gen: test.gen });
+                    const metrics = parallelLevelMetrics({ sequenceTimesMs: result.sequenceTimesMs, prompt: test.prompt, gen: test.gen, shared: test.shared });
                     if (!measured) {
                         run.warmup.ms += metrics.pgMs ?? 0;
                         continue;

@@ -1,8 +1,14 @@
 /**
  * One repetition of one level of a parallel test: `sequences.length` sequences of ONE context, each cleared, fed
- * its prompt (random tokens, BOS first when the model adds one; the same tokens for all when `shared`) with the last
- * position's logits computed and its greedy token taken, then `gen` single-token decodes of random tokens, each
- * computing its token's logits (llama-batched-bench's workload: tools/batched-bench/batched-bench.cpp).
+ * its prompt (random tokens, BOS first when the model adds one) with the last position's logits computed and its
+ * greedy token taken, then `gen` single-token decodes of random tokens, each computing its token's logits
+ * (llama-batched-bench's workload: tools/batched-bench/batched-bench.cpp).
+ *
+ * A `shared` prompt is evaluated once, by the first sequence, and its cells are then copied to every other sequence
+ * (llama.cpp's `llama_memory_seq_cp`, as llama-batched-bench's `-pps` and a server's prompt cache do); each copy's
+ * time is that sequence's first "token" (it holds the first sequence's logits, so its greedy token is the same). With
+ * the KV cache split per sequence (node-llama-cpp's `kv_unified = false`), llama.cpp moves the copied cells at the next
+ * decode, so the first decode step pays for the copies; llama-batched-bench pays for them in an untimed dummy decode.
  *
  * The sequences run in lockstep, as llama-batched-bench's do and as a server's continuous batching steps them: every
  * prompt is queued at once, then each decode step queues one token of every sequence in the same tick and waits for
@@ -40,7 +46,7 @@ export async function runParallelLevel(sequences: readonly LlamaContextSequence[
     const { random, vocabSize, bos } = env;
     await Promise.all(sequences.map((sequence) => sequence.clearHistory()));
     const sharedPrompt = test.shared ? randomTokens(random, test.prompt, vocabSize, bos) : null;
-    const prompts = sequences.map(() => sharedPrompt ?? randomTokens(random, test.prompt, vocabSize, bos));
+    const prompts = sharedPrompt == null ? sequences.map(() => randomTokens(random, test.prompt, vocabSize, bos)) : [];
     const decodes = sequences.map(() => randomTokens(random, test.gen, vocabSize));
     const times = sequences.map((): number[] => []);
 
@@ -52,9 +58,37 @@ export async function runParallelLevel(sequences: readonly LlamaContextSequence[
             await sequence.controlledEvaluate(items(i));
             times[i]!.push(performance.now() - start);
         }));
-    await evaluateAll((i) => [...prompts[i]!.slice(0, -1), [prompts[i]!.at(-1)!, { generateNext: { token: true } }]]);
+    const promptItems = (prompt: Token[]): Parameters<LlamaContextSequence["controlledEvaluate"]>[0] =>
+        [...prompt.slice(0, -1), [prompt.at(-1)!, { generateNext: { token: true } }]];
+    if (sharedPrompt == null) await evaluateAll((i) => promptItems(prompts[i]!));
+    else {
+        const [first, ...others] = sequences;
+        await first!.controlledEvaluate(promptItems(sharedPrompt));
+        times[0]!.push(performance.now() - start);
+        for (const [k, sequence] of others.entries()) {
+            await copyCells(sequence, first!, sharedPrompt.length);
+            times[k + 1]!.push(performance.now() - start);
+        }
+    }
     if (test.gen > 0) env.onPhase?.("decode");
     for (let step = 0; step < test.gen; step++) await evaluateAll((i) => [[decodes[i]![step]!, { generateNext: { token: true } }]]);
     const kvCells = sequences.reduce((sum, sequence) => sum + sequence.nextTokenIndex, 0);
     return { sequenceTimesMs: times, kvCells };
+}
+
+/**
+ * node-llama-cpp's own way to give a sequence another's cells, which its LlamaDecisionContext uses to share a prefix
+ * (`llama_memory_seq_cp`, then the copied tokens kept as the target's history). It is internal in node-llama-cpp
+ * 3.22, so its presence and its answer are checked rather than assumed.
+ */
+type CopyingSequence = LlamaContextSequence & {
+    _copyStateFromOtherSequence?(source: LlamaContextSequence, upToTokenIndex: number): Promise<boolean>;
+};
+
+export async function copyCells(target: LlamaContextSequence, source: LlamaContextSequence, tokens: number): Promise<void> {
+    const copy = (target as CopyingSequence)._copyStateFromOtherSequence;
+    if (typeof copy !== "function")
+        throw new Error("this node-llama-cpp cannot copy a sequence's cells to another (no _copyStateFromOtherSequence): run the parallel test without `shared`");
+    if (!(await copy.call(target, source, tokens)) || target.nextTokenIndex !== tokens)
+        throw new Error(`node-llama-cpp did not copy the shared prompt's ${tokens} cells to another sequence (it holds ${target.nextTokenIndex})`);
 }

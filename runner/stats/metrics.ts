@@ -98,21 +98,23 @@ export function benchTestMetrics({ pp, tg, ppMs, tgMs, depth }: { pp: number; tg
  * The figures of one repetition of a parallel level, from its raw samples: `sequenceTimesMs[i]` holds sequence i's
  * token times (ms from the level's start; the first token comes from its prompt's last position, then one per decode
  * step), as llama-batched-bench times the same work:
- * - `ppMs`: until every prompt was evaluated (the last first token); `prefillTps` = sequences × prompt / ppMs (S_PP);
+ * - `ppMs`: until every prompt was evaluated (the last first token); `prefillTps` = sequences × prompt / ppMs (S_PP),
+ *   or prompt / ppMs when the prompt is `shared` (evaluated once and copied; llama-batched-bench's `-pps` counts so);
  * - `tgMs`: from then until every sequence's last decode; `decodeTps` = sequences × gen / tgMs (S_TG);
- * - `pgMs` / `pgTps`: the whole level, (prompt + gen) × sequences / pgMs (S);
+ * - `pgMs` / `pgTps`: the whole level, (prompt tokens evaluated + sequences × gen) / pgMs (S);
  * - `ttftMs`: the median over sequences of their first token's time; `itlP50Ms` … `itlP99Ms`: percentiles of every
  *   sequence's gaps between consecutive tokens, pooled (the latency one user sees, whichever user).
  */
-export function parallelLevelMetrics({ sequenceTimesMs, prompt, gen }: { sequenceTimesMs: readonly (readonly number[])[]; prompt: number; gen: number }): Metrics {
+export function parallelLevelMetrics({ sequenceTimesMs, prompt, gen, shared = false }: { sequenceTimesMs: readonly (readonly number[])[]; prompt: number; gen: number; shared?: boolean }): Metrics {
     const sequences = sequenceTimesMs.length;
+    const promptEvaluated = shared ? prompt : sequences * prompt;
     const metrics: Metrics = { sequences, promptTokens: prompt, genTokens: gen };
     if (sequences === 0 || sequenceTimesMs.some((times) => times.length === 0)) return metrics;
     const firsts = sequenceTimesMs.map((times) => times[0]!).sort((a, b) => a - b);
     const ppMs = firsts.at(-1)!;
     const pgMs = Math.max(...sequenceTimesMs.map((times) => times.at(-1)!));
     metrics.ppMs = ppMs;
-    if (ppMs > 0) metrics.prefillTps = ((sequences * prompt) / ppMs) * 1000;
+    if (ppMs > 0) metrics.prefillTps = (promptEvaluated / ppMs) * 1000;
     metrics.ttftMs = percentile(firsts, 50);
     if (sequenceTimesMs.every((times) => times.length > 1)) {
         const tgMs = pgMs - ppMs;
@@ -124,6 +126,6 @@ export function parallelLevelMetrics({ sequenceTimesMs, prompt, gen }: { sequenc
         metrics.itlP99Ms = percentile(gaps, 99);
     }
     metrics.pgMs = pgMs;
-    if (pgMs > 0) metrics.pgTps = ((sequences * (prompt + gen)) / pgMs) * 1000;
+    if (pgMs > 0) metrics.pgTps = ((promptEvaluated + sequences * gen) / pgMs) * 1000;
     return metrics;
 }

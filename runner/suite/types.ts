@@ -123,7 +123,7 @@ export interface BenchTest {
  * curves; `rise` and `itlP90Ms` place the knee (runner/stats/knee.ts).
  */
 export interface ParallelTest {
-    /** `par:pp256+tg128`, `:shared` appended when the sequences share one prompt. */
+    /** `par:pp256+tg128`, `:pps` appended when the sequences share one prompt (suite/parallelIds.ts). */
     id: string;
     /** Concurrency levels, ascending and unique. */
     sequences: number[];
@@ -231,4 +231,4 @@ export interface Suite {
  * (`par:pp256+tg128`) and its levels' (`np4:pp256+tg128`, parallelIds.ts) do. A prompt by one of these names would
  * merge with them in summaries, tables and comparisons.
  */
-export const reservedPromptId = /^(quality|(pp\d+)?(\+?tg\d+)?(@d\d+)?|(par|np\d+):pp\d+\+tg\d+(:shared)?)$/i;
+export const reservedPromptId = /^(quality|(pp\d+)?(\+?tg\d+)?(@d\d+)?|(par|np\d+):pp\d+\+tg\d+(:shared|:pps)?)$/i;

@@ -4,7 +4,13 @@
  */
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
+import type { Token } from "node-llama-cpp";
 import { measureConfig } from "../../runner/measure/measureConfig.ts";
+import { LlamaLog } from "../../runner/measure/llamaLog.ts";
+import { createContext, openModel } from "../../runner/measure/openModel.ts";
+import { takeEngineTimings } from "../../runner/measure/engineTimings.ts";
+import { tokenRandom } from "../../runner/measure/randomTokens.ts";
+import { runParallelLevel } from "../../runner/measure/runParallelLevel.ts";
 import { parallelLevelMetrics } from "../../runner/stats/metrics.ts";
 import type { Config } from "../../runner/plan/types.ts";
 import type { ChildResult } from "../../runner/results.ts";
@@ -80,5 +86,46 @@ describe(`parallel levels on ${path.basename(small)}`, () => {
         expect(warning).toMatchObject({ kind: "parallelLevelSkipped", test: "par:pp8+tg4", sequences: 1_000_000 });
         expect((warning as { reason: string }).reason).toMatch(/^a context of 1000000 × 256 cells needs ~.* (RAM|VRAM)/);
         expect(skipped.warnings.filter((w) => w.kind === "parallelLevelSkipped")).toHaveLength(1);
+    });
+});
+
+describe(`a shared prompt on ${path.basename(small)}`, () => {
+    test("is evaluated once and copied: llama.cpp counts one prompt, every sequence holds it, and the copies give the same next-token distribution", async () => {
+        const log = new LlamaLog();
+        const params = { ...defaultSettings, context: 64, batch: 64, threads: 1 };
+        // the process's one Llama, whose logger carries llama.cpp's counters (openModel.ts, sharedLlama)
+        const opened = await openModel(small, params, log);
+        await opened.context.dispose();
+        const context = await createContext(opened.model, params, opened.threadSwitch, log, [], 3);
+        try {
+            const sequences = [context.getSequence(), context.getSequence(), context.getSequence()];
+            const vocabSize = opened.model.fileInfo.metadata.tokenizer.ggml.tokens.length;
+            const bos = opened.model.tokens.shouldPrependBosToken ? opened.model.tokens.bos : null;
+            await takeEngineTimings(context, log);
+            const run = await runParallelLevel(sequences, { prompt: 24, gen: 4, shared: true }, { random: tokenRandom(7), vocabSize, bos });
+            const engine = await takeEngineTimings(context, log);
+            // llama.cpp counts every batch of more than one token as prompt work: the prompt once (24, not 3 × 24),
+            // then 4 decode steps of one token per sequence
+            expect(engine?.promptEvalTokens).toBe(24 + 4 * 3);
+            expect(run.kvCells).toBe(3 * (24 + 4));
+            const firsts = run.sequenceTimesMs.map((times) => times[0]!);
+            expect([...firsts].sort((a, b) => a - b)).toEqual(firsts);
+            const prefixes = sequences.map((sequence) => sequence.contextTokens.slice(0, 24).join(","));
+            expect(new Set(prefixes).size).toBe(1);
+            // the same next token after the same 24 cells gives the same distribution only if the cells were copied
+            for (const sequence of sequences) await sequence.eraseContextTokenRanges([{ start: 24, end: sequence.nextTokenIndex }]);
+            const next = await Promise.all(sequences.map(async (sequence) => {
+                const [result] = await sequence.controlledEvaluate([[3 as Token, { generateNext: { probabilities: true } }]]);
+                return [...result!.next!.probabilities!.entries()].slice(0, 5);
+            }));
+            for (const other of next.slice(1)) {
+                expect(other.map(([token]) => token)).toEqual(next[0]!.map(([token]) => token));
+                other.forEach(([, p], k) => expect(p).toBeCloseTo(next[0]![k]![1], 5));
+            }
+        } finally {
+            await context.dispose();
+            opened.threadSwitch.release();
+            await opened.model.dispose();
+        }
     });
 });

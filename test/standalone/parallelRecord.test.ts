@@ -44,6 +44,16 @@ describe("parallelLevelMetrics", () => {
         expect(metrics.itlP50Ms).toBe(6);
         expect(metrics.itlP90Ms).toBeCloseTo(15 - 0.3 * 9, 9);
     });
+
+    it("counts a shared prompt once: it was evaluated once and copied, as llama-batched-bench's -pps counts it", () => {
+        const times = [[8, 14, 20], [10, 15, 30]];
+        const shared = parallelLevelMetrics({ sequenceTimesMs: times, prompt: 4, gen: 2, shared: true });
+        const own = parallelLevelMetrics({ sequenceTimesMs: times, prompt: 4, gen: 2 });
+        expect(shared.prefillTps).toBeCloseTo(4 / 10 * 1000, 9);
+        expect(shared.pgTps).toBeCloseTo((4 + 2 * 2) / 30 * 1000, 9);
+        // decode and latency do not depend on how the prompt got into the cells
+        expect({ ...shared, prefillTps: 0, pgTps: 0 }).toEqual({ ...own, prefillTps: 0, pgTps: 0 });
+    });
 });
 
 describe("a config with parallel tests, stored", () => {
