@@ -2,7 +2,8 @@
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import { terminalLlamaLogger } from "../format/llamaLogger.ts";
 import type { Config } from "../plan/types.ts";
-import { configFit } from "../plan/configFit.ts";
+import { configFit, parallelLevelsFit } from "../plan/configFit.ts";
+import type { MemoryEstimate } from "../plan/fit.ts";
 import { readGgufBuffer } from "../plan/ggufBuffer.ts";
 import { formatBytes } from "../format/bytes.ts";
 import type { GpuBackend } from "../suite/types.ts";
@@ -32,10 +33,18 @@ export async function printDryRun(configs: Config[], sources: ModelSources): Pro
             // a synthetic model or clone is estimated from its header, built in memory: a dry run writes nothing
             const model = await sources.headerOf(file);
             const header = typeof model.header === "string" ? model.header : await readGgufBuffer(model.header);
-            const { estimate, fit } = await configFit(header, config.params, await llamaFor(config.params.gpu));
+            const llama = await llamaFor(config.params.gpu);
+            const { estimate: single, fit } = await configFit(header, config.params, llama);
+            const levels = (config.parallel ?? []).flatMap((test) => test.sequences);
+            // a config with parallel tests peaks at its largest level that fits: the model and that level's context
+            const parallel = fit.fits && levels.length > 0 ? await parallelLevelsFit(header, config.params, llama, levels) : null;
+            const estimate = larger(single, parallel?.largest?.estimate);
+            const plan = !fit.fits ? `skip: ${fit.reason}`
+                : parallel == null ? "run"
+                : [`run, parallel up to ${parallel.largest?.sequences ?? 0} sequences`, ...(parallel.skipped == null ? [] : [`levels ${parallel.skipped.levels.join(", ")} skip: ${parallel.skipped.reason}`])].join("; ");
             rows.push([
                 config.label, config.id, model.file, formatBytes(model.sizeBytes), formatBytes(estimate.totalRamBytes),
-                formatBytes(estimate.totalVramBytes), runtime == null ? "" : formatBytes(runtime + estimate.totalRamBytes), fit.fits ? "run" : `skip: ${fit.reason}`
+                formatBytes(estimate.totalVramBytes), runtime == null ? "" : formatBytes(runtime + estimate.totalRamBytes), plan
             ]);
         } catch (error) {
             rows.push([config.label, config.id, "", "", "", "", "", `fails: ${(error as Error).message.split("\n")[0]}`]);
@@ -45,6 +54,12 @@ export async function printDryRun(configs: Config[], sources: ModelSources): Pro
     console.log(`${configs.length} config(s); nothing was run or stored`);
     console.log("est. RAM: model, context and weights the CPU backend repacks (node-llama-cpp's GGUF estimate, plan/repack.ts); est. peak RSS adds " +
         (runtime == null ? "the runtime, which could not be measured here" : `${formatBytes(runtime)}, measured just now in a child that loaded node-llama-cpp and its backend but no model`) +
-        ", as each config's child holds before its model (estimates, not measurements)");
+        ", as each config's child holds before its model (estimates, not measurements). A config with parallel tests is " +
+        "estimated at its largest level that fits: the model and one context of that many sequences, the most its child holds at once");
     for (const llama of llamas.values()) await (await llama).dispose();
+}
+
+/** The estimate that needs more memory (RAM and VRAM together). */
+function larger(a: MemoryEstimate, b: MemoryEstimate | undefined): MemoryEstimate {
+    return b != null && b.totalRamBytes + b.totalVramBytes > a.totalRamBytes + a.totalVramBytes ? b : a;
 }

@@ -33,9 +33,9 @@ export async function sequencesFit(model: LlamaModel, params: Settings, sequence
     return checkFit(estimate, await availableMemory(model.llama));
 }
 
-/** `model`: the GGUF file's path, or its header parsed (see estimateConfigMemory). */
-export async function configFit(model: string | GgufFileInfo, params: Settings, llama: Llama): Promise<{ estimate: MemoryEstimate; fit: FitResult }> {
-    const estimate = await estimateConfigMemory(model, params, llama);
+/** `model`: the GGUF file's path, or its header parsed (see estimateConfigMemory); `sequences`: the context's. */
+export async function configFit(model: string | GgufFileInfo, params: Settings, llama: Llama, sequences = 1): Promise<{ estimate: MemoryEstimate; fit: FitResult }> {
+    const estimate = await estimateConfigMemory(model, params, llama, sequences);
     const fit = checkFit(estimate, await availableMemory(llama));
     return { estimate, fit };
 }
@@ -43,4 +43,27 @@ export async function configFit(model: string | GgufFileInfo, params: Settings, 
 /** Thrown before loading when a config will not fit: recorded as `skipped` with the reason, not as a crash. */
 export class WillNotFitError extends Error {
     override readonly name = "WillNotFitError";
+}
+
+export interface ParallelLevelsFit {
+    /** The largest level that fits, with its estimate (model and a context of that many sequences); null when none does. */
+    largest: { sequences: number; estimate: MemoryEstimate } | null;
+    /** The first level that does not fit, and every level above it, with the first one's reason; null when all fit. */
+    skipped: { levels: number[]; reason: string } | null;
+}
+
+/**
+ * For `--dry-run`: a config's parallel levels (every test's, as one ascending set) walked upwards as the child walks
+ * them (measure/measureParallel.ts), each estimated as the model plus ONE context of that many sequences, the only
+ * context the child then holds; the first that does not fit the memory free now is skipped, with every level above.
+ */
+export async function parallelLevelsFit(model: string | GgufFileInfo, params: Settings, llama: Llama, levels: readonly number[]): Promise<ParallelLevelsFit> {
+    const ascending = [...new Set(levels)].sort((a, b) => a - b);
+    let largest: ParallelLevelsFit["largest"] = null;
+    for (const [index, sequences] of ascending.entries()) {
+        const { estimate, fit } = await configFit(model, params, llama, sequences);
+        if (!fit.fits) return { largest, skipped: { levels: ascending.slice(index), reason: `${sequences} sequences (the model and a context of ${sequences} × ${params.context} cells) ${fit.reason}` } };
+        largest = { sequences, estimate };
+    }
+    return { largest, skipped: null };
 }

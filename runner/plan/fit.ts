@@ -37,12 +37,13 @@ export interface AvailableMemory {
 export type FitResult = { fits: true } | { fits: false; reason: string };
 
 /**
- * Estimates the memory one config needs, the way node-llama-cpp sizes a model load and a one-sequence context.
+ * Estimates the memory one config needs, the way node-llama-cpp sizes a model load and a context of `sequences`
+ * sequences of `params.context` cells each (one for prompts and pp/tg tests; a parallel level's N).
  * `model` is the GGUF file's path, or its header already parsed (a dry run writes no file: it parses the header's
  * bytes in memory with plan/ggufBuffer.ts, which only the dry run imports).
  * `llama` decides the backend: with no GPU offloading every byte lands in RAM.
  */
-export async function estimateConfigMemory(model: string | GgufFileInfo, params: Settings, llama: Llama): Promise<MemoryEstimate> {
+export async function estimateConfigMemory(model: string | GgufFileInfo, params: Settings, llama: Llama, sequences = 1): Promise<MemoryEstimate> {
     const fileInfo = typeof model === "string" ? await readGgufFileInfo(model, { sourceType: "filesystem", logWarnings: false }) : model;
     const insights = await GgufInsights.from(fileInfo, llama);
     const kvType = kvGgmlType(params.kvType);
@@ -54,7 +55,7 @@ export async function estimateConfigMemory(model: string | GgufFileInfo, params:
         modelGpuLayers: gpuLayers,
         // llama.cpp never uses a logical batch larger than the context
         batchSize: Math.min(params.batch, params.context),
-        sequences: 1,
+        sequences,
         flashAttention: params.flashAttention,
         kvCacheKeyType: kvType,
         kvCacheValueType: kvType

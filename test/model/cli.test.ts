@@ -382,6 +382,38 @@ describe(`bench on ${models.real ? "real" : "synthetic"} models`, () => {
         expect(existsSync(s.results)).toBe(false);
     });
 
+    test("--dry-run estimates a config with parallel tests at its largest level that fits, and names the levels that will be skipped", async () => {
+        const s = await scenario("dry-run-parallel", {
+            name: "cli-dry-run-parallel",
+            defaults: { ...quick, repetitions: 1 },
+            models: [{ path: q4km }],
+            // 256 sequences (the most a level may ask) of 131072 cells: about 384 GiB of KV cache on this model
+            matrix: { context: [131072] },
+            tests: [{ parallel: { sequences: [1, 4], prompt: 64, gen: 32 } }, { parallel: { sequences: [2, 256], prompt: 16, gen: 8 } }]
+        });
+        const single = await scenario("dry-run-single", { name: "cli-dry-run-single", defaults: { ...quick, repetitions: 1 }, models: [{ path: q4km }], matrix: { context: [131072] }, tests: [{ pp: 64 }] });
+        const rowOf = async (suitePath: string, storeArgs: string[], env: NodeJS.ProcessEnv) => {
+            const result = await runBench([suitePath, "--dry-run", ...storeArgs], env);
+            expect(result.code, result.stderr).toBe(0);
+            const line = result.stdout.split("\n").find((candidate) => candidate.startsWith(path.basename(q4km)));
+            expect(line, result.stdout).toBeDefined();
+            // label, id, model file, size, est. RAM, est. VRAM, est. peak RSS, plan
+            return { cells: line!.split(/\s{2,}/), stdout: result.stdout };
+        };
+        const parallel = await rowOf(s.suitePath, s.storeArgs, s.env);
+        const one = await rowOf(single.suitePath, single.storeArgs, single.env);
+        // walking up 1, 2, 4, 256 as the child will: 4 fits, 256 does not
+        expect(parallel.cells.at(-1)).toMatch(/^run, parallel up to 4 sequences; levels 256 skip: 256 sequences \(the model and a context of 256 × 131072 cells\) needs ~\S+ \S+ (RAM|VRAM)/);
+        // the estimate is the model and a context of 4 sequences, more than of one
+        const bytes = (cell: string) => {
+            const [value, unit] = cell.split(" ");
+            return Number(value) * 1024 ** ["B", "KiB", "MiB", "GiB"].indexOf(unit!);
+        };
+        expect(bytes(parallel.cells[4]!)).toBeGreaterThan(bytes(one.cells[4]!));
+        expect(one.cells.at(-1)).toBe("run");
+        expect(parallel.stdout).toMatch(/estimated at its largest level that fits/);
+    });
+
     test("ad-hoc --model/--prompt streams the answer to stdout, then prints the metrics table", async () => {
         const s = await scenario("adhoc");
         const cli = startBench(["--model", stories, "--prompt", "Once upon a time", "--max-tokens", "32", "--threads", "1", ...s.storeArgs], s.env);

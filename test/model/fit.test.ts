@@ -3,6 +3,7 @@ import path from "node:path";
 import { getLlama, type Llama } from "node-llama-cpp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { estimateConfigMemory } from "../../runner/plan/fit.ts";
+import { parallelLevelsFit } from "../../runner/plan/configFit.ts";
 import { defaultSettings, type Settings } from "../../runner/suite/types.ts";
 import { realModel, syntheticModel } from "./testModels.ts";
 
@@ -25,6 +26,22 @@ describe("estimateConfigMemory", () => {
     });
 
     describe.each(models)("%s", (modelPath) => {
+        it("estimates a context of 4 sequences above one of 1, the weights the same", async () => {
+            const one = await estimateConfigMemory(modelPath, settings({ context: 512 }), llama);
+            const four = await estimateConfigMemory(modelPath, settings({ context: 512 }), llama, 4);
+            expect(four.contextRamBytes + four.contextVramBytes).toBeGreaterThan(one.contextRamBytes + one.contextVramBytes);
+            expect(four.modelRamBytes + four.modelVramBytes).toBe(one.modelRamBytes + one.modelVramBytes);
+        });
+
+        it("walks parallel levels up as the child does: the largest that fits, then the first that does not and every one above it", async () => {
+            const levels = await parallelLevelsFit(modelPath, settings({ context: 512 }), llama, [8, 1, 100_000_000, 2, 8, 200_000_000]);
+            expect(levels.largest?.sequences).toBe(8);
+            expect(levels.largest?.estimate).toEqual(await estimateConfigMemory(modelPath, settings({ context: 512 }), llama, 8));
+            expect(levels.skipped?.levels).toEqual([100_000_000, 200_000_000]);
+            expect(levels.skipped?.reason).toMatch(/^100000000 sequences \(the model and a context of 100000000 × 512 cells\) needs ~/);
+            expect(await parallelLevelsFit(modelPath, settings({ context: 512 }), llama, [1, 2])).toMatchObject({ largest: { sequences: 2 }, skipped: null });
+        });
+
         it("estimates more for a 4096-token context than for 512", async () => {
             const small = await estimateConfigMemory(modelPath, settings({ context: 512 }), llama);
             const large = await estimateConfigMemory(modelPath, settings({ context: 4096 }), llama);
