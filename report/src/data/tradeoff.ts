@@ -65,6 +65,16 @@ export function figureInterval(config: ConfigView, metric: string, prompt: strin
     return range == null ? { low: value.min, high: value.max } : { low: range.low, high: range.high };
 }
 
+/**
+ * Peak memory is measured once per config (its child's high-water mark), so it has no interval of its own; but it
+ * is not exact either. The same config's peak RSS across 8–11 runs on the project's VM (six configs, 25M and 360M
+ * models, 2026-12-06) ranged over 1.7–17 MiB: 0.3–2.2 % of the peak, once 4.2 %. So on the Pareto front two peaks
+ * within this share of the larger count as equal, and the config better on the other axis dominates (pareto.ts,
+ * `ties`). Without it, two thread counts of one quant (the same weights) both stayed on the front, the slower one for
+ * a 1 MiB smaller peak. The chart still draws the figure as measured, with no error bar.
+ */
+export const peakMemoryTie = 0.05;
+
 /** Quality figures measured against a reference: the reference itself scores 0 (or 1, or 100 %) on each by definition. */
 const againstReference = new Set(["kldMean", "kldMedian", "kldP90", "kldP99", "kldP999", "kldMax", "pplRatio", "lnPplRatio", "sameTop1", "deltaPMean", "deltaPRms"]);
 
@@ -101,7 +111,10 @@ export function tradeoff(configs: readonly ConfigView[], xMetric: string, yMetri
         }];
     });
     if (candidates.length === 0) return null;
-    const front = paretoFront(candidates.map((p) => ({ x: p.x, y: p.y, xLow: p.xLow, xHigh: p.xHigh, yLow: p.yLow, yHigh: p.yHigh })), x.direction, y.direction);
+    // a figure measured once in bytes (peak memory) ties within peakMemoryTie
+    const tie = (info: MetricInfo, prompt: string | null) => (info.bytes && prompt == null ? peakMemoryTie : undefined);
+    const front = paretoFront(candidates.map((p) => ({ x: p.x, y: p.y, xLow: p.xLow, xHigh: p.xHigh, yLow: p.yLow, yHigh: p.yHigh })),
+        x.direction, y.direction, { x: tie(x, xPrompt), y: tie(y, yPrompt) });
     return { x, y, xPrompt, yPrompt, points: candidates.map((point, i) => ({ ...point, onFront: front[i]! })) };
 }
 

@@ -12,7 +12,7 @@ import { openResults } from "../../../runner/store/openResults.ts";
 import { readRun } from "../../../runner/store/siteReader.ts";
 import { headlineTable } from "../../../report/src/data/headlineTable.ts";
 import { latestSections } from "../../../report/src/data/sections.ts";
-import { tradeoffs } from "../../../report/src/data/tradeoff.ts";
+import { peakMemoryTie, tradeoffs } from "../../../report/src/data/tradeoff.ts";
 import { paretoFront } from "../../../report/src/data/pareto.ts";
 import { ladders } from "../../../report/src/data/ladder.ts";
 import { scalings } from "../../../report/src/data/scaling.ts";
@@ -195,6 +195,25 @@ describe("the headline table", () => {
         expect(table.rows[1]!.cells[0]).toBe("40.0 ± 0.0");
     });
 
+    it("counts peak memories within the measured run-to-run spread as a tie on the front: the faster config dominates", () => {
+        const MiB = 2 ** 20;
+        write((store) => save(store, run("r", "2025-01-01T00:00:00.000Z"), [
+            // one quant at two thread counts: the same weights, peaks 1 MiB apart; the slower one is not better on memory
+            config("t1", { quant: "Q4_0", figures: { explain: { decodeTps: [80, 81, 82] } }, peakRssBytes: 500 * MiB }),
+            config("t2", { quant: "Q4_0", figures: { explain: { decodeTps: [120, 121, 122] } }, peakRssBytes: 501 * MiB }),
+            // 6 % less memory is beyond the 5 % tie: a smaller quant, slower, stays on the front
+            config("q3", { quant: "Q3_K", figures: { explain: { decodeTps: [70, 71, 72] } }, peakRssBytes: 470 * MiB }),
+            // within the tie of q3 and slower still: dominated by q3
+            config("q2", { quant: "Q2_K", figures: { explain: { decodeTps: [60, 61, 62] } }, peakRssBytes: 465 * MiB })
+        ]));
+        const [memory] = tradeoffs(latestSections(loaded())[0]!.ok);
+        expect(memory!.x.name).toBe("peakRssBytes");
+        expect(memory!.points.map((p) => [p.config.id, p.onFront])).toEqual([["t1", false], ["t2", true], ["q3", true], ["q2", false]]);
+        // the points keep the figure as measured: no error bar is drawn for it
+        expect(memory!.points.map((p) => [p.xLow, p.xHigh])).toEqual(memory!.points.map((p) => [p.x, p.x]));
+        expect(peakMemoryTie).toBe(0.05);
+    });
+
     it("adds the headline catalogue metrics of group quality that some config measured, and a trade-off against it", () => {
         write((store) => save(store, run("r", "2025-01-01T00:00:00.000Z"), [
             config("f16", { quant: "F16", figures: { explain: { decodeTps: [10, 10, 10] } }, peakRssBytes: 400 }),
@@ -240,6 +259,19 @@ describe("Pareto front", () => {
         const points = [{ x: 1, y: 1 }, { x: 2, y: 3 }, { x: 3, y: 2 }, { x: 2, y: 3 }, { x: 4, y: 4 }];
         expect(paretoFront(points, "lower", "higher")).toEqual([true, true, false, true, true]);
         expect(paretoFront(points, "higher", "higher")).toEqual([false, false, false, false, true]);
+    });
+
+    it("counts values within an axis's tie band as equal: the point better on the other axis dominates, beyond the band the smaller wins", () => {
+        // x: memory (lower is better), measured once; y: speed (higher is better) with intervals
+        const points = [
+            { x: 100, y: 10, yLow: 9, yHigh: 11 }, // ties with the next on memory (3 % apart), slower beyond both intervals
+            { x: 103, y: 20, yLow: 19, yHigh: 21 },
+            { x: 90, y: 8, yLow: 7, yHigh: 9 }, // 10 % below the first: better on memory beyond the band, the slowest
+            { x: 104, y: 20.5, yLow: 19.5, yHigh: 21.5 } // ties with the second on both axes: neither dominates
+        ];
+        expect(paretoFront(points, "lower", "higher", { x: 0.05 })).toEqual([false, true, true, true]);
+        // without a band, 3 % less memory keeps the slower point on the front
+        expect(paretoFront(points, "lower", "higher")).toEqual([true, true, true, true]);
     });
 });
 
