@@ -54,12 +54,15 @@ const prefillSource = { metric: "prefillTps", tests: (m: Measurement) => m.kind 
 
 /**
  * The samples of `metric` on one workload item: the first no-depth llama-bench test that has it (pure decode or pure
- * prefill), else the first prompt, in the order measured. Returns null when no measurement has the metric.
+ * prefill), else the first prompt, in the order measured, else a parallel test's one-sequence level (a suite of
+ * serving tests only: one sequence's decode after its prompt, and its prefill). Returns null when no measurement has
+ * the metric.
  */
 function samplesOf(measurements: readonly Measurement[], source: typeof decodeSource): { item: string; values: number[] } | null {
     const has = (m: Measurement) => Number.isFinite(m.metrics[source.metric]);
     const test = measurements.find((m) => source.tests(m) && has(m));
-    const item = test?.prompt ?? measurements.find((m) => m.kind === "prompt" && has(m))?.prompt;
+    const item = test?.prompt ?? measurements.find((m) => m.kind === "prompt" && has(m))?.prompt
+        ?? measurements.find((m) => m.kind === "parallel" && m.metrics.sequences === 1 && has(m))?.prompt;
     if (item == null) return null;
     return { item, values: measurements.filter((m) => m.prompt === item && has(m)).map((m) => m.metrics[source.metric]!) };
 }

@@ -5,7 +5,8 @@ import { recommend, type MemoryBudgetOf } from "../../runner/recommend/recommend
 import { family } from "../../runner/recommend/family.ts";
 import { InputError } from "../../runner/errors.ts";
 import { parseBytes } from "../../runner/format/parseBytes.ts";
-import { GiB, machine, run } from "./fixtures/recommendRuns.ts";
+import { config, GiB, machine, run } from "./fixtures/recommendRuns.ts";
+import type { Measurement } from "../../runner/results.ts";
 
 const noBudget: MemoryBudgetOf = () => null;
 const budget = (bytes: number): MemoryBudgetOf => (_m, kind) => ({ bytes, kind, source: "test" });
@@ -29,6 +30,24 @@ describe("recommend", () => {
         expect(f16.reason).toMatch(/^60 % slower/);
         expect(a!.notes.join(" ")).toMatch(/ranks speed and memory only: no quality pass/);
         expect(a!.qualityRanked).toBe(false);
+    });
+
+    it("ranks a suite of serving tests only by its one-sequence level, not 'run none'", () => {
+        // parallel levels np1 and np4 of each quant; only np1 is one sequence's decode
+        const serving = (quant: string, np1: number[], np4: number[]) => {
+            const c = config({ quant });
+            c.measurements = [
+                ...np1.map((v, rep): Measurement => ({ kind: "parallel", prompt: "np1:pp256+tg128", rep, metrics: { sequences: 1, decodeTps: v, prefillTps: 10 * v } })),
+                // four sequences: Q8_0 "wins" here, which a one-sequence ranking must not read
+                ...np4.map((v, rep): Measurement => ({ kind: "parallel", prompt: "np4:pp256+tg128", rep, metrics: { sequences: 4, decodeTps: v, prefillTps: 10 * v } }))
+            ];
+            return c;
+        };
+        const [a] = recommend([{ run: { id: "s", startedAt: "2026-01-01T00:00:00.000Z", machine }, configs: [serving("Q8_0", rep(50), rep(400)), serving("Q4_0", rep(80), rep(300))] }],
+            defaultConstraints, noBudget).answers;
+        expect(a!.picks.map((c) => c.quant)).toEqual(["Q4_0"]);
+        expect(a!.picks[0]!.speed).toMatchObject({ source: "np1:pp256+tg128", n: 6 });
+        expect(a!.picks[0]!.speed!.median).toBeCloseTo(80 * 1.0025, 6);
     });
 
     it("does not call a tie when the intervals are apart, and says how much slower the rest is", () => {
