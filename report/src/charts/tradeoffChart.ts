@@ -1,5 +1,5 @@
 /** The trade-off scatter: one point per config, labelled by quant, coloured and shaped by model, Pareto front drawn. */
-import { comparesWithReference, type Tradeoff } from "../data/tradeoff.ts";
+import { comparesWithReference, peakMemoryTie, type Tradeoff } from "../data/tradeoff.ts";
 import { axisValue, formatValue } from "../data/metricInfo.ts";
 import { baseSpec, seriesEncoding, type ChartModel } from "./chartModel.ts";
 
@@ -36,8 +36,11 @@ function axis(field: string, title: string, values: readonly number[]) {
     const min = Math.min(...values);
     const max = Math.max(...values);
     const log = min > 0 && max / min > 20;
-    // few ticks, and a label that would touch its neighbour is dropped (peak RSS over 40 MiB drew 40 touching labels)
-    if (!log) return { field, type: "quantitative", title, scale: { zero: false, nice: true }, axis: { tickCount: 8, labelOverlap: "greedy", labelSeparation: 6 } };
+    // few ticks, and a label that would touch its neighbour is dropped (peak RSS over 40 MiB drew 40 touching labels);
+    // one value alone gets 5 % either side, so the ticks fall on round numbers rather than one tick at the raw value
+    // (a single config's peak RSS read `198.273438`)
+    const alone = min === max && min !== 0 ? { domain: [min - Math.abs(min) * 0.05, max + Math.abs(max) * 0.05] } : {};
+    if (!log) return { field, type: "quantitative", title, scale: { zero: false, nice: true, ...alone }, axis: { tickCount: 8, labelOverlap: "greedy", labelSeparation: 6 } };
     const ticks = logTicks(min, max);
     return { field, type: "quantitative", title: `${title} (log scale)`, scale: { type: "log" }, axis: { values: ticks.values, format: ticks.format } };
 }
@@ -83,7 +86,7 @@ export function tradeoffChart(id: string, t: Tradeoff): ChartModel {
     const spec = {
         ...baseSpec(title, [
             better,
-            "Ringed points, joined by the dashed line: the Pareto front (no other config is better on both axes beyond their intervals).",
+            `Ringed points, joined by the dashed line: the Pareto front (no other config is better on both axes beyond their intervals${t.x.bytes || t.y.bytes ? `; peak memories within ${Math.round(peakMemoryTie * 100)} % count as equal` : ""}).`,
             `Bars: the 95 % interval of the median of the repetitions for speed ([min, max] below 6)${t.xPrompt === "quality" || t.yPrompt === "quality" ? ", ± 1.96 standard errors for quality" : ""}.`,
             ...(referenceRows.length > 0 ? [`Solid line: ${references.map((p) => p.config.quant).join(", ")}, the reference (${t.x.title} 0 by definition), at its speed.`] : [])
         ]),
