@@ -31,7 +31,7 @@ export function baseSpec(title: string, subtitle: string | string[]): Spec {
     return {
         $schema: "https://vega.github.io/schema/vega-lite/v6.json",
         // vega does not wrap titles: lines short enough for a phone's width (390 px), broken at spaces
-        title: { text: title, subtitle: (Array.isArray(subtitle) ? subtitle : [subtitle]).flatMap((line) => wrapLine(line, subtitleWidth)), anchor: "start", subtitleColor: "#444" },
+        title: { text: wrapLine(title, titleWidth), subtitle: (Array.isArray(subtitle) ? subtitle : [subtitle]).flatMap((line) => wrapLine(line, subtitleWidth)), anchor: "start", subtitleColor: "#444" },
         background: "white",
         config: {
             font: "system-ui, sans-serif",
@@ -58,6 +58,9 @@ export function seriesEncoding(field: string, title: string, domain: readonly st
 
 /** Characters of a subtitle line: about 300 px of 11 px text, inside a phone's 390 px. */
 export const subtitleWidth = 50;
+
+/** Characters of a title line: about 300 px of 13 px bold text (`Aggregate decode tokens/s (S_TG) against concurrency` ran past 390 px). */
+export const titleWidth = 38;
 
 /** `text` broken at spaces into lines of at most `width` characters (a longer word stays whole). */
 export function wrapLine(text: string, width: number): string[] {

@@ -38,10 +38,14 @@ export function lineChart(points: readonly LinePoint[], o: LineChartOptions): Ch
         (p.notes ?? []).forEach((note, i) => { row[`n${i}`] = note; });
         return row;
     });
-    // times are ISO instants in UTC, and shown in UTC whatever the reader's time zone (a utc scale formats its axis so)
+    // a number axis ticks at the values measured (sequences 1, 2, 4, 8; threads 1, 2), not at vega's steps between
+    // them (1.1, 1.2, … read as if 1.5 sequences could run); times are ISO instants in UTC, and shown in UTC whatever
+    // the reader's time zone (a utc scale formats its axis so)
+    const xs = [...new Set(points.flatMap((p) => (typeof p.x === "number" ? [p.x] : [])))].sort((a, b) => a - b);
     const x = {
         field: "x", type: o.xType, title: o.xTitle,
-        ...(o.xType === "quantitative" ? { scale: { zero: false, nice: true } }
+        ...(o.xType === "quantitative"
+            ? { scale: { zero: false, nice: true }, axis: { values: xs, format: xs.every(Number.isInteger) ? "d" : "~g", labelOverlap: "greedy" } }
             : o.xType === "ordinal" ? { sort: o.xDomain ?? [...new Set(points.map((p) => String(p.x)))], axis: { labelAngle: -35, labelLimit: 180, labelOverlap: "greedy" } }
             : { scale: { type: "utc" }, axis: { format: "%b %d %H:%M", labelAngle: -30 } })
     };

@@ -36,6 +36,21 @@ describe("chart specs", () => {
         expect(chart.table.rows).toEqual([["m F16", "F16", "400 MiB", "–", "10.0", "9.0 – 11.0", "no"], ["m Q4_0", "Q4_0", "100 MiB", "–", "30.0", "29.0 – 31.0", "yes"]]);
     });
 
+    it("says memory ties on the front, and pads a one-value axis so its ticks fall on round numbers", () => {
+        const t = tradeoff([view("a", "Q4_0", 30, 198.273438 * 2 ** 20)], "peakRssBytes", "decodeTps")!;
+        const chart = tradeoffChart("t", t);
+        // the caption is wrapped into lines: joined again with the spaces it was split at
+        expect(json(chart.spec).replace(/","/g, " ")).toContain("peak memories within 5 % count as equal");
+        const layers = (chart.spec as { layer: { encoding: Record<string, { field?: string; scale?: { domain?: number[] } }> }[] }).layer;
+        const x = layers.map((l) => l.encoding.x).find((e) => e?.field === "x")!;
+        expect(x.scale!.domain![0]).toBeCloseTo(198.273438 * 0.95, 6);
+        expect(x.scale!.domain![1]).toBeCloseTo(198.273438 * 1.05, 6);
+        // two values keep vega's own domain
+        const two = tradeoffChart("t", tradeoff([view("a", "Q4_0", 30, 100 * 2 ** 20), view("b", "Q8_0", 20, 200 * 2 ** 20)], "peakRssBytes", "decodeTps")!);
+        const x2 = (two.spec as typeof chart.spec & { layer: { encoding: Record<string, { field?: string; scale?: { domain?: number[] } }> }[] }).layer.map((l) => l.encoding.x).find((e) => e?.field === "x")!;
+        expect(x2.scale!.domain).toBeUndefined();
+    });
+
     it("keeps quants whose speed intervals overlap both on the front, and draws every interval as a bar", () => {
         // 402.1 vs 402.5 tok/s, each ± 120: neither is faster, so the bigger file is not dominated
         const noisy = (id: string, quant: string, decode: number, rss: number): ConfigView => {
@@ -109,6 +124,20 @@ describe("chart specs", () => {
         });
         expect(JSON.parse(JSON.stringify(chart.spec))).toEqual(chart.spec);
         expect(chart.table.rows).toEqual([["<img src=x onerror=alert(1)>", "1", "2.0"]]);
+    });
+
+    it("ticks a number axis at the values measured: whole sequences, not 1.1, 1.2, …", () => {
+        const levels = [1, 2, 4, 8].flatMap((n) => [{ series: "a", x: n, y: 10 * n }, { series: "b", x: n, y: 9 * n }]);
+        const chart = lineChart(levels, {
+            id: "s", title: "S_TG against concurrency", better: "higher is better", xTitle: "sequences evaluated together", yTitle: "decode tok/s",
+            xType: "quantitative", columns: ["sequences", "decode tok/s"], yText: (y) => y.toFixed(1)
+        });
+        const x = (chart.spec as { layer: { encoding: { x: { axis: { values: number[]; format: string } } } }[] }).layer[0]!.encoding.x;
+        expect(x.axis).toMatchObject({ values: [1, 2, 4, 8], format: "d" });
+        const fractional = lineChart([{ series: "a", x: 0.5, y: 1 }, { series: "a", x: 2, y: 2 }], {
+            id: "f", title: "t", better: "", xTitle: "x", yTitle: "y", xType: "quantitative", columns: ["x", "y"], yText: String
+        });
+        expect((fractional.spec as { layer: { encoding: { x: { axis: { format: string } } } }[] }).layer[0]!.encoding.x.axis.format).toBe("~g");
     });
 
     it("puts runs on an axis of runs in the given order, one step each, however close in time", () => {
