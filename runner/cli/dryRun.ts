@@ -41,7 +41,8 @@ export async function printDryRun(configs: Config[], sources: ModelSources): Pro
             const estimate = larger(single, parallel?.largest?.estimate);
             const plan = !fit.fits ? `skip: ${fit.reason}`
                 : parallel == null ? "run"
-                : [`run, parallel up to ${parallel.largest?.sequences ?? 0} sequences`, ...(parallel.skipped == null ? [] : [`levels ${parallel.skipped.levels.join(", ")} skip: ${parallel.skipped.reason}`])].join("; ");
+                : [parallel.largest == null ? "run" : `run, parallel up to ${parallel.largest.sequences} sequences`,
+                    ...(parallel.skipped == null ? [] : [`${parallel.largest == null ? "every parallel level skips" : `levels ${parallel.skipped.levels.join(", ")} skip`}: ${parallel.skipped.reason}`])].join("; ");
             rows.push([
                 config.label, config.id, model.file, formatBytes(model.sizeBytes), formatBytes(estimate.totalRamBytes),
                 formatBytes(estimate.totalVramBytes), runtime == null ? "" : formatBytes(runtime + estimate.totalRamBytes), plan

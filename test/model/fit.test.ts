@@ -40,6 +40,9 @@ describe("estimateConfigMemory", () => {
             expect(levels.skipped?.levels).toEqual([100_000_000, 200_000_000]);
             expect(levels.skipped?.reason).toMatch(/^100000000 sequences \(the model and a context of 100000000 × 512 cells\) needs ~/);
             expect(await parallelLevelsFit(modelPath, settings({ context: 512 }), llama, [1, 2])).toMatchObject({ largest: { sequences: 2 }, skipped: null });
+            // none fits: no largest, every level skipped
+            expect(await parallelLevelsFit(modelPath, settings({ context: 512 }), llama, [200_000_000, 100_000_000]))
+                .toMatchObject({ largest: null, skipped: { levels: [100_000_000, 200_000_000] } });
         });
 
         it("estimates more for a 4096-token context than for 512", async () => {
