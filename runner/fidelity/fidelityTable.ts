@@ -17,6 +17,8 @@ export interface FidelityPair {
     llamaBench: number;
     app: number;
     engine: number | null;
+    /** The 1-minute load average read before the pair and after it (its own processes count); absent where unreadable. */
+    load?: { before: number; after: number };
 }
 
 export interface FidelityOptions {
@@ -98,10 +100,12 @@ export function fidelityLegend(pairs: FidelityPair[], options: FidelityOptions):
         return interval.coverage < level ? `${coverage} (${ranks}; below ${percentOf(level)}, more pairs needed)` : `${coverage} (${ranks})`;
     });
     const target = `${options.target} %`;
+    const loads = pairs.flatMap((p) => (p.load == null ? [] : [p.load.before, p.load.after]));
     return [
         `[low–high]: distribution-free ${percentOf(level)} confidence interval of the median per-pair ratio (order statistics),`,
         `  or the coverage reached with that many pairs: ${counts.join(", ")}.`,
-        `runner ≥ ${target}: met = interval's low end ≥ ${target}, not met = its high end < ${target}, unclear = it straddles ${target}, or too few pairs to reach ${percentOf(level)}.`
+        `runner ≥ ${target}: met = interval's low end ≥ ${target}, not met = its high end < ${target}, unclear = it straddles ${target}, or too few pairs to reach ${percentOf(level)}.`,
+        ...(loads.length === 0 ? [] : [`load average (1 min) around the pairs: ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}, the pairs' own processes included (per pair in --json).`])
     ].join("\n");
 }
 

@@ -87,3 +87,12 @@ describe("fidelity table", () => {
         ]);
     });
 });
+
+describe("the load around the pairs", () => {
+    it("is said under the table, lowest to highest, when the pairs carry it, and not otherwise", () => {
+        const loaded = [pair("tg128", 1, 100, 95), pair("tg128", 1, 100, 96)].map((p, i) => ({ ...p, load: { before: 1.2 + i, after: 1.9 + i } }));
+        expect(formatFidelity(loaded, { target: 97 })).toContain("load average (1 min) around the pairs: 1.20–2.90, the pairs' own processes included");
+        expect(formatFidelity([pair("tg128", 1, 100, 95)], { target: 97 })).not.toContain("load average");
+    });
+});
+
