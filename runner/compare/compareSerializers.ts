@@ -84,6 +84,25 @@ export function verdictLine(c: Comparison): string {
     return `no change beyond ${c.threshold} %${inconclusive > 0 ? `, but ${inconclusive} row${inconclusive === 1 ? "" : "s"} inconclusive` : ""} (${rest})`;
 }
 
+/**
+ * What would settle the inconclusive rows, in one line: each one's interval reaches across ±threshold; how wide
+ * the intervals are at the median row (half the width of the log interval, as ±%), which noise model judged most of
+ * them (the spread that set their width), and that more runs a side narrow them. Null when no row is inconclusive.
+ */
+export function inconclusiveHint(c: Comparison): string | null {
+    const rows = c.rows.filter((r) => r.verdict === "inconclusive" && r.low != null && r.high != null && r.low > 0);
+    if (rows.length === 0) return null;
+    const halfWidths = rows.map((r) => (Math.exp((Math.log(r.high!) - Math.log(r.low!)) / 2) - 1) * 100).sort((a, b) => a - b);
+    const median = halfWidths[Math.floor((halfWidths.length - 1) / 2)]!;
+    const models = new Map<string, number>();
+    for (const r of rows) models.set(r.noise, (models.get(r.noise) ?? 0) + 1);
+    const [model, count] = [...models.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    const runs = Math.min(c.baseline.runs.length, c.candidate.runs.length);
+    const sides = c.pool ? "more runs a side narrow them" : `${runs <= 1 ? "these come from one run a side; " : ""}more runs a side narrow them (commit them, then compare with --pool)`;
+    return `each inconclusive interval reaches across ±${c.threshold} %; at the median row it spans ±${median.toFixed(median < 10 ? 1 : 0)} % ` +
+        `(${count} of ${rows.length} rows judged by ${model}): ${sides}`;
+}
+
 /** Warnings that go with a comparison: machines that differ. */
 export function comparisonWarnings(c: Comparison): string[] {
     return c.machines.map((m) => `machines differ (${m.baseline === m.candidate ? m.baseline : `${m.baseline} → ${m.candidate}`}): ${m.differences.join("; ")}`);
@@ -184,6 +203,8 @@ function compareText(c: Comparison, color: boolean, all: boolean): string {
         const table = renderTable([header(showMachine, c.level), ...tableCells(rows, showMachine, (t) => t, false)], showMachine ? 3 : 2).split("\n")
             .map((line, i) => (i < 2 ? line : paint(verdict, line)));
         lines.push("", `${title}: ${rows.length}`, ...table);
+        const hint = verdict === "inconclusive" ? inconclusiveHint(c) : null;
+        if (hint != null) lines.push(visible(hint));
     }
     if (!all && c.counts.unchanged + c.counts["not judged"] > 0) lines.push("", `(${c.counts.unchanged} unchanged and ${c.counts["not judged"]} not judged rows not shown: --all shows every row)`);
     const knees = kneeLines(c);
@@ -227,7 +248,7 @@ function compareMarkdown(c: Comparison): string {
     if (changed.length > 0) lines.push(...markdownTable(c, changed, true), "");
     const inconclusive = c.rows.filter((r) => r.verdict === "inconclusive");
     if (inconclusive.length > 0)
-        lines.push(`<details><summary>${inconclusive.length} inconclusive</summary>`, "", ...markdownTable(c, inconclusive, false), "", "</details>", "");
+        lines.push(`<details><summary>${inconclusive.length} inconclusive</summary>`, "", ...markdownTable(c, inconclusive, false), "", markdownCell(inconclusiveHint(c) ?? ""), "", "</details>", "");
     const knees = kneeLines(c);
     if (knees.length > 0) lines.push(`Serving knees (baseline → candidate; + : still rising): ${knees.map(markdownCell).join("; ")}.`, "");
     lines.push(`<details><summary>all ${c.rows.length} rows</summary>`, "", ...markdownTable(c, c.rows, true), "");

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareSides, type Comparison } from "../../runner/compare/compareSides.ts";
-import { busyLines, compareSerializers, comparisonWarnings, differenceLines } from "../../runner/compare/compareSerializers.ts";
+import { busyLines, compareSerializers, comparisonWarnings, differenceLines, inconclusiveHint } from "../../runner/compare/compareSerializers.ts";
 import { resolveSide, type Side } from "../../runner/compare/resolveSide.ts";
 import type { ConfigRecord, Measurement, RunRecord } from "../../runner/results.ts";
 import { toRunFile, type RunFile } from "../../runner/store/runFile.ts";
@@ -306,6 +306,22 @@ describe("the formats", () => {
         expect(inconclusive.some((l) => l.startsWith("model c"))).toBe(true);
         const all = compareSerializers.text(c, { all: true }).split("\n").filter((l) => /^(regressions|improvements|inconclusive|unchanged|not judged)\b.*: \d+$/.test(l)).map((l) => l.split(/[ :]/)[0]);
         expect(all).toEqual(["regressions", "improvements", "inconclusive", "unchanged", "not"]);
+    });
+
+    it("says under the inconclusive rows what would settle them: how wide their intervals are, by which noise model, and more runs a side", () => {
+        const rows = c.rows.filter((r) => r.verdict === "inconclusive");
+        const halfWidths = rows.map((r) => (Math.sqrt(r.high! / r.low!) - 1) * 100).sort((a, b) => a - b);
+        const median = halfWidths[Math.floor((halfWidths.length - 1) / 2)]!;
+        const hint = inconclusiveHint(c)!;
+        expect(hint).toBe(`each inconclusive interval reaches across ±5 %; at the median row it spans ±${median.toFixed(median < 10 ? 1 : 0)} % ` +
+            `(${rows.length} of ${rows.length} rows judged by repetitions): these come from one run a side; more runs a side narrow them (commit them, then compare with --pool)`);
+        const lines = compareSerializers.text(c).split("\n");
+        const at = lines.indexOf(hint);
+        // right under the inconclusive table
+        expect(at).toBeGreaterThan(lines.findIndex((l) => l.startsWith("inconclusive")));
+        expect(compareSerializers.md(c)).toContain(hint);
+        // nothing inconclusive: nothing said
+        expect(inconclusiveHint(compareSides(side("main", base), side("HEAD", base), { sameRun: true }))).toBeNull();
     });
 
     it("text: coloured only when asked, untrusted text made visible", () => {
