@@ -2,6 +2,8 @@
  * Pairs → the ratio table: runner / llama-bench, median of the per-pair ratios with its confidence interval, for each
  * engine the runner ran on (`binary`: prebuilt or local), at each thread count and at each side's best.
  */
+import type { MachineLoad } from "../results.ts";
+import { busyReason } from "../stats/machineBusy.ts";
 import { computeStatistics } from "../stats/computeStatistics.ts";
 import type { MedianInterval } from "../stats/medianInterval.ts";
 import { pairedRatio, targetVerdict, type RatioSummary, type TargetVerdict } from "../stats/pairedRatio.ts";
@@ -17,8 +19,8 @@ export interface FidelityPair {
     llamaBench: number;
     app: number;
     engine: number | null;
-    /** The 1-minute load average read before the pair and after it (its own processes count); absent where unreadable. */
-    load?: { before: number; after: number };
+    /** What the machine was doing during the pair (exec/machineLoad.ts, as bench records it per config); absent in older files. */
+    load?: MachineLoad;
 }
 
 export interface FidelityOptions {
@@ -100,12 +102,14 @@ export function fidelityLegend(pairs: FidelityPair[], options: FidelityOptions):
         return interval.coverage < level ? `${coverage} (${ranks}; below ${percentOf(level)}, more pairs needed)` : `${coverage} (${ranks})`;
     });
     const target = `${options.target} %`;
-    const loads = pairs.flatMap((p) => (p.load == null ? [] : [p.load.before, p.load.after]));
+    const loads = pairs.flatMap((p) => (p.load?.loadAverage == null ? [] : [p.load.loadAverage]));
+    const busy = pairs.filter((p) => busyReason(p.load) != null).length;
     return [
         `[low–high]: distribution-free ${percentOf(level)} confidence interval of the median per-pair ratio (order statistics),`,
         `  or the coverage reached with that many pairs: ${counts.join(", ")}.`,
         `runner ≥ ${target}: met = interval's low end ≥ ${target}, not met = its high end < ${target}, unclear = it straddles ${target}, or too few pairs to reach ${percentOf(level)}.`,
-        ...(loads.length === 0 ? [] : [`load average (1 min) around the pairs: ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}, the pairs' own processes included (per pair in --json).`])
+        ...(loads.length === 0 ? [] : [`load average (1 min) after the pairs: ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}, the pairs' own processes included; ` +
+            `${busy} of ${pairs.length} pair${pairs.length === 1 ? "" : "s"} on a busy machine, as bench judges a config (per pair in --json).`])
     ].join("\n");
 }
 

@@ -13,6 +13,8 @@ import { engines, type Engine } from "../../suite/types.ts";
 import { compareAnchorEngine, formatAnchorEngine, prebuiltBinsDir } from "../../fidelity/anchorEngine.ts";
 import { runLlamaBench, type LlamaBenchSettings } from "../../fidelity/llamaBench.ts";
 import { runRunnerSide } from "../../fidelity/runnerSide.ts";
+import { machineLoad, snapshotLoad } from "../../exec/machineLoad.ts";
+import { busyReason } from "../../stats/machineBusy.ts";
 import type { BenchTest } from "../../suite/types.ts";
 
 /** Arguments of `fidelity`. */
@@ -83,7 +85,7 @@ export async function fidelityCommand(argv: string[]): Promise<number> {
                     // alternate who goes first, so drift on a shared machine hits both sides alike
                     const ours = () => runRunnerSide(model, test, settings, binary);
                     const theirs = () => runLlamaBench(args.llamaBench, model, test, settings);
-                    const before = oneMinuteLoad();
+                    const before = snapshotLoad();
                     const [app, sample] = i % 2 === 0
                         ? [await ours(), await theirs()]
                         : await theirs().then(async (t) => [await ours(), t] as const);
@@ -93,11 +95,11 @@ export async function fidelityCommand(argv: string[]): Promise<number> {
                         cpuBackend = sample.cpuBackend;
                         process.stderr.write(formatAnchorEngine(await compareAnchorEngine(cpuBackend, prebuiltBinsDir())) + "\n");
                     }
-                    const after = oneMinuteLoad();
-                    const load = before == null || after == null ? {} : { load: { before, after } };
-                    pairs.push({ model: path.basename(model), binary, test: test.id, threads, llamaBench, app: app.app, engine: app.engine, ...load });
+                    const load = machineLoad(before, snapshotLoad());
+                    pairs.push({ model: path.basename(model), binary, test: test.id, threads, llamaBench, app: app.app, engine: app.engine, load });
+                    const busy = busyReason(load);
                     process.stderr.write(`${visible(path.basename(model))} ${test.id} t=${threads} ${binary} pair ${i + 1}/${args.pairs}: llama-bench ${llamaBench.toFixed(1)} · runner ${app.app.toFixed(1)} t/s` +
-                        `${before == null || after == null ? "" : ` · load ${before.toFixed(2)} → ${after.toFixed(2)}`}\n`);
+                        `${load.loadAverage == null ? "" : ` · load ${load.loadAverage.toFixed(2)}`}${busy == null ? "" : ` (busy machine: ${busy})`}\n`);
                 }
             }
     const options = { target: args.target };
@@ -163,9 +165,4 @@ function intList(flag: string, text: string): number[] {
     const values = text.split(",").map(Number);
     if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1)) throw new InputError(`fidelity: ${flag}: expected integers >= 1, got \`${text}\``);
     return values;
-}
-
-/** The 1-minute load average, or null where the platform has none (Windows reports zeros). */
-function oneMinuteLoad(): number | null {
-    return process.platform === "win32" ? null : os.loadavg()[0]!;
 }
