@@ -38,7 +38,7 @@ export function baseSpec(title: string, subtitle: string | string[]): Spec {
             range: { category: [...palette] },
             axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: "#e6e6e6" },
             // under the plot, so a narrow screen keeps its width for the plot
-            legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: { expr: "clamp(width - 30, 120, 260)" }, orient: "bottom", direction: "vertical" },
+            legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: { expr: "containerSize()[0] > 0 ? clamp(containerSize()[0] - 110, 120, 260) : 260" }, orient: "bottom", direction: "vertical" },
             view: { stroke: null }
         }
     };
